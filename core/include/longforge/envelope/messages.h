@@ -1,0 +1,156 @@
+#pragma once
+// Typed messages of every lf.* topic. On the wire each is a JSON object whose
+// `schema` field names topic and version ("lf.documents/v1"); schemas/<topic>/
+// v1.schema.json is the contract. Decoding never throws: a message that does not
+// fit comes back as a kDeadLetter Error naming the field.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "longforge/common/error.h"
+
+namespace longforge::envelope {
+
+struct SuppliedQuestion {
+  std::string question;
+  std::optional<std::string> answer;  // reference answer, when the submitter has one
+};
+
+// lf.documents/v1 — "document submitted". Text lives in the document store unless
+// it is small enough to ride inline (kcat users); then doc_id may be empty.
+struct DocumentEvent {
+  std::string doc_id;
+  std::string title;
+  std::string source;  // where it came from: a path, "path:line", "stdin", "kafka"
+  uint64_t bytes = 0;  // size of the text in bytes
+  std::optional<std::string> text;
+  std::vector<SuppliedQuestion> questions;
+  std::string submitted_at;
+};
+
+struct ChunkRef {
+  uint32_t index = 0;
+  uint64_t begin = 0;  // byte offsets into the stored text, end exclusive
+  uint64_t end = 0;
+  uint32_t tokens = 0;
+};
+
+// lf.chunked/v1 — reading chunks of a stored document. The chunk table is a
+// sidecar file in the store (claim check): a 16M-token book has 16k chunks.
+struct ChunkedEvent {
+  std::string doc_id;
+  std::string title;
+  uint64_t bytes = 0;
+  uint64_t tokens = 0;
+  std::string tokenizer;  // TokenCounter::Name() used for the counts
+  uint32_t chunk_count = 0;
+  std::string chunks_ref;  // store key of the chunk table
+  std::vector<SuppliedQuestion> questions;
+};
+
+struct MemoryItem {  // Lv3: a sub-question and its answer
+  std::string question;
+  std::string answer;
+};
+
+// A question asked of a whole document: what travels with every fan-out message.
+struct Task {
+  std::string task_id;  // deterministic: hash of doc id + normalised question
+  std::string doc_id;
+  std::string question;
+  std::optional<std::string> reference;  // reference answer, when known
+  std::string origin = "supplied";       // supplied | generated
+  std::string type = "supplied";         // question type (fact, number, multi-hop, …)
+  std::vector<uint32_t> source_chunks;   // chunks a generated question was written from
+  int level = 2;                         // agent level 1..3
+  std::string parent_task_id;            // Lv3 sub-question: the task it serves
+  std::vector<MemoryItem> memory;        // Lv3 memory carried in the message
+};
+
+// lf.tasks/v1 — the questioner's ledger: which tasks a document has. Observers
+// (run, tests, dashboards) count every task to its end so a loss cannot hide.
+struct TaskLedger {
+  std::string doc_id;
+  std::vector<std::string> task_ids;
+  std::vector<std::string> notes;  // e.g. "3 duplicate questions dropped"
+};
+
+// lf.relevance.requests/v1 — one chunk, one or more tasks (questions per call).
+struct RelevanceRequest {
+  std::vector<Task> tasks;
+  ChunkRef chunk;
+  uint32_t chunk_count = 0;
+};
+
+struct LlmUsage {
+  uint32_t calls = 0;
+  uint64_t prompt_tokens = 0;
+  uint64_t completion_tokens = 0;
+  uint32_t cache_hits = 0;
+};
+
+// lf.relevance.results/v1 — one per (task, chunk); keyed by task id.
+struct RelevanceResult {
+  Task task;
+  ChunkRef chunk;
+  uint32_t chunk_count = 0;
+  std::string verdict;  // relevant | none | failed | unjudged
+  std::vector<std::string> quotes;
+  uint32_t dropped_quotes = 0;  // quotes not found in the chunk (grounding guard)
+  std::string backend;
+  std::string error;  // for verdict=failed
+  LlmUsage usage;
+};
+
+struct EvidenceSpan {
+  uint64_t begin = 0;
+  uint64_t end = 0;
+};
+
+// lf.answers/v1 — the agent's answer to a task.
+struct AnswerRecord {
+  Task task;
+  std::string answer;
+  std::vector<EvidenceSpan> evidence;
+  std::vector<std::string> quotes;
+  uint32_t chunks_total = 0;
+  uint32_t chunks_relevant = 0;
+  uint32_t chunks_lost = 0;
+  std::string backend;
+  LlmUsage usage;
+};
+
+struct Verdict {
+  std::string decision;  // accept | reject | review
+  std::vector<std::string> reasons;
+};
+
+// lf.dataset/v1 (accepted) and lf.rejected/v1 (rejected or review).
+struct SampleRecord {
+  std::string sample_id;  // deterministic: task id + stage
+  AnswerRecord record;
+  Verdict verdict;
+};
+
+std::string Encode(const DocumentEvent& m);
+std::string Encode(const ChunkedEvent& m);
+std::string Encode(const TaskLedger& m);
+std::string Encode(const RelevanceRequest& m);
+std::string Encode(const RelevanceResult& m);
+std::string Encode(const AnswerRecord& m);
+// `schema` is "lf.dataset/v1" or "lf.rejected/v1".
+std::string Encode(const SampleRecord& m, std::string_view schema);
+
+Result<DocumentEvent> DecodeDocumentEvent(std::string_view bytes);
+Result<ChunkedEvent> DecodeChunkedEvent(std::string_view bytes);
+Result<TaskLedger> DecodeTaskLedger(std::string_view bytes);
+Result<RelevanceRequest> DecodeRelevanceRequest(std::string_view bytes);
+Result<RelevanceResult> DecodeRelevanceResult(std::string_view bytes);
+Result<AnswerRecord> DecodeAnswerRecord(std::string_view bytes);
+// Accepts lf.dataset/v1 and lf.rejected/v1.
+Result<SampleRecord> DecodeSampleRecord(std::string_view bytes);
+
+}  // namespace longforge::envelope

@@ -1,0 +1,29 @@
+#pragma once
+// The topic graph (docs/ARCHITECTURE.md): names, and how many partitions the
+// embedded broker creates for each.
+
+#include <string>
+#include <vector>
+
+namespace longforge::kafka {
+
+inline constexpr const char* kDocuments = "lf.documents";
+inline constexpr const char* kChunked = "lf.chunked";
+inline constexpr const char* kTasks = "lf.tasks";
+inline constexpr const char* kRelevanceRequests = "lf.relevance.requests";
+inline constexpr const char* kRelevanceResults = "lf.relevance.results";
+inline constexpr const char* kAnswers = "lf.answers";
+inline constexpr const char* kDataset = "lf.dataset";
+inline constexpr const char* kRejected = "lf.rejected";
+inline constexpr const char* kDlq = "lf.dlq";
+
+struct TopicSpec {
+  std::string name;
+  int partitions;
+};
+
+// Every lf.* topic with its default partition count. Fan-out topics get more
+// partitions so that relevance workers can scale out.
+const std::vector<TopicSpec>& AllTopics();
+
+}  // namespace longforge::kafka

@@ -1,0 +1,94 @@
+#include "json_fields.h"
+
+namespace longforge::envelope {
+
+void to_json(json& j, const SuppliedQuestion& m) {
+  j = {{"question", m.question}};
+  if (m.answer) j["answer"] = *m.answer;
+}
+void from_json(const json& j, SuppliedQuestion& m) {
+  j.at("question").get_to(m.question);
+  if (j.contains("answer") && !j["answer"].is_null()) m.answer = j["answer"].get<std::string>();
+}
+
+void to_json(json& j, const ChunkRef& m) {
+  j = {{"index", m.index}, {"begin", m.begin}, {"end", m.end}, {"tokens", m.tokens}};
+}
+void from_json(const json& j, ChunkRef& m) {
+  j.at("index").get_to(m.index);
+  j.at("begin").get_to(m.begin);
+  j.at("end").get_to(m.end);
+  Optional(j, "tokens", m.tokens);
+}
+
+void to_json(json& j, const MemoryItem& m) { j = {{"question", m.question}, {"answer", m.answer}}; }
+void from_json(const json& j, MemoryItem& m) {
+  j.at("question").get_to(m.question);
+  j.at("answer").get_to(m.answer);
+}
+
+void to_json(json& j, const Task& m) {
+  j = {{"task_id", m.task_id}, {"doc_id", m.doc_id}, {"question", m.question},
+       {"origin", m.origin},   {"type", m.type},     {"source_chunks", m.source_chunks},
+       {"level", m.level},     {"memory", m.memory}};
+  if (m.reference) j["reference"] = *m.reference;
+  if (!m.parent_task_id.empty()) j["parent_task_id"] = m.parent_task_id;
+}
+void from_json(const json& j, Task& m) {
+  j.at("task_id").get_to(m.task_id);
+  j.at("doc_id").get_to(m.doc_id);
+  j.at("question").get_to(m.question);
+  if (j.contains("reference") && !j["reference"].is_null()) {
+    m.reference = j["reference"].get<std::string>();
+  }
+  Optional(j, "origin", m.origin);
+  Optional(j, "type", m.type);
+  Optional(j, "source_chunks", m.source_chunks);
+  Optional(j, "level", m.level);
+  Optional(j, "parent_task_id", m.parent_task_id);
+  Optional(j, "memory", m.memory);
+}
+
+void to_json(json& j, const LlmUsage& m) {
+  j = {{"calls", m.calls},
+       {"prompt_tokens", m.prompt_tokens},
+       {"completion_tokens", m.completion_tokens},
+       {"cache_hits", m.cache_hits}};
+}
+void from_json(const json& j, LlmUsage& m) {
+  Optional(j, "calls", m.calls);
+  Optional(j, "prompt_tokens", m.prompt_tokens);
+  Optional(j, "completion_tokens", m.completion_tokens);
+  Optional(j, "cache_hits", m.cache_hits);
+}
+
+void to_json(json& j, const EvidenceSpan& m) { j = {{"begin", m.begin}, {"end", m.end}}; }
+void from_json(const json& j, EvidenceSpan& m) {
+  j.at("begin").get_to(m.begin);
+  j.at("end").get_to(m.end);
+}
+
+void to_json(json& j, const AnswerRecord& m) {
+  j = {{"task", m.task},
+       {"answer", m.answer},
+       {"evidence", m.evidence},
+       {"quotes", m.quotes},
+       {"chunks_total", m.chunks_total},
+       {"chunks_relevant", m.chunks_relevant},
+       {"chunks_lost", m.chunks_lost},
+       {"backend", m.backend},
+       {"llm", m.usage}};
+}
+void from_json(const json& j, AnswerRecord& m) {
+  j.at("task").get_to(m.task);
+  j.at("answer").get_to(m.answer);
+  Optional(j, "evidence", m.evidence);
+  Optional(j, "quotes", m.quotes);
+  Optional(j, "chunks_total", m.chunks_total);
+  Optional(j, "chunks_relevant", m.chunks_relevant);
+  Optional(j, "chunks_lost", m.chunks_lost);
+  Optional(j, "backend", m.backend);
+  Optional(j, "llm", m.usage);
+}
+
+}  // namespace longforge::envelope

@@ -1,0 +1,185 @@
+#include "longforge/envelope/messages.h"
+
+#include "json_fields.h"
+
+namespace longforge::envelope {
+namespace {
+
+// Parses `bytes` as an object whose schema is one of `schemas`, then runs `read`.
+// nlohmann reports a missing or mistyped field by exception; this is the one place
+// they are turned into values.
+template <typename T, typename Read>
+Result<T> Decode(std::string_view bytes, std::initializer_list<std::string_view> schemas,
+                 Read read) {
+  const json j = json::parse(bytes, nullptr, /*allow_exceptions=*/false);
+  const std::string expected(*schemas.begin());
+  if (j.is_discarded()) return Error::DeadLetter(expected + ": not valid JSON");
+  if (!j.is_object()) return Error::DeadLetter(expected + ": not a JSON object");
+  const auto it = j.find("schema");
+  if (it == j.end() || !it->is_string()) {
+    return Error::DeadLetter(expected + ": missing \"schema\" field");
+  }
+  const auto schema = it->get<std::string>();
+  bool known = false;
+  for (auto s : schemas) known = known || schema == s;
+  if (!known) {
+    return Error::DeadLetter("expected schema " + expected + ", got \"" + schema + "\"");
+  }
+  try {
+    T out;
+    read(j, out);
+    return out;
+  } catch (const json::exception& e) {
+    return Error::DeadLetter(schema + ": " + e.what());
+  }
+}
+
+std::string Dump(const json& j) {
+  // Replace rather than throw on invalid UTF-8 that slipped into a string field.
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string Encode(const DocumentEvent& m) {
+  json j = {{"schema", "lf.documents/v1"},
+            {"doc_id", m.doc_id},
+            {"title", m.title},
+            {"source", m.source},
+            {"bytes", m.bytes},
+            {"questions", m.questions},
+            {"submitted_at", m.submitted_at}};
+  if (m.text) j["text"] = *m.text;
+  return Dump(j);
+}
+
+Result<DocumentEvent> DecodeDocumentEvent(std::string_view bytes) {
+  auto r = Decode<DocumentEvent>(bytes, {"lf.documents/v1"}, [](const json& j, DocumentEvent& m) {
+    Optional(j, "doc_id", m.doc_id);
+    Optional(j, "title", m.title);
+    Optional(j, "source", m.source);
+    Optional(j, "bytes", m.bytes);
+    if (j.contains("text") && !j["text"].is_null()) m.text = j["text"].get<std::string>();
+    Optional(j, "questions", m.questions);
+    Optional(j, "submitted_at", m.submitted_at);
+  });
+  if (r.ok() && r->doc_id.empty() && !r->text) {
+    return Error::DeadLetter("lf.documents/v1: needs \"doc_id\" (stored text) or \"text\"");
+  }
+  return r;
+}
+
+std::string Encode(const ChunkedEvent& m) {
+  return Dump({{"schema", "lf.chunked/v1"},
+               {"doc_id", m.doc_id},
+               {"title", m.title},
+               {"bytes", m.bytes},
+               {"tokens", m.tokens},
+               {"tokenizer", m.tokenizer},
+               {"chunk_count", m.chunk_count},
+               {"chunks_ref", m.chunks_ref},
+               {"questions", m.questions}});
+}
+
+Result<ChunkedEvent> DecodeChunkedEvent(std::string_view bytes) {
+  return Decode<ChunkedEvent>(bytes, {"lf.chunked/v1"}, [](const json& j, ChunkedEvent& m) {
+    j.at("doc_id").get_to(m.doc_id);
+    Optional(j, "title", m.title);
+    Optional(j, "bytes", m.bytes);
+    Optional(j, "tokens", m.tokens);
+    Optional(j, "tokenizer", m.tokenizer);
+    j.at("chunk_count").get_to(m.chunk_count);
+    j.at("chunks_ref").get_to(m.chunks_ref);
+    Optional(j, "questions", m.questions);
+  });
+}
+
+std::string Encode(const TaskLedger& m) {
+  return Dump({{"schema", "lf.tasks/v1"},
+               {"doc_id", m.doc_id},
+               {"task_ids", m.task_ids},
+               {"notes", m.notes}});
+}
+
+Result<TaskLedger> DecodeTaskLedger(std::string_view bytes) {
+  return Decode<TaskLedger>(bytes, {"lf.tasks/v1"}, [](const json& j, TaskLedger& m) {
+    j.at("doc_id").get_to(m.doc_id);
+    j.at("task_ids").get_to(m.task_ids);
+    Optional(j, "notes", m.notes);
+  });
+}
+
+std::string Encode(const RelevanceRequest& m) {
+  return Dump({{"schema", "lf.relevance.requests/v1"},
+               {"tasks", m.tasks},
+               {"chunk", m.chunk},
+               {"chunk_count", m.chunk_count}});
+}
+
+Result<RelevanceRequest> DecodeRelevanceRequest(std::string_view bytes) {
+  auto r = Decode<RelevanceRequest>(bytes, {"lf.relevance.requests/v1"},
+                                    [](const json& j, RelevanceRequest& m) {
+                                      j.at("tasks").get_to(m.tasks);
+                                      j.at("chunk").get_to(m.chunk);
+                                      j.at("chunk_count").get_to(m.chunk_count);
+                                    });
+  if (r.ok() && r->tasks.empty()) {
+    return Error::DeadLetter("lf.relevance.requests/v1: \"tasks\" is empty");
+  }
+  return r;
+}
+
+std::string Encode(const RelevanceResult& m) {
+  json j = {{"schema", "lf.relevance.results/v1"}, {"task", m.task},       {"chunk", m.chunk},
+            {"chunk_count", m.chunk_count},        {"verdict", m.verdict}, {"quotes", m.quotes},
+            {"dropped_quotes", m.dropped_quotes},  {"backend", m.backend}, {"llm", m.usage}};
+  if (!m.error.empty()) j["error"] = m.error;
+  return Dump(j);
+}
+
+Result<RelevanceResult> DecodeRelevanceResult(std::string_view bytes) {
+  return Decode<RelevanceResult>(bytes, {"lf.relevance.results/v1"},
+                                 [](const json& j, RelevanceResult& m) {
+                                   j.at("task").get_to(m.task);
+                                   j.at("chunk").get_to(m.chunk);
+                                   j.at("chunk_count").get_to(m.chunk_count);
+                                   j.at("verdict").get_to(m.verdict);
+                                   Optional(j, "quotes", m.quotes);
+                                   Optional(j, "dropped_quotes", m.dropped_quotes);
+                                   Optional(j, "backend", m.backend);
+                                   Optional(j, "error", m.error);
+                                   Optional(j, "llm", m.usage);
+                                 });
+}
+
+std::string Encode(const AnswerRecord& m) {
+  json j = m;
+  j["schema"] = "lf.answers/v1";
+  return Dump(j);
+}
+
+Result<AnswerRecord> DecodeAnswerRecord(std::string_view bytes) {
+  return Decode<AnswerRecord>(bytes, {"lf.answers/v1"},
+                              [](const json& j, AnswerRecord& m) { from_json(j, m); });
+}
+
+std::string Encode(const SampleRecord& m, std::string_view schema) {
+  json j = m.record;
+  j["schema"] = schema;
+  j["sample_id"] = m.sample_id;
+  j["verdict"] = {{"decision", m.verdict.decision}, {"reasons", m.verdict.reasons}};
+  return Dump(j);
+}
+
+Result<SampleRecord> DecodeSampleRecord(std::string_view bytes) {
+  return Decode<SampleRecord>(bytes, {"lf.dataset/v1", "lf.rejected/v1"},
+                              [](const json& j, SampleRecord& m) {
+                                from_json(j, m.record);
+                                j.at("sample_id").get_to(m.sample_id);
+                                const auto& v = j.at("verdict");
+                                v.at("decision").get_to(m.verdict.decision);
+                                Optional(v, "reasons", m.verdict.reasons);
+                              });
+}
+
+}  // namespace longforge::envelope

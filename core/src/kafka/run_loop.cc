@@ -1,0 +1,295 @@
+#include "longforge/kafka/run_loop.h"
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+#include "longforge/kafka/dead_letter.h"
+#include "longforge/kafka/topics.h"
+
+namespace longforge::kafka {
+
+using Clock = std::chrono::steady_clock;
+
+struct RunLoop::Work {
+  InMessage message;
+  TopicPartition tp;
+  uint64_t generation = 0;
+  int attempts = 0;
+  Clock::time_point started;
+  int pending_deliveries = 0;
+  std::optional<Error> delivery_error;
+  bool dead_lettering = false;
+};
+
+struct RunLoop::Event {
+  uint64_t id;
+  std::optional<Result<Outputs>> handled;  // set for a handler completion
+  Status delivered;                        // otherwise a delivery report
+};
+
+// Shared with completion callbacks so that a late callback (after Run returned)
+// lands in a queue that still exists.
+struct RunLoop::EventQueue {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<Event> events;
+  void Push(Event e) {
+    {
+      std::lock_guard lock(mu);
+      events.push_back(std::move(e));
+    }
+    cv.notify_one();
+  }
+};
+
+std::vector<std::string> RunLoopOptions::Validate() const {
+  std::vector<std::string> problems;
+  if (worker.empty()) problems.emplace_back("run loop: worker name is empty");
+  if (max_in_flight == 0) problems.emplace_back("--max-in-flight must be at least 1");
+  if (retry_backoff_min.count() <= 0 || retry_backoff_max < retry_backoff_min) {
+    problems.emplace_back("retry backoff: need 0 < min <= max");
+  }
+  return problems;
+}
+
+RunLoop::RunLoop(RunLoopOptions options, Handler& handler, Producer& producer,
+                 metrics::WorkerProbe* probe)
+    : options_(std::move(options)),
+      handler_(handler),
+      producer_(producer),
+      probe_(probe),
+      events_(std::make_shared<EventQueue>()) {}
+
+RunLoop::~RunLoop() = default;
+
+void RunLoop::OnAssigned(const std::vector<TopicPartition>& partitions) {
+  for (const auto& tp : partitions) ++generation_[tp];
+  spdlog::info("{}: assigned {} partitions", options_.worker, partitions.size());
+}
+
+void RunLoop::OnRevoked(const std::vector<TopicPartition>& partitions) {
+  if (consumer_ != nullptr) CommitFinished(*consumer_);
+  for (const auto& tp : partitions) {
+    tracker_.Forget(tp);
+    ++generation_[tp];  // work still in flight for tp no longer moves its offsets
+  }
+  spdlog::info("{}: revoked {} partitions", options_.worker, partitions.size());
+}
+
+void RunLoop::Start(InMessage message) {
+  const uint64_t id = next_id_++;
+  auto work = std::make_unique<Work>();
+  work->tp = {message.topic, message.partition};
+  work->generation = generation_[work->tp];
+  work->started = Clock::now();
+  tracker_.Started(work->tp, message.offset);
+  if (probe_) probe_->Consumed(message.topic);
+  ++totals_.consumed;
+  work->message = std::move(message);
+  work_.emplace(id, std::move(work));
+  Dispatch(id);
+}
+
+void RunLoop::Dispatch(uint64_t id) {
+  auto& work = *work_.at(id);
+  ++work.attempts;
+  std::weak_ptr<EventQueue> queue = events_;
+  try {
+    handler_.Handle(work.message, [queue, id](Result<Outputs> result) {
+      if (auto q = queue.lock()) q->Push({id, std::move(result), {}});
+    });
+  } catch (const std::exception& e) {
+    // A bug in the handler for this message: record it, do not take the worker down.
+    events_->Push(
+        {id, Result<Outputs>(Error::DeadLetter(std::string("handler threw: ") + e.what())), {}});
+  }
+}
+
+void RunLoop::OnHandled(uint64_t id, Result<Outputs> result) {
+  auto it = work_.find(id);
+  if (it == work_.end()) return;
+  Work& work = *it->second;
+  if (!result.ok()) {
+    const Error& e = result.error();
+    switch (e.disposition) {
+      case Disposition::kRetry:
+        ScheduleRetry(id, e.message);
+        return;
+      case Disposition::kDeadLetter:
+        DeadLetter(id, e.message);
+        return;
+      case Disposition::kStop:
+        fatal_ = e;
+        return;
+    }
+    return;
+  }
+  Outputs& outputs = result.value();
+  if (outputs.empty()) {
+    Finish(id);
+    return;
+  }
+  work.pending_deliveries = static_cast<int>(outputs.size());
+  work.delivery_error.reset();
+  std::weak_ptr<EventQueue> queue = events_;
+  for (auto& out : outputs) {
+    producer_.Produce(out.topic, out.key, out.value,
+                      [queue, id, probe = probe_, topic = out.topic](Status s) {
+                        if (s.ok() && probe) probe->Produced(topic);
+                        if (auto q = queue.lock()) q->Push({id, std::nullopt, std::move(s)});
+                      });
+  }
+}
+
+void RunLoop::OnDelivered(uint64_t id, Status status) {
+  auto it = work_.find(id);
+  if (it == work_.end()) return;
+  Work& work = *it->second;
+  if (!status.ok() && !work.delivery_error) work.delivery_error = status.error();
+  if (--work.pending_deliveries > 0) return;
+  if (!work.delivery_error) {
+    if (work.dead_lettering) {
+      ++totals_.dead_lettered;
+      if (probe_) probe_->DeadLettered(work.message.topic);
+    }
+    Finish(id);
+    return;
+  }
+  const Error err = *work.delivery_error;
+  if (err.disposition == Disposition::kDeadLetter && !work.dead_lettering) {
+    DeadLetter(id, err.message);
+  } else {
+    ScheduleRetry(id, err.message);
+  }
+}
+
+void RunLoop::DeadLetter(uint64_t id, const std::string& reason) {
+  Work& work = *work_.at(id);
+  spdlog::warn("{}: dead-lettering {}[{}]@{}: {}", options_.worker, work.message.topic,
+               work.message.partition, work.message.offset, reason);
+  work.dead_lettering = true;
+  Outputs dlq{{kDlq, work.message.key, EncodeDeadLetter(options_.worker, work.message, reason)}};
+  OnHandled(id, std::move(dlq));
+}
+
+void RunLoop::ScheduleRetry(uint64_t id, const std::string& reason) {
+  Work& work = *work_.at(id);
+  work.dead_lettering = false;
+  const int shift = std::min(work.attempts - 1, 16);
+  auto backoff = options_.retry_backoff_min * (int64_t{1} << shift);
+  backoff = std::min(backoff, options_.retry_backoff_max);
+  static thread_local std::minstd_rand rng{std::random_device{}()};
+  const auto jittered = std::chrono::milliseconds(
+      std::uniform_int_distribution<int64_t>(backoff.count() / 2, backoff.count())(rng));
+  if (work.attempts == 1 || work.attempts % 10 == 0) {
+    spdlog::warn("{}: retrying {}[{}]@{} in {} ms (attempt {}): {}", options_.worker,
+                 work.message.topic, work.message.partition, work.message.offset, jittered.count(),
+                 work.attempts, reason);
+  }
+  ++totals_.retries;
+  if (probe_) probe_->Retried();
+  retries_.emplace(Clock::now() + jittered, id);
+}
+
+void RunLoop::Finish(uint64_t id) {
+  auto it = work_.find(id);
+  Work& work = *it->second;
+  if (generation_[work.tp] == work.generation) tracker_.Finished(work.tp, work.message.offset);
+  if (probe_) {
+    probe_->ProcessingSeconds(std::chrono::duration<double>(Clock::now() - work.started).count());
+  }
+  ++totals_.finished;
+  work_.erase(it);
+}
+
+void RunLoop::DrainEvents() {
+  std::deque<Event> batch;
+  {
+    std::lock_guard lock(events_->mu);
+    batch.swap(events_->events);
+  }
+  for (auto& e : batch) {
+    if (e.handled) {
+      OnHandled(e.id, std::move(*e.handled));
+    } else {
+      OnDelivered(e.id, std::move(e.delivered));
+    }
+  }
+}
+
+void RunLoop::RunDueRetries() {
+  const auto now = Clock::now();
+  while (!retries_.empty() && retries_.begin()->first <= now) {
+    const uint64_t id = retries_.begin()->second;
+    retries_.erase(retries_.begin());
+    if (work_.contains(id)) Dispatch(id);
+  }
+}
+
+void RunLoop::CommitFinished(Consumer& consumer) {
+  const auto pending = tracker_.PendingCommits();
+  if (pending.empty()) return;
+  if (auto s = consumer.Commit(pending); s.ok()) {
+    tracker_.MarkCommitted(pending);
+  } else {
+    spdlog::warn("{}: {}", options_.worker, s.error().message);
+  }
+}
+
+Status RunLoop::Run(Consumer& consumer, const std::atomic<bool>& stop) {
+  consumer_ = &consumer;
+  auto last_commit = Clock::now();
+  auto last_tick = Clock::now();
+  std::optional<Clock::time_point> drain_deadline;
+  while (!fatal_) {
+    DrainEvents();
+    RunDueRetries();
+    const auto now = Clock::now();
+    if (now - last_tick >= std::chrono::milliseconds(100)) {
+      handler_.Tick();
+      if (probe_) probe_->InFlight(static_cast<double>(work_.size()));
+      last_tick = now;
+    }
+    if (now - last_commit >= options_.commit_interval) {
+      CommitFinished(consumer);
+      last_commit = now;
+    }
+    if (stop.load()) {
+      if (!drain_deadline) drain_deadline = now + options_.drain_timeout;
+      if (work_.empty() || now >= *drain_deadline) break;
+    }
+    const bool can_take = !stop.load() && work_.size() < options_.max_in_flight;
+    if (can_take) {
+      KafkaMessage msg = consumer.Poll(work_.empty() ? 100 : 5);
+      if (!msg) continue;
+      if (msg->err) {
+        if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+          spdlog::warn("{}: consumer: {}", options_.worker, rd_kafka_message_errstr(msg.get()));
+        }
+        continue;
+      }
+      InMessage in;
+      in.topic = rd_kafka_topic_name(msg->rkt);
+      in.partition = msg->partition;
+      in.offset = msg->offset;
+      if (msg->key) in.key.assign(static_cast<const char*>(msg->key), msg->key_len);
+      if (msg->payload) in.value.assign(static_cast<const char*>(msg->payload), msg->len);
+      Start(std::move(in));
+    } else {
+      std::unique_lock lock(events_->mu);
+      events_->cv.wait_for(lock, std::chrono::milliseconds(20),
+                           [&] { return !events_->events.empty(); });
+    }
+  }
+  CommitFinished(consumer);
+  if (!work_.empty()) {
+    spdlog::info("{}: stopping with {} messages unfinished; they stay uncommitted", options_.worker,
+                 work_.size());
+  }
+  consumer_ = nullptr;
+  if (fatal_) return *fatal_;
+  return {};
+}
+
+}  // namespace longforge::kafka

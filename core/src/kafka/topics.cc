@@ -1,0 +1,14 @@
+#include "longforge/kafka/topics.h"
+
+namespace longforge::kafka {
+
+const std::vector<TopicSpec>& AllTopics() {
+  static const std::vector<TopicSpec> kTopics = {
+      {kDocuments, 4},         {kChunked, 4},          {kTasks, 2},
+      {kRelevanceRequests, 8}, {kRelevanceResults, 8}, {kAnswers, 4},
+      {kDataset, 4},           {kRejected, 2},         {kDlq, 2},
+  };
+  return kTopics;
+}
+
+}  // namespace longforge::kafka

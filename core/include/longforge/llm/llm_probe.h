@@ -1,0 +1,63 @@
+#pragma once
+// Metrics of the LLM edge. One probe per registry, shared by every client that reports
+// to it (HttpChatClient, CachingChatClient): the families are created once, here.
+
+#include <array>
+#include <cstddef>
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include "longforge/llm/chat.h"
+
+namespace longforge::llm {
+
+// The outcome label of longforge_llm_requests_total.
+enum class Outcome {
+  kOk,        // a request answered by the server
+  kRetry,     // a failed attempt that will be tried again (counted per attempt)
+  kError,     // a request that finally failed
+  kCacheHit,  // a request answered from the response cache
+};
+
+const char* OutcomeName(Outcome outcome);
+
+// Exposes:
+//   longforge_llm_requests_total{stage,outcome}
+//   longforge_llm_request_seconds{stage}   (first attempt to final answer, incl. retries)
+//   longforge_llm_tokens_total{stage,kind} (kind: prompt|completion; server calls only)
+//   longforge_llm_inflight{stage}          (HTTP requests currently on the wire)
+// Every label combination is created up front, so recording is a few atomic adds.
+// Thread-safe. Must outlive the clients that point to it.
+class LlmProbe {
+ public:
+  explicit LlmProbe(prometheus::Registry& registry);
+  LlmProbe(const LlmProbe&) = delete;
+  LlmProbe& operator=(const LlmProbe&) = delete;
+
+  void AttemptStarted(Stage stage);
+  void AttemptFinished(Stage stage);
+  void Count(Stage stage, Outcome outcome);
+  // A finished server request: its latency in seconds and the tokens it used.
+  void Completed(Stage stage, double seconds, int prompt_tokens, int completion_tokens);
+
+ private:
+  static constexpr std::size_t kStages = kAllStages.size();
+  static constexpr std::size_t kOutcomes = 4;
+
+  struct PerStage {
+    std::array<prometheus::Counter*, kOutcomes> requests{};
+    prometheus::Histogram* seconds = nullptr;
+    prometheus::Counter* prompt_tokens = nullptr;
+    prometheus::Counter* completion_tokens = nullptr;
+    prometheus::Gauge* inflight = nullptr;
+  };
+
+  PerStage& At(Stage stage) { return stages_[static_cast<std::size_t>(stage)]; }
+
+  std::array<PerStage, kStages> stages_;
+};
+
+}  // namespace longforge::llm

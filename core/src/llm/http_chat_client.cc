@@ -1,0 +1,370 @@
+#include "longforge/llm/http_chat_client.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "longforge/common/handles.h"
+#include "longforge/llm/openai_protocol.h"
+#include "longforge/llm/retry_policy.h"
+
+namespace longforge::llm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A response larger than this is not a chat completion; stop reading instead of
+// letting a broken server fill memory.
+constexpr std::size_t kMaxResponseBytes = 64u << 20;
+// Upper bound on one curl_multi_poll wait, so a missed wakeup costs at most this.
+constexpr int kMaxPollMs = 1000;
+
+// One logical request, alive from Submit to its callback, across attempts.
+struct Transfer {
+  Stage stage = Stage::kAnswer;
+  std::string model;  // effective model, reported if the server omits it
+  std::string body;   // request JSON, encoded once on the submitting thread
+  ChatClient::Callback cb;
+  int attempts = 0;
+  bool malformed_seen = false;
+  Clock::time_point first_start;
+  // Per attempt:
+  CurlEasy easy;
+  std::string response;
+  std::optional<std::chrono::seconds> retry_after;
+  std::array<char, CURL_ERROR_SIZE> error{};
+};
+using TransferPtr = std::unique_ptr<Transfer>;
+
+Error ShutDownError() { return Error::Retry("LLM client shut down before the request finished"); }
+
+size_t OnBody(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t n = size * count;
+  if (t->response.size() + n > kMaxResponseBytes) return 0;  // aborts: CURLE_WRITE_ERROR
+  t->response.append(data, n);
+  return n;
+}
+
+size_t OnHeader(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t n = size * count;
+  const std::string_view line(data, n);
+  constexpr std::string_view kName = "retry-after:";
+  if (line.size() > kName.size() &&
+      std::equal(kName.begin(), kName.end(), line.begin(),
+                 [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+    t->retry_after = ParseRetryAfter(line.substr(kName.size()));
+  }
+  return n;
+}
+
+std::string CurlReason(const Transfer& t, CURLcode code) {
+  const std::string detail = t.error[0] != '\0' ? t.error.data() : curl_easy_strerror(code);
+  return "connection error (curl " + std::to_string(static_cast<int>(code)) + "): " + detail;
+}
+
+}  // namespace
+
+class HttpChatClient::Impl {
+ public:
+  Impl(HttpChatClientOptions options, LlmProbe* probe)
+      : options_(std::move(options)),
+        probe_(probe),
+        url_(WithoutTrailingSlash(options_.base_url) + "/chat/completions"),
+        rng_(std::random_device{}()) {}
+
+  ~Impl() {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    if (multi_) curl_multi_wakeup(multi_.get());
+    if (thread_.joinable()) thread_.join();
+  }
+
+  Status Start() {
+    static std::once_flag curl_init;
+    std::call_once(curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    multi_.reset(curl_multi_init());
+    if (!multi_) return Error::Stop("curl_multi_init failed");
+    const long limit = options_.concurrency;
+    curl_multi_setopt(multi_.get(), CURLMOPT_MAX_HOST_CONNECTIONS, limit);
+    curl_multi_setopt(multi_.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, limit);
+    curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, limit);  // keep them all alive
+    for (Stage stage : kAllStages) {
+      std::vector<std::string> lines = {"Content-Type: application/json",
+                                        "Accept: application/json",
+                                        std::string("X-Longforge-Stage: ") + StageName(stage),
+                                        // No "100-continue" round trip before each body.
+                                        "Expect:"};
+      if (!options_.api_key.empty()) lines.push_back("Authorization: Bearer " + options_.api_key);
+      CurlList& list = headers_[static_cast<std::size_t>(stage)];
+      for (const std::string& line : lines) {
+        curl_slist* head = curl_slist_append(list.get(), line.c_str());
+        if (head == nullptr) return Error::Stop("curl_slist_append failed");
+        (void)list.release();  // same head, or the new list when it was empty
+        list.reset(head);
+      }
+    }
+    thread_ = std::thread([this] { Run(); });
+    return Status::Ok();
+  }
+
+  void Submit(ChatRequest request, Callback cb) {
+    auto t = std::make_unique<Transfer>();
+    t->stage = request.stage;
+    t->model = request.model.empty() ? options_.model : request.model;
+    t->body = EncodeChatRequest(request, t->model);
+    t->cb = std::move(cb);
+    bool accepted = false;
+    bool wake = false;
+    {
+      std::lock_guard lock(mu_);
+      if (!closed_) {
+        // Only the first item of a batch needs a wakeup: the thread drains them all.
+        wake = inbox_.empty();
+        inbox_.push_back(std::move(t));
+        accepted = true;
+      }
+    }
+    if (!accepted) {
+      t->cb(ShutDownError());  // misuse (Submit racing the destructor); still answer once
+      return;
+    }
+    if (wake) curl_multi_wakeup(multi_.get());
+  }
+
+ private:
+  static std::string WithoutTrailingSlash(std::string url) {
+    if (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+  }
+
+  void Run() {
+    std::vector<TransferPtr> incoming;
+    while (true) {
+      {
+        std::lock_guard lock(mu_);
+        if (stopping_) break;
+        incoming.swap(inbox_);
+      }
+      for (TransferPtr& t : incoming) ready_.push_back(std::move(t));
+      incoming.clear();
+      const Clock::time_point now = Clock::now();
+      while (!delayed_.empty() && delayed_.begin()->first <= now) {
+        ready_.push_back(std::move(delayed_.begin()->second));
+        delayed_.erase(delayed_.begin());
+      }
+      while (active_.size() < static_cast<std::size_t>(options_.concurrency) && !ready_.empty()) {
+        TransferPtr t = std::move(ready_.front());
+        ready_.pop_front();
+        StartAttempt(std::move(t));
+      }
+      int running = 0;
+      curl_multi_perform(multi_.get(), &running);
+      int queued = 0;
+      while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &queued)) {
+        if (msg->msg == CURLMSG_DONE) Finish(msg->easy_handle, msg->data.result);
+      }
+      curl_multi_poll(multi_.get(), nullptr, 0, PollTimeoutMs(), nullptr);
+    }
+    Shutdown();
+  }
+
+  int PollTimeoutMs() const {
+    if (!ready_.empty() && active_.size() < static_cast<std::size_t>(options_.concurrency)) {
+      return 0;  // slots just freed: admit the queue now
+    }
+    if (delayed_.empty()) return kMaxPollMs;
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+        delayed_.begin()->first - Clock::now());
+    return static_cast<int>(
+        std::clamp<std::chrono::milliseconds::rep>(wait.count() + 1, 0, kMaxPollMs));
+  }
+
+  void StartAttempt(TransferPtr t) {
+    CurlEasy easy;
+    if (!idle_.empty()) {
+      easy = std::move(idle_.back());
+      idle_.pop_back();
+      curl_easy_reset(easy.get());  // keeps the handle's DNS cache and session ids
+    } else {
+      easy.reset(curl_easy_init());
+      if (!easy) return Fail(std::move(t), Error::Retry("curl_easy_init failed"));
+    }
+    CURL* h = easy.get();
+    Transfer* raw = t.get();
+    raw->response.clear();
+    raw->retry_after.reset();
+    raw->error[0] = '\0';
+    curl_easy_setopt(h, CURLOPT_URL, url_.c_str());
+    curl_easy_setopt(h, CURLOPT_POST, 1L);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, raw->body.data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(raw->body.size()));
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers_[static_cast<std::size_t>(raw->stage)].get());
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, raw);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, raw);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, raw->error.data());
+    curl_easy_setopt(h, CURLOPT_PRIVATE, raw);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options_.connect_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
+    if (raw->attempts == 0) raw->first_start = Clock::now();
+    ++raw->attempts;
+    if (curl_multi_add_handle(multi_.get(), h) != CURLM_OK) {
+      idle_.push_back(std::move(easy));
+      return RetryOrFail(std::move(t), "curl_multi_add_handle failed", std::nullopt);
+    }
+    raw->easy = std::move(easy);
+    if (probe_ != nullptr) probe_->AttemptStarted(raw->stage);
+    active_.emplace(h, std::move(t));
+  }
+
+  void Finish(CURL* h, CURLcode code) {
+    const auto it = active_.find(h);
+    if (it == active_.end()) return;  // cannot happen: every added handle is in active_
+    TransferPtr t = std::move(it->second);
+    active_.erase(it);
+    curl_multi_remove_handle(multi_.get(), h);
+    if (probe_ != nullptr) probe_->AttemptFinished(t->stage);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    idle_.push_back(std::move(t->easy));
+    if (code != CURLE_OK) return RetryOrFail(std::move(t), CurlReason(*t, code), std::nullopt);
+
+    const std::string http = "HTTP " + std::to_string(status);
+    switch (ClassifyStatus(status)) {
+      case StatusClass::kSuccess: {
+        Result<ChatResponse> parsed = DecodeChatResponse(t->response);
+        if (parsed.ok()) return Succeed(std::move(t), std::move(parsed).value());
+        const std::string reason =
+            "malformed response (" + parsed.error().message + "): " + BodyExcerpt(t->response);
+        // A server that answered twice with garbage will keep doing so: do not spend
+        // the whole retry budget on it.
+        if (t->malformed_seen) {
+          return Fail(std::move(t), Error::DeadLetter("LLM server sent a " + reason));
+        }
+        t->malformed_seen = true;
+        return RetryOrFail(std::move(t), reason, std::nullopt);
+      }
+      case StatusClass::kRetry:
+        return RetryOrFail(std::move(t), http + ": " + BodyExcerpt(t->response), t->retry_after);
+      case StatusClass::kDeadLetter:
+        return Fail(std::move(t), Error::DeadLetter("LLM server rejected the request with " + http +
+                                                    ": " + BodyExcerpt(t->response)));
+      case StatusClass::kStop:
+        return Fail(std::move(t), Error::Stop("LLM server refused the client with " + http +
+                                              " (check api_key and base_url " + url_ +
+                                              "): " + BodyExcerpt(t->response)));
+    }
+  }
+
+  void RetryOrFail(TransferPtr t, const std::string& reason,
+                   std::optional<std::chrono::seconds> retry_after) {
+    if (t->attempts >= options_.max_attempts) {
+      return Fail(std::move(t),
+                  Error::DeadLetter("LLM request failed after " + std::to_string(t->attempts) +
+                                    " attempt(s); last: " + reason));
+    }
+    if (probe_ != nullptr) probe_->Count(t->stage, Outcome::kRetry);
+    std::chrono::milliseconds delay =
+        FullJitterBackoff(t->attempts, options_.backoff_base, options_.backoff_max, rng_);
+    if (retry_after) {
+      delay = std::max(delay,
+                       std::min<std::chrono::milliseconds>(*retry_after, options_.retry_after_max));
+    }
+    delayed_.emplace(Clock::now() + delay, std::move(t));
+  }
+
+  void Succeed(TransferPtr t, ChatResponse response) {
+    if (response.model.empty()) response.model = t->model;
+    response.attempts = t->attempts;
+    if (probe_ != nullptr) {
+      const std::chrono::duration<double> seconds = Clock::now() - t->first_start;
+      probe_->Count(t->stage, Outcome::kOk);
+      probe_->Completed(t->stage, seconds.count(), response.prompt_tokens,
+                        response.completion_tokens);
+    }
+    t->cb(std::move(response));
+  }
+
+  void Fail(TransferPtr t, Error error) {
+    if (probe_ != nullptr) probe_->Count(t->stage, Outcome::kError);
+    t->cb(std::move(error));
+  }
+
+  // Answers everything still owned by the client, on the client thread, then refuses
+  // further submissions.
+  void Shutdown() {
+    std::vector<TransferPtr> pending;
+    for (auto& [h, t] : active_) {
+      curl_multi_remove_handle(multi_.get(), h);
+      if (probe_ != nullptr) probe_->AttemptFinished(t->stage);
+      pending.push_back(std::move(t));
+    }
+    active_.clear();
+    for (TransferPtr& t : ready_) pending.push_back(std::move(t));
+    ready_.clear();
+    for (auto& [due, t] : delayed_) pending.push_back(std::move(t));
+    delayed_.clear();
+    {
+      std::lock_guard lock(mu_);
+      closed_ = true;
+      for (TransferPtr& t : inbox_) pending.push_back(std::move(t));
+      inbox_.clear();
+    }
+    for (TransferPtr& t : pending) t->cb(ShutDownError());
+  }
+
+  const HttpChatClientOptions options_;
+  LlmProbe* const probe_;
+  const std::string url_;
+  CurlMulti multi_;
+  std::array<CurlList, kAllStages.size()> headers_;  // one prebuilt header list per stage
+
+  // Client thread only.
+  std::vector<CurlEasy> idle_;  // reused handles
+  std::deque<TransferPtr> ready_;
+  std::multimap<Clock::time_point, TransferPtr> delayed_;  // waiting out a backoff
+  std::unordered_map<CURL*, TransferPtr> active_;
+  std::mt19937_64 rng_;
+
+  std::mutex mu_;
+  std::vector<TransferPtr> inbox_;  // guarded by mu_
+  bool stopping_ = false;           // guarded by mu_
+  bool closed_ = false;             // guarded by mu_: Shutdown() has run
+  std::thread thread_;
+};
+
+Result<std::unique_ptr<HttpChatClient>> HttpChatClient::Create(HttpChatClientOptions options,
+                                                               LlmProbe* probe) {
+  if (Status valid = options.Validate(); !valid.ok()) return valid.error();
+  auto impl = std::make_unique<Impl>(std::move(options), probe);
+  if (Status started = impl->Start(); !started.ok()) return started.error();
+  return std::unique_ptr<HttpChatClient>(new HttpChatClient(std::move(impl)));
+}
+
+HttpChatClient::HttpChatClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpChatClient::~HttpChatClient() = default;
+
+void HttpChatClient::Submit(ChatRequest request, Callback cb) {
+  impl_->Submit(std::move(request), std::move(cb));
+}
+
+}  // namespace longforge::llm

@@ -1,0 +1,72 @@
+#include "longforge/llm/llm_probe.h"
+
+namespace longforge::llm {
+
+const char* OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kOk:
+      return "ok";
+    case Outcome::kRetry:
+      return "retry";
+    case Outcome::kError:
+      return "error";
+    case Outcome::kCacheHit:
+      return "cache_hit";
+  }
+  return "unknown";
+}
+
+LlmProbe::LlmProbe(prometheus::Registry& registry) {
+  // The registry's default Merge behaviour returns existing families, so a second
+  // probe on the same registry shares the same time series instead of throwing.
+  auto& requests = prometheus::BuildCounter()
+                       .Name("longforge_llm_requests_total")
+                       .Help("LLM requests by stage and outcome (retry counts attempts)")
+                       .Register(registry);
+  auto& seconds = prometheus::BuildHistogram()
+                      .Name("longforge_llm_request_seconds")
+                      .Help("LLM request latency from first attempt to answer, in seconds")
+                      .Register(registry);
+  auto& tokens = prometheus::BuildCounter()
+                     .Name("longforge_llm_tokens_total")
+                     .Help("Tokens used by LLM server calls, by stage and kind")
+                     .Register(registry);
+  auto& inflight = prometheus::BuildGauge()
+                       .Name("longforge_llm_inflight")
+                       .Help("LLM HTTP requests currently in flight")
+                       .Register(registry);
+  // LLM calls take from tens of milliseconds to minutes.
+  const prometheus::Histogram::BucketBoundaries buckets = {0.05, 0.1, 0.25, 0.5, 1,   2.5,
+                                                           5,    10,  30,   60,  120, 300};
+  constexpr Outcome kOutcomeList[kOutcomes] = {Outcome::kOk, Outcome::kRetry, Outcome::kError,
+                                               Outcome::kCacheHit};
+  for (Stage stage : kAllStages) {
+    const std::string name = StageName(stage);
+    PerStage& s = At(stage);
+    for (Outcome outcome : kOutcomeList) {
+      s.requests[static_cast<std::size_t>(outcome)] =
+          &requests.Add({{"stage", name}, {"outcome", OutcomeName(outcome)}});
+    }
+    s.seconds = &seconds.Add({{"stage", name}}, buckets);
+    s.prompt_tokens = &tokens.Add({{"stage", name}, {"kind", "prompt"}});
+    s.completion_tokens = &tokens.Add({{"stage", name}, {"kind", "completion"}});
+    s.inflight = &inflight.Add({{"stage", name}});
+  }
+}
+
+void LlmProbe::AttemptStarted(Stage stage) { At(stage).inflight->Increment(); }
+
+void LlmProbe::AttemptFinished(Stage stage) { At(stage).inflight->Decrement(); }
+
+void LlmProbe::Count(Stage stage, Outcome outcome) {
+  At(stage).requests[static_cast<std::size_t>(outcome)]->Increment();
+}
+
+void LlmProbe::Completed(Stage stage, double seconds, int prompt_tokens, int completion_tokens) {
+  PerStage& s = At(stage);
+  s.seconds->Observe(seconds);
+  s.prompt_tokens->Increment(prompt_tokens);
+  s.completion_tokens->Increment(completion_tokens);
+}
+
+}  // namespace longforge::llm

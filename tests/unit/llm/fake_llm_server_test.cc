@@ -1,0 +1,32 @@
+#include "support/fake_llm_server.h"
+
+#include <gtest/gtest.h>
+
+#include "llm_test_util.h"
+
+namespace longforge::llm {
+namespace {
+
+using testing::FakeLlmServer;
+
+TEST(FakeLlmServer, CountsAndRecordsRequestsPerStage) {
+  FakeLlmServer server;
+  EXPECT_GT(server.port(), 0);
+  auto client = MakeClient(FastOptions(server));
+  Results results;
+  client->Submit(UserRequest("a", Stage::kJudge), results.Add());
+  client->Submit(UserRequest("b", Stage::kJudge), results.Add());
+  client->Submit(UserRequest("c", Stage::kKeywords), results.Add());
+  ASSERT_TRUE(results.WaitFor(3));
+  EXPECT_EQ(server.request_count(), 3);
+  EXPECT_EQ(server.request_count("judge"), 2);
+  EXPECT_EQ(server.request_count("keywords"), 1);
+  EXPECT_EQ(server.request_count("answer"), 0);
+  for (const testing::FakeRequest& r : server.requests()) {
+    EXPECT_EQ(r.model, "test-model");
+    EXPECT_FALSE(r.body.empty());
+  }
+}
+
+}  // namespace
+}  // namespace longforge::llm

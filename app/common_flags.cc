@@ -1,0 +1,110 @@
+#include "common_flags.h"
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+
+namespace longforge::app {
+
+std::atomic<bool>& StopFlag() {
+  static std::atomic<bool> stop{false};
+  return stop;
+}
+
+namespace {
+extern "C" void OnSignal(int) { StopFlag().store(true); }
+}  // namespace
+
+void InstallSignalHandlers() {
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+kafka::KafkaOptions CommonFlags::Kafka(std::vector<std::string>& problems) const {
+  kafka::KafkaOptions k;
+  k.brokers = brokers;
+  if (k.brokers.empty()) {
+    if (const char* env = std::getenv("LONGFORGE_BROKERS")) k.brokers = env;
+  }
+  for (const auto& p : properties) {
+    auto kv = kafka::ParseProperty(p);
+    if (kv) {
+      k.properties.push_back(kv.value());
+    } else {
+      problems.push_back(kv.error().message);
+    }
+  }
+  const auto more = k.Validate();
+  problems.insert(problems.end(), more.begin(), more.end());
+  return k;
+}
+
+void AddKafkaFlags(CLI::App& cmd, CommonFlags& flags) {
+  cmd.add_option("--brokers", flags.brokers,
+                 "Kafka bootstrap servers (host:port,...); default $LONGFORGE_BROKERS");
+  cmd.add_option("-X", flags.properties,
+                 "librdkafka property key=value, repeatable (e.g. -X security.protocol=SASL_SSL)")
+      ->allow_extra_args(false);
+}
+
+void AddStoreFlag(CLI::App& cmd, CommonFlags& flags) {
+  cmd.add_option("--store", flags.store_dir, "Document store directory (shared by every worker)")
+      ->capture_default_str();
+}
+
+void AddTokenizerFlag(CLI::App& cmd, CommonFlags& flags) {
+  cmd.add_option("--tokenizer", flags.tokenizer,
+                 "tokenizer.json or .tiktoken file for exact token counts; "
+                 "default: a conservative estimate");
+}
+
+void AddMetricsFlags(CLI::App& cmd, CommonFlags& flags, int default_port) {
+  flags.metrics.port = default_port;
+  cmd.add_option("--metrics-addr", flags.metrics.address, "Interface for /metrics")
+      ->capture_default_str();
+  cmd.add_option("--metrics-port", flags.metrics.port, "Port for /metrics; 0 = off")
+      ->capture_default_str();
+}
+
+void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
+  cmd.add_option("--chunk-tokens", config.chunker.chunk_tokens, "Reading chunk size in tokens")
+      ->capture_default_str();
+  cmd.add_option("--max-document-bytes", config.chunker.max_document_bytes,
+                 "Largest document accepted, in bytes")
+      ->capture_default_str();
+  cmd.add_option("--questions-per-call", config.questioner.questions_per_call,
+                 "Questions sharing one relevance request (the chunk is read once for all)")
+      ->capture_default_str();
+  cmd.add_option("--level", config.questioner.level, "Agent level: 1, 2 or 3")
+      ->capture_default_str();
+  cmd.add_option_function<int>(
+      "--gather-timeout",
+      [&config](int s) { config.answer.gather_timeout = std::chrono::seconds(s); },
+      "Seconds a task may wait for missing chunk results before it is answered without them "
+      "(default 600)");
+  cmd.add_option("--max-in-flight", config.max_in_flight, "Messages each stage works on at once")
+      ->capture_default_str();
+  cmd.add_option("--out", config.sink.out_dir,
+                 "Output directory of the sink (dataset.jsonl, rejected.jsonl)");
+  cmd.add_option_function<std::string>(
+         "--context",
+         [&config](const std::string& v) {
+           config.sink.context =
+               v == "evidence" ? workers::SinkContext::kEvidence : workers::SinkContext::kFull;
+         },
+         "full: whole document + question (long-context SFT, default); evidence: quotes + question")
+      ->check(CLI::IsMember({"full", "evidence"}));
+}
+
+void FailOnProblems(const std::string& command, const std::vector<std::string>& problems) {
+  if (problems.empty()) return;
+  std::cerr << "longforge " << command << ": invalid configuration:\n";
+  for (const auto& p : problems) std::cerr << "  - " << p << "\n";
+  throw CLI::RuntimeError(2);
+}
+
+}  // namespace longforge::app

@@ -1,0 +1,123 @@
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "commands.h"
+#include "common_flags.h"
+#include "ingester.h"
+#include "longforge/kafka/producer.h"
+#include "longforge/kafka/topics.h"
+
+namespace longforge::app {
+namespace {
+
+struct IngestArgs {
+  CommonFlags common;
+  producers::IngestOptions options;
+  std::vector<std::string> paths;
+  std::string watch_dir;
+  int watch_interval_ms = 1000;
+};
+
+// Polls `dir` for new files; a file is taken once its size and mtime held still for
+// one interval (it is no longer being written).
+void Watch(const IngestArgs& args, producers::Ingester& ingester, kafka::Producer& producer) {
+  namespace fs = std::filesystem;
+  std::map<std::string, std::pair<std::uintmax_t, fs::file_time_type>> seen, pending;
+  spdlog::info("watching {} for new files", args.watch_dir);
+  while (!StopFlag().load()) {
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(args.watch_dir, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (!it->is_regular_file() || it->path().filename().string().starts_with(".")) continue;
+      const std::string path = it->path().string();
+      if (seen.contains(path)) continue;
+      const auto now = std::make_pair(it->file_size(), it->last_write_time());
+      const auto p = pending.find(path);
+      if (p != pending.end() && p->second == now) {
+        ingester.IngestPath(path);
+        seen[path] = now;
+        pending.erase(p);
+      } else {
+        pending[path] = now;
+      }
+    }
+    producer.Flush(std::chrono::milliseconds(0));
+    std::this_thread::sleep_for(std::chrono::milliseconds(args.watch_interval_ms));
+  }
+}
+
+}  // namespace
+
+void AddIngestCommand(CLI::App& app) {
+  auto args = std::make_shared<IngestArgs>();
+  auto* cmd = app.add_subcommand(
+      "ingest",
+      "Submit documents: text files, directories (recursive), .jsonl files (one "
+      "{\"id\"?,\"title\"?,\"text\",\"questions\"?:[{\"question\",\"answer\"?}]} per line) or - "
+      "for "
+      "stdin. Writes each text to the document store, then publishes lf.documents. Exit 0: all "
+      "submitted; 1: could not run (broker, store); 2: some inputs were rejected (listed).");
+  AddKafkaFlags(*cmd, args->common);
+  AddStoreFlag(*cmd, args->common);
+  cmd->add_option("paths", args->paths, "Files, directories, or - for stdin");
+  cmd->add_option("--max-document-bytes", args->options.max_document_bytes,
+                  "Largest document accepted")
+      ->capture_default_str();
+  cmd->add_option_function<std::string>(
+         "--stdin-format",
+         [args](const std::string& f) { args->options.stdin_jsonl = f == "jsonl"; },
+         "text (default: stdin is one document) or jsonl")
+      ->check(CLI::IsMember({"text", "jsonl"}));
+  cmd->add_option("--watch", args->watch_dir,
+                  "Keep ingesting new files appearing in this directory");
+  cmd->add_option("--watch-interval-ms", args->watch_interval_ms, "Polling interval of --watch")
+      ->capture_default_str();
+  cmd->callback([args] {
+    std::vector<std::string> problems = args->options.Validate();
+    const auto kopts = args->common.Kafka(problems);
+    if (args->paths.empty() && args->watch_dir.empty()) {
+      problems.emplace_back("nothing to ingest: give paths, - for stdin, or --watch DIR");
+    }
+    FailOnProblems("ingest", problems);
+    auto store = store::DocumentStore::Open(args->common.store_dir);
+    auto producer = kafka::Producer::Create(kopts);
+    for (const Status& s : {store ? Status() : Status(store.error()),
+                            producer ? Status() : Status(producer.error())}) {
+      if (!s.ok()) {
+        std::cerr << "longforge ingest: " << s.error().message << "\n";
+        throw CLI::RuntimeError(1);
+      }
+    }
+    if (auto s = (*producer)->CheckConnection(std::chrono::seconds(10)); !s) {
+      std::cerr << "longforge ingest: " << s.error().message << "\n";
+      throw CLI::RuntimeError(1);
+    }
+    std::atomic<std::size_t> failed_deliveries{0};
+    producers::Ingester ingester(args->options, **store, [&](const envelope::DocumentEvent& e) {
+      (*producer)->Produce(kafka::kDocuments, e.doc_id, envelope::Encode(e), [&, e](Status s) {
+        if (s.ok()) return;
+        ++failed_deliveries;
+        spdlog::error("{}: not published: {}", e.source, s.error().message);
+      });
+    });
+    for (const auto& p : args->paths) ingester.IngestPath(p);
+    if (!args->watch_dir.empty()) Watch(*args, ingester, **producer);
+    const int left = (*producer)->Flush(std::chrono::seconds(60));
+    std::cerr << "ingested " << ingester.documents() << " documents";
+    if (!ingester.problems().empty())
+      std::cerr << "; " << ingester.problems().size() << " rejected";
+    std::cerr << "\n";
+    if (left > 0 || failed_deliveries > 0) {
+      std::cerr << "longforge ingest: " << (left + failed_deliveries) << " events not delivered\n";
+      throw CLI::RuntimeError(1);
+    }
+    if (!ingester.problems().empty()) throw CLI::RuntimeError(2);
+  });
+}
+
+}  // namespace longforge::app

@@ -1,0 +1,193 @@
+#include "pipeline_runner.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include "ingester.h"
+#include "longforge/kafka/consumer.h"
+#include "longforge/kafka/embedded_broker.h"
+#include "longforge/kafka/producer.h"
+#include "longforge/kafka/topics.h"
+#include "longforge/kafka/worker_runtime.h"
+#include "longforge/metrics/worker_probe.h"
+
+namespace longforge::app {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Reads lf.tasks and lf.dlq into the tracker until `stop`.
+void Observe(const kafka::KafkaOptions& kopts, RunTracker& tracker, const std::atomic<bool>& stop,
+             Status& status) {
+  kafka::ConsumerOptions copts;
+  copts.group_id = "longforge-run-observer";
+  copts.topics = {kafka::kTasks, kafka::kDlq};
+  copts.assign_directly = true;
+  copts.statistics_interval_ms = 0;
+  auto consumer = kafka::Consumer::Create(kopts, copts, nullptr, nullptr);
+  if (!consumer) {
+    status = consumer.error();
+    return;
+  }
+  while (!stop.load()) {
+    auto msg = (*consumer)->Poll(50);
+    if (!msg || msg->err) continue;
+    const std::string topic = rd_kafka_topic_name(msg->rkt);
+    const std::string value(static_cast<const char*>(msg->payload), msg->len);
+    if (topic == kafka::kTasks) {
+      if (auto ledger = envelope::DecodeTaskLedger(value)) tracker.Ledger(*ledger);
+      continue;
+    }
+    const auto j = nlohmann::json::parse(value, nullptr, false);
+    if (!j.is_object()) {
+      spdlog::error("lf.dlq holds a record that is not a JSON object");
+      continue;
+    }
+    tracker.DeadLettered(j.value("topic", ""),
+                         j.value("payload_encoding", "") == "utf8" ? j.value("payload", "") : "",
+                         j.value("reason", ""));
+  }
+  (*consumer)->Close();
+}
+
+void PrintProgress(const RunTracker& tracker, Clock::time_point start) {
+  const auto s = tracker.Summary();
+  std::fprintf(stderr,
+               "\r%5.0fs  documents %zu/%zu  tasks %zu/%zu  accepted %zu  rejected %zu  "
+               "dead-lettered %zu   ",
+               std::chrono::duration<double>(Clock::now() - start).count(), s.documents_ended,
+               s.documents, s.tasks_ended, s.tasks, s.accepted, s.rejected + s.review,
+               s.tasks_dead_lettered + s.documents_dead_lettered);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+Result<RunOutcome> RunPipeline(const RunOptions& options) {
+  const auto start = Clock::now();
+  std::vector<std::string> problems = options.pipeline.Validate(StageNames());
+  if (options.inputs.empty()) problems.emplace_back("no --input given");
+  if (options.max_open_documents < 1) problems.emplace_back("--max-open-documents must be >= 1");
+  std::unique_ptr<kafka::EmbeddedBroker> embedded;
+  CommonFlags common = options.common;
+  if (common.brokers.empty()) {
+    auto broker = kafka::EmbeddedBroker::Start({});
+    if (!broker) return broker.error();
+    embedded = std::move(broker.value());
+    common.brokers = embedded->bootstraps();
+  }
+  auto kopts = common.Kafka(problems);
+  kopts.embedded = embedded != nullptr;
+  if (!problems.empty()) {
+    std::string msg = "invalid configuration:";
+    for (const auto& p : problems) msg += "\n  - " + p;
+    return Error::Stop(msg);
+  }
+  auto metrics = metrics::MetricsServer::Start(common.metrics);
+  if (!metrics) return metrics.error();
+  auto store = store::DocumentStore::Open(common.store_dir);
+  if (!store) return store.error();
+  auto counter = text::LoadTokenCounter(common.tokenizer);
+  if (!counter) return counter.error();
+
+  RunTracker tracker;
+  PipelineConfig pipeline = options.pipeline;
+  pipeline.sink.on_record = [&tracker](const envelope::SampleRecord& s) { tracker.Recorded(s); };
+  std::vector<std::unique_ptr<Stage>> stages;
+  std::vector<std::unique_ptr<metrics::WorkerProbe>> probes;
+  for (const auto& name : StageNames()) {
+    auto stage = Stage::Create(name, pipeline, **store, **counter, (*metrics)->registry());
+    if (!stage) return stage.error();
+    stages.push_back(std::move(stage.value()));
+    probes.push_back(std::make_unique<metrics::WorkerProbe>((*metrics)->registry(), name));
+  }
+  auto producer = kafka::Producer::Create(kopts);
+  if (!producer) return producer.error();
+  if (auto s = (*producer)->CheckConnection(std::chrono::seconds(10)); !s) return s.error();
+
+  std::atomic<bool> stop_stages{false}, stop_observer{false};
+  std::vector<Status> stage_status(stages.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    threads.emplace_back([&, i] {
+      kafka::WorkerRuntimeOptions rt;
+      rt.kafka = kopts;
+      rt.input_topics = stages[i]->inputs();
+      rt.assign_directly = true;
+      rt.group_id = "longforge-" + stages[i]->name();
+      rt.loop.worker = stages[i]->name();
+      rt.loop.max_in_flight = stages[i]->max_in_flight();
+      stage_status[i] = kafka::RunWorker(rt, stages[i]->handler(), probes[i].get(), stop_stages);
+      if (!stage_status[i].ok()) {
+        spdlog::error("{}: {}", stages[i]->name(), stage_status[i].error().message);
+        StopFlag() = true;
+      }
+    });
+  }
+  Status observer_status;
+  std::thread observer([&] { Observe(kopts, tracker, stop_observer, observer_status); });
+  spdlog::info("pipeline started on {}", common.brokers);
+
+  RunOutcome outcome;
+  producers::Ingester ingester(
+      producers::IngestOptions{pipeline.chunker.max_document_bytes, false}, **store,
+      [&](const envelope::DocumentEvent& e) {
+        tracker.WaitForRoom(options.max_open_documents, StopFlag());
+        if (StopFlag().load()) return;
+        tracker.Submitted(e.doc_id);
+        (*producer)->Produce(kafka::kDocuments, e.doc_id, envelope::Encode(e), [](Status s) {
+          if (!s.ok()) spdlog::error("document event not published: {}", s.error().message);
+        });
+      });
+  std::atomic<bool> ingest_finished{false};
+  std::thread ingest([&] {
+    for (const auto& p : options.inputs) {
+      if (StopFlag().load()) break;
+      ingester.IngestPath(p);
+    }
+    ingest_finished = true;
+  });
+  const bool tty = options.progress && ::isatty(STDERR_FILENO);
+  auto last_progress = Clock::now();
+  while (!StopFlag().load() && !(ingest_finished.load() && tracker.AllEnded())) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (tty && Clock::now() - last_progress > std::chrono::milliseconds(500)) {
+      PrintProgress(tracker, start);
+      last_progress = Clock::now();
+    }
+  }
+  if (tty) {
+    PrintProgress(tracker, start);
+    std::fputc('\n', stderr);
+  }
+  outcome.interrupted = !(ingest_finished.load() && tracker.AllEnded());
+  spdlog::info("{}; stopping the stages", outcome.interrupted ? "interrupted" : "every task ended");
+  ingest.join();
+  stop_stages = true;
+  for (auto& t : threads) t.join();
+  spdlog::info("stages stopped");
+  stop_observer = true;
+  observer.join();
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    if (!stage_status[i].ok()) return stage_status[i].error();
+  }
+  if (!observer_status.ok()) return observer_status.error();
+
+  outcome.summary = tracker.Summary();
+  outcome.input_problems = ingester.problems().size();
+  for (const auto& p : ingester.problems()) {
+    outcome.summary.notes.push_back("input rejected: " + p.where + ": " + p.reason);
+  }
+  outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  outcome.tokenizer = (*counter)->Name();
+  outcome.backend = "extractive (no LLM)";
+  outcome.brokers = embedded ? "embedded (" + common.brokers + ")" : common.brokers;
+  return outcome;
+}
+
+}  // namespace longforge::app

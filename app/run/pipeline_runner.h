@@ -1,0 +1,36 @@
+#pragma once
+// `longforge run`: every stage in one process (partitions assigned directly, no
+// group joins), on the embedded broker unless --brokers is given; ingests the
+// inputs with a bounded number of documents open at once, and returns when every
+// task of every document has ended.
+
+#include <string>
+#include <vector>
+
+#include "common_flags.h"
+#include "run_tracker.h"
+
+namespace longforge::app {
+
+struct RunOptions {
+  CommonFlags common;
+  PipelineConfig pipeline;
+  std::vector<std::string> inputs;
+  std::size_t max_open_documents = 4;  // --max-open-documents: bounds every backlog
+  bool progress = true;                // progress line on a terminal (stderr)
+};
+
+struct RunOutcome {
+  RunSummary summary;
+  std::size_t input_problems = 0;  // inputs ingest rejected
+  double seconds = 0;
+  std::string tokenizer;
+  std::string backend;
+  std::string brokers;
+  bool interrupted = false;
+};
+
+// Error (kStop) for start-up failures: broker, store, output directory, tokenizer.
+Result<RunOutcome> RunPipeline(const RunOptions& options);
+
+}  // namespace longforge::app

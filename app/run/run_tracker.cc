@@ -1,0 +1,116 @@
+#include "run_tracker.h"
+
+#include <nlohmann/json.hpp>
+
+#include "longforge/kafka/topics.h"
+
+namespace longforge::app {
+
+void RunTracker::Submitted(const std::string& doc_id) {
+  std::lock_guard lock(mu_);
+  if (docs_.try_emplace(doc_id).second) ++summary_.documents;
+}
+
+void RunTracker::MaybeEnd(const std::string& /*doc_id*/, Doc& doc) {
+  if (doc.ended || !doc.ledger || !doc.open_tasks.empty()) return;
+  doc.ended = true;
+  ++summary_.documents_ended;
+  cv_.notify_all();
+}
+
+void RunTracker::Ledger(const envelope::TaskLedger& ledger) {
+  std::lock_guard lock(mu_);
+  const auto it = docs_.find(ledger.doc_id);
+  if (it == docs_.end() || it->second.ledger) return;  // not ours, or a redelivery
+  Doc& doc = it->second;
+  doc.ledger = true;
+  summary_.tasks += ledger.task_ids.size();
+  for (const auto& note : ledger.notes) summary_.notes.push_back(ledger.doc_id + ": " + note);
+  for (const auto& t : ledger.task_ids) {
+    if (!ended_tasks_.contains(t)) doc.open_tasks.insert(t);
+  }
+  MaybeEnd(ledger.doc_id, doc);
+}
+
+void RunTracker::EndTask(const std::string& doc_id, const std::string& task_id) {
+  if (!ended_tasks_.insert(task_id).second) return;
+  ++summary_.tasks_ended;
+  const auto it = docs_.find(doc_id);
+  if (it == docs_.end()) return;
+  it->second.open_tasks.erase(task_id);
+  MaybeEnd(doc_id, it->second);
+}
+
+void RunTracker::Recorded(const envelope::SampleRecord& sample) {
+  std::lock_guard lock(mu_);
+  const auto& task = sample.record.task;
+  if (ended_tasks_.contains(task.task_id) || !docs_.contains(task.doc_id)) return;
+  const auto& d = sample.verdict.decision;
+  if (d == "accept") {
+    ++summary_.accepted;
+  } else if (d == "review") {
+    ++summary_.review;
+  } else {
+    ++summary_.rejected;
+    for (const auto& r : sample.verdict.reasons) ++summary_.rejected_by_reason[r];
+  }
+  summary_.llm_calls += sample.record.usage.calls;
+  summary_.prompt_tokens += sample.record.usage.prompt_tokens;
+  summary_.completion_tokens += sample.record.usage.completion_tokens;
+  summary_.cache_hits += sample.record.usage.cache_hits;
+  EndTask(task.doc_id, task.task_id);
+}
+
+void RunTracker::DeadLettered(const std::string& topic, const std::string& payload,
+                              const std::string& reason) {
+  std::lock_guard lock(mu_);
+  ++summary_.dlq_records;
+  const auto j = nlohmann::json::parse(payload, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    summary_.notes.push_back("dead-lettered unparseable message from " + topic + ": " + reason);
+    return;
+  }
+  if (topic == kafka::kDocuments || topic == kafka::kChunked) {
+    const std::string doc_id = j.value("doc_id", "");
+    const auto it = docs_.find(doc_id);
+    if (it == docs_.end() || it->second.ended) return;
+    it->second.ended = true;
+    ++summary_.documents_ended;
+    ++summary_.documents_dead_lettered;
+    summary_.notes.push_back("document " + doc_id + " dead-lettered: " + reason);
+    cv_.notify_all();
+    return;
+  }
+  // Messages about one task carry it as "task"; the sample topics flatten it.
+  const auto task = j.contains("task") ? j["task"] : nlohmann::json();
+  if (task.is_object() && task.contains("task_id") && task.contains("doc_id")) {
+    if (!ended_tasks_.contains(task["task_id"].get<std::string>())) ++summary_.tasks_dead_lettered;
+    EndTask(task["doc_id"].get<std::string>(), task["task_id"].get<std::string>());
+  } else {
+    summary_.notes.push_back("dead-lettered message from " + topic + ": " + reason);
+  }
+}
+
+bool RunTracker::AllEnded() const {
+  std::lock_guard lock(mu_);
+  return summary_.documents_ended == summary_.documents;
+}
+
+std::size_t RunTracker::OpenDocuments() const {
+  std::lock_guard lock(mu_);
+  return summary_.documents - summary_.documents_ended;
+}
+
+void RunTracker::WaitForRoom(std::size_t limit, const std::atomic<bool>& stop) {
+  std::unique_lock lock(mu_);
+  while (!stop && summary_.documents - summary_.documents_ended >= limit) {
+    cv_.wait_for(lock, std::chrono::milliseconds(100));
+  }
+}
+
+RunSummary RunTracker::Summary() const {
+  std::lock_guard lock(mu_);
+  return summary_;
+}
+
+}  // namespace longforge::app

@@ -1,0 +1,59 @@
+#pragma once
+// Accounts for every task of every document a `run` submitted, so that the run
+// ends exactly when all of them have ended — accepted, rejected or dead-lettered —
+// and a lost message shows up as a run that does not finish, not as a short file.
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "longforge/envelope/messages.h"
+
+namespace longforge::app {
+
+struct RunSummary {
+  std::size_t documents = 0, documents_ended = 0, documents_dead_lettered = 0;
+  std::size_t tasks = 0, tasks_ended = 0, accepted = 0, rejected = 0, review = 0;
+  std::size_t tasks_dead_lettered = 0, dlq_records = 0;
+  std::map<std::string, std::size_t> rejected_by_reason;
+  uint64_t llm_calls = 0, prompt_tokens = 0, completion_tokens = 0, cache_hits = 0;
+  std::vector<std::string> notes;
+};
+
+// Thread-safe: ingest, the sink and the observer thread all report into it.
+class RunTracker {
+ public:
+  void Submitted(const std::string& doc_id);
+  // Observations from the topics (lf.tasks, lf.dlq) and from the sink (written records).
+  void Ledger(const envelope::TaskLedger& ledger);
+  void Recorded(const envelope::SampleRecord& sample);
+  // A lf.dlq record: its original topic and payload say which document or task ended.
+  void DeadLettered(const std::string& topic, const std::string& payload,
+                    const std::string& reason);
+
+  bool AllEnded() const;
+  // Blocks until fewer than `limit` submitted documents are still open, or `stop`.
+  void WaitForRoom(std::size_t limit, const std::atomic<bool>& stop);
+  std::size_t OpenDocuments() const;
+  RunSummary Summary() const;
+
+ private:
+  struct Doc {
+    bool ledger = false, ended = false;
+    std::set<std::string> open_tasks;
+  };
+  void EndTask(const std::string& doc_id, const std::string& task_id);
+  void MaybeEnd(const std::string& doc_id, Doc& doc);
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<std::string, Doc> docs_;
+  std::set<std::string> ended_tasks_;  // tasks that ended before their ledger arrived
+  RunSummary summary_;
+};
+
+}  // namespace longforge::app

@@ -1,0 +1,78 @@
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "commands.h"
+#include "pipeline_runner.h"
+
+namespace longforge::app {
+namespace {
+
+void PrintSummary(const RunOutcome& o, const std::string& out_dir) {
+  const auto& s = o.summary;
+  std::cout << "longforge run summary\n"
+            << "  backend:        " << o.backend << "\n"
+            << "  tokenizer:      " << o.tokenizer << "\n"
+            << "  kafka:          " << o.brokers << "\n"
+            << "  documents:      " << s.documents << " (" << s.documents_dead_lettered
+            << " dead-lettered, " << o.input_problems << " inputs rejected at ingest)\n"
+            << "  tasks:          " << s.tasks << " (ended " << s.tasks_ended << ")\n"
+            << "  accepted:       " << s.accepted << "\n"
+            << "  rejected:       " << s.rejected << "\n";
+  for (const auto& [reason, n] : s.rejected_by_reason) {
+    std::cout << "    " << reason << ": " << n << "\n";
+  }
+  std::cout << "  review:         " << s.review << "\n"
+            << "  dead-lettered:  " << s.tasks_dead_lettered << " tasks, " << s.dlq_records
+            << " lf.dlq records\n"
+            << "  llm calls:      " << s.llm_calls << " (" << s.cache_hits << " from cache), "
+            << s.prompt_tokens << " prompt + " << s.completion_tokens << " completion tokens\n"
+            << "  wall time:      " << o.seconds << " s\n"
+            << "  output:         " << out_dir << "/dataset.jsonl, " << out_dir
+            << "/rejected.jsonl\n";
+  for (const auto& n : s.notes) std::cout << "  note: " << n << "\n";
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app) {
+  auto opts = std::make_shared<RunOptions>();
+  opts->pipeline.sink.out_dir = "out";
+  auto* cmd = app.add_subcommand(
+      "run",
+      "All-in-one for one machine: the embedded Kafka (or --brokers) and every stage in this "
+      "process. Ingests --input, runs each document's questions through the pipeline and writes "
+      "the dataset under --out. Exits when every task of every document has ended: 0 = all "
+      "ended; 1 = could not run or was interrupted; 2 = finished, but inputs or documents were "
+      "rejected or dead-lettered (see the summary). Running the same command again resumes: the "
+      "sink skips samples already written.");
+  cmd->add_option("--input,-i", opts->inputs, "Files, directories, .jsonl, or - for stdin")
+      ->required();
+  AddKafkaFlags(*cmd, opts->common);
+  AddStoreFlag(*cmd, opts->common);
+  AddTokenizerFlag(*cmd, opts->common);
+  AddMetricsFlags(*cmd, opts->common, 0);
+  AddPipelineFlags(*cmd, opts->pipeline);
+  cmd->add_option("--max-open-documents", opts->max_open_documents,
+                  "Documents in the pipeline at once (bounds every topic's backlog)")
+      ->capture_default_str();
+  cmd->add_flag("!--no-progress", opts->progress, "No progress line on the terminal");
+  cmd->callback([opts] {
+    auto outcome = RunPipeline(*opts);
+    if (!outcome) {
+      std::cerr << "longforge run: " << outcome.error().message << "\n";
+      throw CLI::RuntimeError(1);
+    }
+    PrintSummary(*outcome, opts->pipeline.sink.out_dir);
+    if (outcome->interrupted) {
+      std::cerr << "longforge run: interrupted before every task ended; run it again to resume\n";
+      throw CLI::RuntimeError(1);
+    }
+    const auto& s = outcome->summary;
+    if (outcome->input_problems > 0 || s.documents_dead_lettered > 0 || s.tasks_dead_lettered > 0) {
+      throw CLI::RuntimeError(2);
+    }
+  });
+}
+
+}  // namespace longforge::app

@@ -1,0 +1,107 @@
+#include "stage_factory.h"
+
+#include <algorithm>
+
+#include "extractive_judge.h"
+#include "longforge/kafka/topics.h"
+#include "relevance_worker.h"
+
+namespace longforge::app {
+namespace {
+
+// A stage plus whatever its handler borrows (backends, probes), kept alive with it.
+class OwningStage final : public Stage {
+ public:
+  OwningStage(std::string name, std::vector<std::string> inputs, std::size_t in_flight) {
+    name_ = std::move(name);
+    inputs_ = std::move(inputs);
+    max_in_flight_ = in_flight;
+  }
+  void SetHandler(std::unique_ptr<kafka::Handler> h) { handler_ = std::move(h); }
+  std::unique_ptr<workers::ChunkerProbe> chunker_probe;
+  std::unique_ptr<workers::FilterProbe> filter_probe;
+  std::unique_ptr<workers::RelevanceJudge> judge;
+  std::unique_ptr<workers::AnswerBackend> answer_backend;
+};
+
+}  // namespace
+
+const std::vector<std::string>& StageNames() {
+  static const std::vector<std::string> kNames = {"chunker", "questioner", "relevance",
+                                                  "answer",  "filter",     "sink"};
+  return kNames;
+}
+
+std::vector<std::string> PipelineConfig::Validate(const std::vector<std::string>& stages) const {
+  std::vector<std::string> problems;
+  const auto add = [&](const std::vector<std::string>& p) {
+    problems.insert(problems.end(), p.begin(), p.end());
+  };
+  const auto has = [&](const char* s) {
+    return std::find(stages.begin(), stages.end(), s) != stages.end();
+  };
+  if (has("chunker")) add(chunker.Validate());
+  if (has("questioner")) add(questioner.Validate());
+  if (has("answer")) add(answer.Validate());
+  if (has("filter")) add(filter.Validate());
+  if (has("sink")) add(sink.Validate());
+  if (max_in_flight < 1) problems.emplace_back("--max-in-flight must be at least 1");
+  return problems;
+}
+
+Result<std::unique_ptr<Stage>> Stage::Create(const std::string& name, const PipelineConfig& config,
+                                             store::DocumentStore& store,
+                                             const text::TokenCounter& counter,
+                                             prometheus::Registry& registry) {
+  using namespace longforge::kafka;
+  if (name == "chunker") {
+    auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kDocuments},
+                                           config.max_in_flight);
+    s->chunker_probe = std::make_unique<workers::ChunkerProbe>(registry);
+    s->SetHandler(std::make_unique<workers::ChunkerWorker>(config.chunker, store, counter,
+                                                           s->chunker_probe.get()));
+    return std::unique_ptr<Stage>(std::move(s));
+  }
+  if (name == "questioner") {
+    auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kChunked},
+                                           config.max_in_flight);
+    s->SetHandler(std::make_unique<workers::QuestionerWorker>(config.questioner, store));
+    return std::unique_ptr<Stage>(std::move(s));
+  }
+  if (name == "relevance") {
+    auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kRelevanceRequests},
+                                           config.max_in_flight);
+    s->judge = std::make_unique<workers::ExtractiveJudge>();
+    s->SetHandler(std::make_unique<workers::RelevanceWorker>(store, *s->judge));
+    return std::unique_ptr<Stage>(std::move(s));
+  }
+  if (name == "answer") {
+    // Holds every result of a task until the task completes: its in-flight bound is
+    // in messages (offsets), not in work, so it is much larger.
+    auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kRelevanceResults},
+                                           std::max<std::size_t>(config.max_in_flight, 200000));
+    s->answer_backend = workers::MakeExtractiveAnswerBackend();
+    s->SetHandler(std::make_unique<workers::AnswerWorker>(config.answer, *s->answer_backend));
+    return std::unique_ptr<Stage>(std::move(s));
+  }
+  if (name == "filter") {
+    auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kAnswers},
+                                           config.max_in_flight);
+    s->filter_probe = std::make_unique<workers::FilterProbe>(registry);
+    s->SetHandler(std::make_unique<workers::FilterWorker>(config.filter, s->filter_probe.get()));
+    return std::unique_ptr<Stage>(std::move(s));
+  }
+  if (name == "sink") {
+    auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kDataset, kRejected},
+                                           config.max_in_flight);
+    auto sink = workers::SinkWorker::Open(config.sink, store);
+    if (!sink) return sink.error();
+    s->SetHandler(std::move(sink.value()));
+    return std::unique_ptr<Stage>(std::move(s));
+  }
+  std::string known;
+  for (const auto& n : StageNames()) known += " " + n;
+  return Error::Stop("unknown stage \"" + name + "\"; stages are:" + known);
+}
+
+}  // namespace longforge::app

@@ -1,0 +1,57 @@
+#pragma once
+// Builds any stage of the pipeline (handler, backends, probes) from one config, for
+// `longforge worker NAME` (one stage per process) and `longforge run` (all stages).
+
+#include <prometheus/registry.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "answer_worker.h"
+#include "chunker_worker.h"
+#include "filter_worker.h"
+#include "longforge/kafka/handler.h"
+#include "longforge/store/document_store.h"
+#include "longforge/text/token_counter.h"
+#include "questioner_worker.h"
+#include "sink_worker.h"
+
+namespace longforge::app {
+
+struct PipelineConfig {
+  workers::ChunkerOptions chunker;
+  workers::QuestionerOptions questioner;
+  workers::AnswerOptions answer;
+  workers::FilterOptions filter;
+  workers::SinkOptions sink;
+  std::size_t max_in_flight = 256;  // --max-in-flight: per stage; the answer stage takes more
+
+  // Every problem of every stage listed in `stages`, at once.
+  std::vector<std::string> Validate(const std::vector<std::string>& stages) const;
+};
+
+// chunker, questioner, relevance, answer, filter, sink — in pipeline order.
+const std::vector<std::string>& StageNames();
+
+class Stage {
+ public:
+  static Result<std::unique_ptr<Stage>> Create(const std::string& name,
+                                               const PipelineConfig& config,
+                                               store::DocumentStore& store,
+                                               const text::TokenCounter& counter,
+                                               prometheus::Registry& registry);
+  virtual ~Stage() = default;
+  const std::string& name() const { return name_; }
+  const std::vector<std::string>& inputs() const { return inputs_; }
+  std::size_t max_in_flight() const { return max_in_flight_; }
+  kafka::Handler& handler() { return *handler_; }
+
+ protected:
+  std::string name_;
+  std::vector<std::string> inputs_;
+  std::size_t max_in_flight_ = 256;
+  std::unique_ptr<kafka::Handler> handler_;
+};
+
+}  // namespace longforge::app

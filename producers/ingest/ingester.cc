@@ -1,0 +1,174 @@
+#include "ingester.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "longforge/common/time.h"
+
+namespace longforge::producers {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::vector<std::string> IngestOptions::Validate() const {
+  std::vector<std::string> problems;
+  if (max_document_bytes == 0) problems.emplace_back("--max-document-bytes must be positive");
+  return problems;
+}
+
+Ingester::Ingester(IngestOptions options, store::DocumentStore& store, Publish publish)
+    : options_(std::move(options)), store_(store), publish_(std::move(publish)) {}
+
+void Ingester::Problem(std::string where, std::string reason) {
+  spdlog::error("{}: {}", where, reason);
+  problems_.push_back({std::move(where), std::move(reason)});
+}
+
+void Ingester::IngestPath(const std::string& path) {
+  if (path == "-") {
+    IngestStream(std::cin, "stdin", options_.stdin_jsonl);
+    return;
+  }
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) {
+    Problem(path, ec ? ec.message() : "no such file or directory");
+    return;
+  }
+  if (!fs::is_directory(status)) {
+    IngestFile(path);
+    return;
+  }
+  std::vector<std::string> files;
+  for (auto it = fs::recursive_directory_iterator(
+           path, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const auto name = it->path().filename().string();
+    if (!name.empty() && name[0] == '.') {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file()) files.push_back(it->path().string());
+  }
+  if (ec) Problem(path, "walking the directory: " + ec.message());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) IngestFile(f);
+}
+
+void Ingester::IngestFile(const std::string& path) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec) {
+    Problem(path, ec.message());
+    return;
+  }
+  const bool jsonl = fs::path(path).extension() == ".jsonl";
+  if (!jsonl && size > options_.max_document_bytes) {
+    Problem(path, std::to_string(size) + " bytes is over the limit of " +
+                      std::to_string(options_.max_document_bytes) + " (--max-document-bytes)");
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    Problem(path, "cannot open for reading (permissions?)");
+    return;
+  }
+  if (jsonl) {
+    IngestStream(in, path, true);
+    return;
+  }
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  if (!in) {
+    Problem(path, "read failed");
+    return;
+  }
+  Submit(text, fs::path(path).stem().string(), path, "", {});
+}
+
+void Ingester::IngestStream(std::istream& in, const std::string& where, bool jsonl) {
+  if (!jsonl) {
+    std::ostringstream all;
+    all << in.rdbuf();
+    Submit(all.str(), where, where, "", {});
+    return;
+  }
+  std::string line;
+  std::size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines
+    IngestJsonlLine(line, where + ":" + std::to_string(number));
+  }
+}
+
+void Ingester::IngestJsonlLine(const std::string& line, const std::string& where) {
+  const json j = json::parse(line, nullptr, false);
+  if (j.is_discarded()) return Problem(where, "not valid JSON");
+  if (!j.is_object()) return Problem(where, "expected a JSON object");
+  if (!j.contains("text") || !j["text"].is_string()) {
+    return Problem(where, "missing \"text\" (a string)");
+  }
+  std::string id, title;
+  if (j.contains("id")) {
+    if (!j["id"].is_string() && !j["id"].is_number_integer()) {
+      return Problem(where, "\"id\" must be a string or integer");
+    }
+    id = j["id"].is_string() ? j["id"].get<std::string>() : std::to_string(j["id"].get<int64_t>());
+  }
+  if (j.contains("title") && j["title"].is_string()) title = j["title"].get<std::string>();
+  std::vector<envelope::SuppliedQuestion> questions;
+  if (j.contains("questions")) {
+    if (!j["questions"].is_array()) return Problem(where, "\"questions\" must be an array");
+    for (std::size_t i = 0; i < j["questions"].size(); ++i) {
+      const auto& q = j["questions"][i];
+      const std::string qwhere = "questions[" + std::to_string(i) + "]";
+      if (!q.is_object() || !q.contains("question") || !q["question"].is_string()) {
+        return Problem(where, qwhere + ": needs a \"question\" string");
+      }
+      envelope::SuppliedQuestion sq{q["question"].get<std::string>(), std::nullopt};
+      if (q.contains("answer")) {
+        if (!q["answer"].is_string())
+          return Problem(where, qwhere + ": \"answer\" must be a string");
+        sq.answer = q["answer"].get<std::string>();
+      }
+      questions.push_back(std::move(sq));
+    }
+  }
+  Submit(j["text"].get<std::string>(), title, where, id, std::move(questions));
+}
+
+void Ingester::Submit(std::string_view raw, std::string title, std::string source,
+                      std::string given_id, std::vector<envelope::SuppliedQuestion> questions) {
+  auto doc = store::PrepareDocument(raw, source, options_.max_document_bytes);
+  if (!doc) return Problem(source, doc.error().message.substr(source.size() + 2));
+  if (!given_id.empty()) {
+    // A caller's id becomes a store key: keep it to safe characters.
+    for (char& c : given_id) {
+      const bool ok =
+          std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+      if (!ok) c = '_';
+    }
+    if (given_id[0] == '.') given_id[0] = '_';
+    doc->id = given_id.substr(0, 120);
+  }
+  if (auto s = store_.Put(store::DocumentStore::TextKey(doc->id), doc->text); !s) {
+    return Problem(source, s.error().message);
+  }
+  envelope::DocumentEvent event;
+  event.doc_id = doc->id;
+  event.title = std::move(title);
+  event.source = std::move(source);
+  event.bytes = doc->text.size();
+  event.questions = std::move(questions);
+  event.submitted_at = NowIso8601();
+  publish_(event);
+  ++documents_;
+}
+
+}  // namespace longforge::producers

@@ -1,0 +1,49 @@
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include "answer_backend.h"
+#include "longforge/text/analyzer.h"
+
+namespace longforge::workers {
+namespace {
+
+class ExtractiveAnswer final : public AnswerBackend {
+ public:
+  std::string Name() const override { return "extractive (no LLM)"; }
+
+  void Answer(const envelope::Task& task, std::vector<std::string> evidence,
+              Callback done) override {
+    std::string best;
+    {
+      std::lock_guard lock(mu_);
+      const auto q = analyzer_.Analyze(task.question);
+      const std::set<std::string> qterms(q.begin(), q.end());
+      std::size_t best_shared = 0;
+      for (const auto& sentence : evidence) {
+        std::set<std::string> shared;
+        for (const auto& t : analyzer_.Analyze(sentence)) {
+          if (qterms.contains(t)) shared.insert(t);
+        }
+        // Ties go to the earlier sentence: evidence is in document order.
+        if (shared.size() > best_shared) {
+          best_shared = shared.size();
+          best = sentence;
+        }
+      }
+    }
+    done(std::move(best), envelope::LlmUsage{});
+  }
+
+ private:
+  std::mutex mu_;
+  text::Analyzer analyzer_;
+};
+
+}  // namespace
+
+std::unique_ptr<AnswerBackend> MakeExtractiveAnswerBackend() {
+  return std::make_unique<ExtractiveAnswer>();
+}
+
+}  // namespace longforge::workers

@@ -1,0 +1,54 @@
+#pragma once
+// Gathers the relevance results of each task until every chunk has reported.
+// Holds the run loop's Done of every gathered message: a task's messages are
+// finished together, the answer riding on the first, so their offsets are
+// committed only once the answer is acknowledged (at-least-once across a crash:
+// the restarted worker re-reads them and gathers again).
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "longforge/envelope/messages.h"
+#include "longforge/kafka/handler.h"
+
+namespace longforge::workers {
+
+struct GatheredTask {
+  envelope::Task task;
+  uint32_t chunk_count = 0;
+  std::map<uint32_t, envelope::RelevanceResult> results;  // by chunk index
+  std::vector<kafka::Done> dones;  // one per gathered message, in arrival order
+  std::chrono::steady_clock::time_point first_seen;
+};
+
+// Not thread-safe: used from the run loop thread only.
+class TaskGatherer {
+ public:
+  // `remember` = how many finished task ids are kept to recognise late duplicates.
+  explicit TaskGatherer(std::size_t remember = 100000) : remember_(remember) {}
+
+  // Adds one result. Returns the task when this result completed it. A result for a
+  // chunk already seen, or for a task already finished, is finished at once (empty).
+  std::optional<GatheredTask> Add(envelope::RelevanceResult result, kafka::Done done,
+                                  std::chrono::steady_clock::time_point now);
+  // Tasks gathering for longer than `timeout`: taken out to be answered from what
+  // they have (the rest of their chunks are counted as lost).
+  std::vector<GatheredTask> TakeExpired(std::chrono::steady_clock::time_point now,
+                                        std::chrono::seconds timeout);
+  std::size_t gathering() const { return tasks_.size(); }
+
+ private:
+  void Remember(const std::string& task_id);
+  std::size_t remember_;
+  std::unordered_map<std::string, GatheredTask> tasks_;
+  std::set<std::string> finished_;
+  std::vector<std::string> finished_order_;
+  std::size_t finished_head_ = 0;
+};
+
+}  // namespace longforge::workers

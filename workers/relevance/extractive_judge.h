@@ -1,0 +1,36 @@
+#pragma once
+// The extractive baseline (no LLM): a sentence is relevant when it shares enough
+// content words (stemmed, stop-words removed) with the question.
+
+#include <mutex>
+
+#include "longforge/text/analyzer.h"
+#include "longforge/text/segmenter.h"
+#include "relevance_judge.h"
+
+namespace longforge::workers {
+
+struct ExtractiveJudgeOptions {
+  double min_overlap = 0.34;   // share of the question's content terms a sentence must contain
+  std::size_t min_shared = 1;  // and at least this many shared terms
+  std::size_t max_quotes = 4;  // best sentences kept per question
+};
+
+// Thread-safe (one analyzer and segmenter behind a mutex; the work is microseconds).
+class ExtractiveJudge final : public RelevanceJudge {
+ public:
+  explicit ExtractiveJudge(ExtractiveJudgeOptions options = {});
+  std::string Name() const override { return "extractive (no LLM)"; }
+  void Judge(std::string chunk, std::vector<std::string> questions, Callback done) override;
+
+ private:
+  Judgement JudgeOne(std::string_view chunk, const std::vector<text::Span>& sentences,
+                     const std::vector<std::vector<std::string>>& sentence_terms,
+                     const std::string& question);
+  ExtractiveJudgeOptions options_;
+  std::mutex mu_;
+  text::Analyzer analyzer_;
+  text::Segmenter segmenter_;
+};
+
+}  // namespace longforge::workers

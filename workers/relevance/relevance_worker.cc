@@ -1,0 +1,62 @@
+#include "relevance_worker.h"
+
+#include "longforge/kafka/topics.h"
+
+namespace longforge::workers {
+
+RelevanceWorker::RelevanceWorker(store::DocumentStore& store, RelevanceJudge& judge)
+    : store_(store), judge_(judge) {}
+
+void RelevanceWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
+  auto req = envelope::DecodeRelevanceRequest(message.value);
+  if (!req) return done(req.error());
+  const std::string& doc_id = req->tasks.front().doc_id;
+  auto chunk =
+      store_.GetRange(store::DocumentStore::TextKey(doc_id), req->chunk.begin, req->chunk.end);
+  if (!chunk && chunk.error().disposition == Disposition::kDeadLetter) {
+    // The chunk cannot be read, but its tasks are known: report the chunk as failed
+    // so each task still completes from its other chunks, with this one counted lost.
+    kafka::Outputs out;
+    for (const auto& t : req->tasks) {
+      envelope::RelevanceResult r;
+      r.task = t;
+      r.chunk = req->chunk;
+      r.chunk_count = req->chunk_count;
+      r.verdict = "failed";
+      r.error = chunk.error().message;
+      r.backend = judge_.Name();
+      out.push_back({kafka::kRelevanceResults, t.task_id, envelope::Encode(r)});
+    }
+    return done(std::move(out));
+  }
+  if (!chunk) return done(chunk.error());
+  std::vector<std::string> questions;
+  for (const auto& t : req->tasks) questions.push_back(t.question);
+  judge_.Judge(std::move(chunk.value()), std::move(questions),
+               [req = std::move(req.value()), done = std::move(done), backend = judge_.Name()](
+                   std::vector<Judgement> judgements, envelope::LlmUsage usage) {
+                 if (judgements.size() != req.tasks.size()) {
+                   return done(Error::DeadLetter(
+                       "relevance backend returned " + std::to_string(judgements.size()) +
+                       " judgements for " + std::to_string(req.tasks.size()) + " questions"));
+                 }
+                 kafka::Outputs out;
+                 for (std::size_t i = 0; i < req.tasks.size(); ++i) {
+                   envelope::RelevanceResult r;
+                   r.task = req.tasks[i];
+                   r.chunk = req.chunk;
+                   r.chunk_count = req.chunk_count;
+                   r.verdict = judgements[i].verdict;
+                   r.quotes = std::move(judgements[i].quotes);
+                   r.dropped_quotes = judgements[i].dropped_quotes;
+                   r.error = judgements[i].error;
+                   r.backend = backend;
+                   // One call served every question of the request: charge it once.
+                   if (i == 0) r.usage = usage;
+                   out.push_back({kafka::kRelevanceResults, r.task.task_id, envelope::Encode(r)});
+                 }
+                 done(std::move(out));
+               });
+}
+
+}  // namespace longforge::workers

@@ -1,0 +1,116 @@
+#include "sink_worker.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "longforge/envelope/messages.h"
+#include "longforge/kafka/topics.h"
+#include "sample_format.h"
+
+namespace longforge::workers {
+namespace fs = std::filesystem;
+
+std::vector<std::string> SinkOptions::Validate() const {
+  std::vector<std::string> problems;
+  if (out_dir.empty()) problems.emplace_back("--out is required");
+  return problems;
+}
+
+SinkWorker::SinkWorker(SinkOptions options, store::DocumentStore& store)
+    : options_(std::move(options)), store_(store) {}
+
+SinkWorker::~SinkWorker() {
+  Tick();
+  for (File* f : {&dataset_, &rejected_}) {
+    if (f->fp) std::fclose(f->fp);
+  }
+}
+
+Result<std::unique_ptr<SinkWorker>> SinkWorker::Open(SinkOptions options,
+                                                     store::DocumentStore& store) {
+  std::error_code ec;
+  fs::create_directories(options.out_dir, ec);
+  if (ec) return Error::Stop("--out " + options.out_dir + ": " + ec.message());
+  std::unique_ptr<SinkWorker> sink(new SinkWorker(std::move(options), store));
+  if (auto s = sink->OpenFile(sink->dataset_, "dataset.jsonl"); !s) return s.error();
+  if (auto s = sink->OpenFile(sink->rejected_, "rejected.jsonl"); !s) return s.error();
+  return sink;
+}
+
+Status SinkWorker::OpenFile(File& f, const std::string& name) {
+  f.path = options_.out_dir + "/" + name;
+  std::uintmax_t keep = 0;
+  {
+    std::ifstream in(f.path, std::ios::binary);
+    std::string line;
+    std::uintmax_t pos = 0;
+    while (std::getline(in, line)) {
+      if (in.eof()) break;  // no newline: a torn line from a crash, cut below
+      pos += line.size() + 1;
+      const auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.contains("meta") || !j["meta"].contains("sample_id")) {
+        return Error::Stop(f.path + ": line ending at byte " + std::to_string(pos) +
+                           " is not a longforge record; move the file away or pick another --out");
+      }
+      f.ids.insert(j["meta"]["sample_id"].get<std::string>());
+      keep = pos;
+    }
+  }
+  std::error_code ec;
+  if (fs::exists(f.path) && fs::file_size(f.path, ec) != keep) fs::resize_file(f.path, keep, ec);
+  f.fp = std::fopen(f.path.c_str(), "ab");
+  if (f.fp == nullptr) return Error::Stop(f.path + ": cannot open for appending");
+  return {};
+}
+
+Result<std::string> SinkWorker::Render(const envelope::SampleRecord& sample, bool accepted) {
+  std::string context;
+  if (accepted && options_.context == SinkContext::kFull) {
+    auto text = store_.Get(store::DocumentStore::TextKey(sample.record.task.doc_id));
+    if (!text) return text.error();
+    context = std::move(text.value());
+  }
+  return RenderMessagesRecord(sample, accepted, options_.context == SinkContext::kFull, context);
+}
+
+void SinkWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
+  const bool accepted = message.topic == kafka::kDataset;
+  File& f = accepted ? dataset_ : rejected_;
+  auto sample = envelope::DecodeSampleRecord(message.value);
+  if (!sample) return done(sample.error());
+  const std::string id = sample->sample_id;
+  if (f.ids.contains(id)) {
+    ++duplicates_;
+    if (options_.on_record) options_.on_record(*sample);
+    return done(kafka::Outputs{});
+  }
+  auto line = Render(*sample, accepted);
+  if (!line) return done(line.error());
+  f.ids.insert(id);
+  line.value() += '\n';
+  if (std::fwrite(line->data(), 1, line->size(), f.fp) != line->size()) {
+    f.ids.erase(id);
+    return done(Error::Stop(f.path + ": write failed (disk full?)"));
+  }
+  ++written_;
+  pending_.emplace_back(std::move(done), std::move(sample.value()));
+}
+
+void SinkWorker::Tick() {
+  if (pending_.empty()) return;
+  for (File* f : {&dataset_, &rejected_}) {
+    std::fflush(f->fp);
+    ::fsync(::fileno(f->fp));
+  }
+  auto pending = std::move(pending_);
+  pending_.clear();
+  for (auto& [done, sample] : pending) {
+    if (options_.on_record) options_.on_record(sample);
+    done(kafka::Outputs{});
+  }
+}
+
+}  // namespace longforge::workers

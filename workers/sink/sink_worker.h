@@ -1,0 +1,62 @@
+#pragma once
+// sink: lf.dataset + lf.rejected → JSONL files in --out. Effectively-once: a sample
+// id already in the file (from an earlier run, or a redelivery) is not written
+// again. Lines are fsync'ed before their messages are finished, so a committed
+// offset always means the record is on disk.
+
+#include <cstdio>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "longforge/envelope/messages.h"
+#include "longforge/kafka/handler.h"
+#include "longforge/store/document_store.h"
+
+namespace longforge::workers {
+
+enum class SinkContext { kFull, kEvidence };
+
+struct SinkOptions {
+  std::string out_dir;                       // --out: directory for the files; required
+  SinkContext context = SinkContext::kFull;  // --context full|evidence; default full
+  // Called on the sink's thread for every record once it is on disk (or was already
+  // there: a duplicate). `longforge run` counts tasks to their end with it.
+  std::function<void(const envelope::SampleRecord&)> on_record;
+
+  std::vector<std::string> Validate() const;
+};
+
+class SinkWorker final : public kafka::Handler {
+ public:
+  // Opens (creating) dataset.jsonl and rejected.jsonl, reading the sample ids they
+  // already hold; a torn last line from a crash is cut off. Error (kStop) names the file.
+  static Result<std::unique_ptr<SinkWorker>> Open(SinkOptions options, store::DocumentStore& store);
+  ~SinkWorker() override;
+
+  void Handle(const kafka::InMessage& message, kafka::Done done) override;
+  // Flushes and fsyncs, then finishes the buffered messages.
+  void Tick() override;
+
+  std::size_t written() const { return written_; }
+  std::size_t duplicates() const { return duplicates_; }
+
+ private:
+  struct File {
+    std::string path;
+    std::FILE* fp = nullptr;
+    std::set<std::string> ids;
+  };
+  SinkWorker(SinkOptions options, store::DocumentStore& store);
+  Status OpenFile(File& f, const std::string& name);
+  Result<std::string> Render(const envelope::SampleRecord& sample, bool accepted);
+
+  SinkOptions options_;
+  store::DocumentStore& store_;
+  File dataset_, rejected_;
+  std::vector<std::pair<kafka::Done, envelope::SampleRecord>> pending_;
+  std::size_t written_ = 0, duplicates_ = 0;
+};
+
+}  // namespace longforge::workers

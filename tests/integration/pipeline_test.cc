@@ -1,0 +1,156 @@
+// `longforge run` and `longforge ingest` as a user runs them: the binary, its exit
+// code, its summary and its files.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/subprocess.h"
+#include "validate.h"
+
+namespace longforge::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+const std::string kExamples = std::string(LONGFORGE_SOURCE_DIR) + "/examples/docs";
+
+CommandResult RunPipeline(const std::string& dir, const std::vector<std::string>& inputs,
+                          const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {
+      LongforgeBinary(), "run",           "--out",          dir + "/out", "--store",
+      dir + "/store",    "--no-progress", "--metrics-port", "0"};
+  for (const auto& i : inputs) {
+    args.push_back("--input");
+    args.push_back(i);
+  }
+  args.insert(args.end(), extra.begin(), extra.end());
+  return RunCommand(args, 300s);
+}
+
+bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST(Run, AccountsForEveryTaskOfTheExamples) {
+  const std::string dir = TempDir();
+  const auto r = RunPipeline(dir, {kExamples});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  // 3 documents with 5 + 2 + 2 questions, and one text file without questions.
+  EXPECT_TRUE(Contains(r.out, "documents:      4 ")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "tasks:          9 (ended 9)")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "backend:        extractive (no LLM)")) << r.out;
+  const auto dataset = ReadLines(dir + "/out/dataset.jsonl");
+  const auto rejected = ReadLines(dir + "/out/rejected.jsonl");
+  EXPECT_EQ(dataset.size() + rejected.size(), 9u);
+  EXPECT_TRUE(Contains(r.out, "accepted:       " + std::to_string(dataset.size()) + "\n"));
+  EXPECT_TRUE(Contains(r.out, "rejected:       " + std::to_string(rejected.size()) + "\n"));
+  for (const auto& line : dataset) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["messages"][1]["role"], "assistant");
+    EXPECT_FALSE(j["messages"][1]["content"].get<std::string>().empty());
+    EXPECT_EQ(j["meta"]["backend"], "extractive (no LLM)");
+  }
+  if (const auto why = ValidatorUnavailable(); !why.empty()) GTEST_SKIP() << why;
+  std::string out;
+  EXPECT_EQ(ValidateJsonl({dir + "/out/dataset.jsonl"}, "messages", out), 0) << out;
+  EXPECT_EQ(ValidateJsonl({dir + "/out/rejected.jsonl"}, "rejected", out), 0) << out;
+}
+
+TEST(Run, SecondRunOverTheSameOutputWritesNoDuplicates) {
+  const std::string dir = TempDir();
+  ASSERT_EQ(RunPipeline(dir, {kExamples}).exit_code, 0);
+  const auto first = ReadLines(dir + "/out/dataset.jsonl");
+  const auto again = RunPipeline(dir, {kExamples});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_TRUE(Contains(again.out, "tasks:          9 (ended 9)")) << again.out;
+  EXPECT_EQ(ReadLines(dir + "/out/dataset.jsonl"), first);
+}
+
+TEST(Run, ReportsBadInputsAndProcessesTheRest) {
+  const std::string dir = TempDir();
+  const std::string in = dir + "/in";
+  fs::create_directories(in);
+  fs::copy_file(kExamples + "/reports.jsonl", in + "/good.jsonl");
+  std::ofstream(in + "/binary.bin") << std::string("PK\x03\x04\0\0junk", 10);
+  std::ofstream(in + "/latin1.txt") << "caf\xe9 au lait";
+  std::ofstream(in + "/empty.txt");
+  std::ofstream(in + "/blank.txt") << "  \n\t\n";
+  std::ofstream(in + "/lines.jsonl") << "{\"text\": \"ok line\"}\nnot json\n{\"title\": \"x\"}\n"
+                                     << "{\"text\": \"t\", \"questions\": {}}\n";
+  const auto r = RunPipeline(dir, {in, dir + "/does-not-exist.txt"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "binary.bin: NUL byte at offset 4")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "latin1.txt: invalid UTF-8 at byte offset 3")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "empty.txt: empty document")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "blank.txt: only whitespace")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "lines.jsonl:2: not valid JSON")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "lines.jsonl:3: missing \"text\"")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "lines.jsonl:4: \"questions\" must be an array")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "does-not-exist.txt: No such file or directory")) << r.err;
+  EXPECT_TRUE(Contains(r.out, "8 inputs rejected at ingest")) << r.out;
+  // The good documents still went all the way through.
+  EXPECT_TRUE(Contains(r.out, "tasks:          9 (ended 9)")) << r.out;
+}
+
+TEST(Run, ReportsEveryConfigurationProblemAtOnce) {
+  const std::string dir = TempDir();
+  const auto r = RunPipeline(dir, {kExamples},
+                             {"--chunk-tokens", "3", "--level", "7", "--questions-per-call", "0"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(Contains(r.err, "--chunk-tokens must be 16..100000")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "--level must be 1, 2 or 3")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "--questions-per-call must be 1..32")) << r.err;
+}
+
+TEST(Run, ChunksAndAnswersOverABook) {
+  const std::string book =
+      std::string(LONGFORGE_SOURCE_DIR) + "/../shared/data/books/en_moby_dick_pg2701.txt";
+  if (!fs::exists(book)) GTEST_SKIP() << book << " is absent; this test needs ../shared/data";
+  const std::string dir = TempDir();
+  std::ifstream in(book);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const nlohmann::json doc = {
+      {"title", "Moby Dick"},
+      {"text", text},
+      {"questions",
+       {{{"question", "What is the name of the ship commanded by Captain Ahab?"}},
+        {{"question", "Who is the harpooneer from Kokovoko?"}},
+        {{"question", "What did Ahab lose to the white whale?"}}}}};
+  std::ofstream(dir + "/book.jsonl") << doc.dump() << "\n";
+  const auto r = RunPipeline(dir, {dir + "/book.jsonl"}, {"--context", "evidence"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "tasks:          3 (ended 3)")) << r.out;
+  std::size_t lines = 0;
+  for (const auto& line : ReadLines(dir + "/out/dataset.jsonl")) {
+    const auto meta = nlohmann::json::parse(line)["meta"];
+    // A real book: every chunk was read for every question.
+    EXPECT_GT(meta["chunks_total"].get<int>(), 300);
+    EXPECT_EQ(meta["chunks_lost"], 0);
+    ++lines;
+  }
+  EXPECT_EQ(lines + ReadLines(dir + "/out/rejected.jsonl").size(), 3u);
+}
+
+TEST(Ingest, UnreachableBrokerFailsWithAClearMessage) {
+  const std::string dir = TempDir();
+  const auto r =
+      RunCommand({LongforgeBinary(), "ingest", "--brokers",
+                  "127.0.0.1:" + std::to_string(FreePort()), "--store", dir + "/store", kExamples},
+                 60s);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(Contains(r.err, "cannot reach Kafka at 127.0.0.1:")) << r.err;
+}
+
+TEST(Ingest, NeedsBrokersAndInputs) {
+  const auto r = RunCommand({LongforgeBinary(), "ingest"}, 30s);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(Contains(r.err, "no brokers")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "nothing to ingest")) << r.err;
+}
+
+}  // namespace
+}  // namespace longforge::testing

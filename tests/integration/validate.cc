@@ -1,0 +1,32 @@
+#include "validate.h"
+
+#include <filesystem>
+
+#include "support/subprocess.h"
+
+namespace longforge::testing {
+
+std::string ValidatorUnavailable() {
+  if (!std::filesystem::exists("/usr/bin/python3")) return "/usr/bin/python3 is not installed";
+  const auto r = RunCommand({"/usr/bin/python3", "-c", "import jsonschema"});
+  if (r.exit_code != 0)
+    return "python3-jsonschema is not installed (apt-get install python3-jsonschema)";
+  return "";
+}
+
+int ValidateJsonl(const std::vector<std::string>& files, const std::string& format,
+                  std::string& output) {
+  const std::string root = LONGFORGE_SOURCE_DIR;
+  std::vector<std::string> args = {"/usr/bin/python3", root + "/tests/support/validate_messages.py",
+                                   root + "/schemas"};
+  if (!format.empty()) {
+    args.push_back("--format");
+    args.push_back(format);
+  }
+  args.insert(args.end(), files.begin(), files.end());
+  const auto r = RunCommand(args);
+  output = r.out + r.err;
+  return r.exit_code;
+}
+
+}  // namespace longforge::testing

@@ -1,0 +1,223 @@
+// Separate worker processes on the embedded broker: crashes, restarts, kcat,
+// metrics. Each test starts and stops its own broker.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "cluster.h"
+#include "validate.h"
+
+namespace longforge::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::set<std::string> SampleIds(const std::string& path, std::size_t& lines) {
+  std::set<std::string> ids;
+  for (const auto& line : ReadLines(path)) {
+    ++lines;
+    ids.insert(nlohmann::json::parse(line)["meta"]["sample_id"].get<std::string>());
+  }
+  return ids;
+}
+
+TEST(Workers, SigkilledWorkersRestartWithoutLossOrDuplicates) {
+  const std::string dir = TempDir();
+  Cluster cluster(dir);
+  std::string error;
+  ASSERT_TRUE(cluster.StartBroker(error)) << error;
+  cluster.StartAllWorkers();
+
+  constexpr int kDocs = 6, kQuestions = 5;
+  WriteSyntheticDocuments(dir + "/a.jsonl", kDocs / 2, kQuestions, 300);
+  auto first = cluster.Ingest({dir + "/a.jsonl"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+
+  // Let results start flowing, then freeze relevance part-way so the answer worker
+  // holds half-gathered tasks, and kill it (and the sink) without warning.
+  ASSERT_TRUE(WaitFor([&] { return cluster.Written() > 0; }, 90s)) << cluster.Logs();
+  cluster.worker("relevance").Signal(SIGSTOP);
+  cluster.worker("answer").Signal(SIGKILL);
+  cluster.worker("sink").Signal(SIGKILL);
+  EXPECT_EQ(cluster.worker("answer").Wait(5s), -1);  // killed, not exited
+
+  // More documents arrive while they are down.
+  const std::string second_path = dir + "/b.jsonl";
+  {
+    // Same generator, different ids: shift by writing to a second file.
+    WriteSyntheticDocuments(second_path, kDocs, kQuestions, 300);
+    auto lines = ReadLines(second_path);
+    std::ofstream rest(second_path, std::ios::trunc);
+    for (std::size_t i = kDocs / 2; i < lines.size(); ++i) rest << lines[i] << "\n";
+  }
+  auto second = cluster.Ingest({second_path});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+
+  cluster.StartWorker("answer");
+  cluster.StartWorker("sink");
+  cluster.worker("relevance").Signal(SIGCONT);
+
+  const std::size_t expected = kDocs * kQuestions;
+  ASSERT_TRUE(WaitFor([&] { return cluster.Written() >= expected; }, 180s))
+      << "written " << cluster.Written() << " of " << expected << "\n"
+      << cluster.Logs();
+  std::this_thread::sleep_for(2s);  // anything extra would show up now
+
+  std::size_t lines = 0;
+  auto ids = SampleIds(cluster.out() + "/dataset.jsonl", lines);
+  auto rejected = SampleIds(cluster.out() + "/rejected.jsonl", lines);
+  ids.insert(rejected.begin(), rejected.end());
+  EXPECT_EQ(lines, expected) << "every task written exactly once";
+  EXPECT_EQ(ids.size(), expected);
+}
+
+TEST(Workers, KcatSubmitsADocumentAndReadsTheRecord) {
+  const std::string dir = TempDir();
+  Cluster cluster(dir);
+  std::string error;
+  ASSERT_TRUE(cluster.StartBroker(error)) << error;
+  cluster.StartAllWorkers();
+
+  const nlohmann::json doc = {
+      {"schema", "lf.documents/v1"},
+      {"title", "submitted with kcat"},
+      {"text",
+       "The observatory on Mount Cerro was opened in 1972.\n\nIts main telescope has a mirror of "
+       "four metres and was built by the Halden optical works."},
+      {"questions", {{{"question", "Who built the observatory's main telescope?"}}}}};
+  auto produced = RunCommand({"kcat", "-P", "-b", cluster.brokers(), "-t", "lf.documents"}, 30s,
+                             doc.dump() + "\n");
+  ASSERT_EQ(produced.exit_code, 0) << produced.err;
+
+  CommandResult consumed;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        consumed = RunCommand({"kcat", "-C", "-b", cluster.brokers(), "-t", "lf.dataset", "-o",
+                               "beginning", "-e", "-q"},
+                              30s);
+        return consumed.out.find("Halden optical works") != std::string::npos;
+      },
+      90s))
+      << consumed.out << consumed.err << cluster.Logs();
+  const auto record = nlohmann::json::parse(consumed.out.substr(0, consumed.out.find('\n')));
+  EXPECT_EQ(record["schema"], "lf.dataset/v1");
+  EXPECT_EQ(record["task"]["question"], "Who built the observatory's main telescope?");
+  EXPECT_NE(record["answer"].get<std::string>().find("Halden"), std::string::npos);
+  EXPECT_EQ(record["backend"], "extractive (no LLM)");
+}
+
+TEST(Workers, DeadLettersBadMessagesAndCarriesOn) {
+  const std::string dir = TempDir();
+  Cluster cluster(dir);
+  std::string error;
+  ASSERT_TRUE(cluster.StartBroker(error)) << error;
+  const int port = FreePort();
+  cluster.StartWorker("chunker", port);
+
+  // Not JSON, wrong schema, an unknown stored document, binary inline text, then a good one.
+  const std::string bad =
+      "this is not json\n"
+      "{\"schema\":\"lf.answers/v1\"}\n"
+      "{\"schema\":\"lf.documents/v1\",\"doc_id\":\"no-such-document\"}\n"
+      "{\"schema\":\"lf.documents/v1\",\"text\":\"abc\\u0000def\"}\n"
+      "{\"schema\":\"lf.documents/v1\",\"text\":\"A fine small document.\"}\n";
+  auto produced = RunCommand(
+      {"kcat", "-P", "-b", cluster.brokers(), "-t", "lf.documents", "-p", "0"}, 30s, bad);
+  ASSERT_EQ(produced.exit_code, 0) << produced.err;
+
+  CommandResult dlq, chunked;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        dlq = RunCommand(
+            {"kcat", "-C", "-b", cluster.brokers(), "-t", "lf.dlq", "-o", "beginning", "-e", "-q"},
+            30s);
+        return ReadLinesFromString(dlq.out).size() >= 4;
+      },
+      60s))
+      << dlq.out << cluster.Logs();
+  const auto records = ReadLinesFromString(dlq.out);
+  ASSERT_EQ(records.size(), 4u);
+  std::set<std::string> reasons;
+  for (const auto& line : records) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_EQ(j["schema"], "lf.dlq/v1");
+    EXPECT_EQ(j["worker"], "chunker");
+    EXPECT_EQ(j["topic"], "lf.documents");
+    EXPECT_EQ(j["partition"], 0);
+    reasons.insert(j["reason"].get<std::string>());
+  }
+  const auto has = [&](const std::string& needle) {
+    for (const auto& r : reasons) {
+      if (r.find(needle) != std::string::npos) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has("not valid JSON"));
+  EXPECT_TRUE(has("expected schema lf.documents/v1"));
+  EXPECT_TRUE(has("no-such-document"));
+  EXPECT_TRUE(has("NUL byte at offset 3"));
+  // ...and the good document after them was still chunked.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        chunked = RunCommand({"kcat", "-C", "-b", cluster.brokers(), "-t", "lf.chunked", "-o",
+                              "beginning", "-e", "-q"},
+                             30s);
+        return !chunked.out.empty();
+      },
+      30s));
+  // The metrics endpoint counts what happened.
+  auto metrics =
+      RunCommand({"curl", "-sf", "http://127.0.0.1:" + std::to_string(port) + "/metrics"});
+  EXPECT_NE(
+      metrics.out.find(
+          "longforge_messages_dead_lettered_total{topic=\"lf.documents\",worker=\"chunker\"} 4"),
+      std::string::npos)
+      << metrics.out;
+  EXPECT_NE(metrics.out.find(
+                "longforge_messages_consumed_total{topic=\"lf.documents\",worker=\"chunker\"} 5"),
+            std::string::npos);
+  EXPECT_NE(metrics.out.find("longforge_chunker_documents_total 1"), std::string::npos);
+}
+
+TEST(Workers, EveryMessageOnEveryTopicMatchesItsSchema) {
+  if (const auto why = ValidatorUnavailable(); !why.empty()) GTEST_SKIP() << why;
+  const std::string dir = TempDir();
+  Cluster cluster(dir);
+  std::string error;
+  ASSERT_TRUE(cluster.StartBroker(error)) << error;
+  cluster.StartAllWorkers();
+  auto ingested = cluster.Ingest({std::string(LONGFORGE_SOURCE_DIR) + "/examples/docs"});
+  ASSERT_EQ(ingested.exit_code, 0) << ingested.err;
+  auto bad = RunCommand({"kcat", "-P", "-b", cluster.brokers(), "-t", "lf.documents"}, 30s,
+                        "{\"schema\":\"lf.documents/v1\"}\n");
+  ASSERT_EQ(bad.exit_code, 0) << bad.err;
+  ASSERT_TRUE(WaitFor([&] { return cluster.Written() >= 9; }, 90s)) << cluster.Logs();
+
+  std::vector<std::string> files;
+  for (const char* topic :
+       {"lf.documents", "lf.chunked", "lf.tasks", "lf.relevance.requests", "lf.relevance.results",
+        "lf.answers", "lf.dataset", "lf.rejected", "lf.dlq"}) {
+    const auto dump = RunCommand(
+        {"kcat", "-C", "-b", cluster.brokers(), "-t", topic, "-o", "beginning", "-e", "-q"}, 60s);
+    ASSERT_EQ(dump.exit_code, 0) << dump.err;
+    EXPECT_FALSE(dump.out.empty()) << topic << " carried no message";
+    files.push_back(dir + "/" + topic + ".jsonl");
+    std::ofstream file(files.back());
+    // The one message this test injected to fill lf.dlq is invalid on purpose.
+    for (const auto& line : ReadLinesFromString(dump.out)) {
+      if (line != "{\"schema\":\"lf.documents/v1\"}") file << line << "\n";
+    }
+  }
+  std::string out;
+  EXPECT_EQ(ValidateJsonl(files, "", out), 0) << out;
+  EXPECT_EQ(ValidateJsonl({cluster.out() + "/dataset.jsonl"}, "messages", out), 0) << out;
+}
+
+}  // namespace
+}  // namespace longforge::testing

@@ -56,6 +56,10 @@ void AddRunCommand(CLI::App& app) {
   cmd->add_option("--max-open-documents", opts->max_open_documents,
                   "Documents in the pipeline at once (bounds every topic's backlog)")
       ->capture_default_str();
+  cmd->add_option_function<std::string>(
+         "--stdin-format", [opts](const std::string& f) { opts->stdin_jsonl = f == "jsonl"; },
+         "For --input -: text (default, one document) or jsonl")
+      ->check(CLI::IsMember({"text", "jsonl"}));
   cmd->add_flag("!--no-progress", opts->progress, "No progress line on the terminal");
   cmd->callback([opts] {
     auto outcome = RunPipeline(*opts);

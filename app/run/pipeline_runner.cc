@@ -135,7 +135,7 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
 
   RunOutcome outcome;
   producers::Ingester ingester(
-      producers::IngestOptions{pipeline.chunker.max_document_bytes, false}, **store,
+      producers::IngestOptions{pipeline.chunker.max_document_bytes, options.stdin_jsonl}, **store,
       [&](const envelope::DocumentEvent& e) {
         tracker.WaitForRoom(options.max_open_documents, StopFlag());
         if (StopFlag().load()) return;

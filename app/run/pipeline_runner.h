@@ -18,6 +18,7 @@ struct RunOptions {
   std::vector<std::string> inputs;
   std::size_t max_open_documents = 4;  // --max-open-documents: bounds every backlog
   bool progress = true;                // progress line on a terminal (stderr)
+  bool stdin_jsonl = false;            // --stdin-format jsonl: "-" is JSONL, not one text
 };
 
 struct RunOutcome {

@@ -96,6 +96,20 @@ TEST(Run, ReportsBadInputsAndProcessesTheRest) {
   EXPECT_TRUE(Contains(r.out, "tasks:          9 (ended 9)")) << r.out;
 }
 
+TEST(Run, ReadsAJsonlDocumentFromStdin) {
+  const std::string dir = TempDir();
+  const nlohmann::json doc = {
+      {"text", "The bridge over the Lune was rebuilt in 1911 after the flood."},
+      {"questions", {{{"question", "When was the bridge over the Lune rebuilt?"}}}}};
+  const auto r = RunCommand({LongforgeBinary(), "run", "--input", "-", "--stdin-format", "jsonl",
+                             "--out", dir + "/out", "--store", dir + "/store", "--no-progress"},
+                            120s, doc.dump() + "\n");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto lines = ReadLines(dir + "/out/dataset.jsonl");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0].find("rebuilt in 1911"), std::string::npos);
+}
+
 TEST(Run, ReportsEveryConfigurationProblemAtOnce) {
   const std::string dir = TempDir();
   const auto r = RunPipeline(dir, {kExamples},

@@ -185,6 +185,36 @@ TEST(Workers, DeadLettersBadMessagesAndCarriesOn) {
   EXPECT_NE(metrics.out.find("longforge_chunker_documents_total 1"), std::string::npos);
 }
 
+TEST(Workers, WatchIngestsNewFilesAndWorkersStopCleanlyOnSigterm) {
+  const std::string dir = TempDir();
+  Cluster cluster(dir);
+  std::string error;
+  ASSERT_TRUE(cluster.StartBroker(error)) << error;
+  cluster.StartWorker("chunker");
+  const std::string watched = dir + "/incoming";
+  std::filesystem::create_directories(watched);
+  auto watcher =
+      Subprocess::Start({LongforgeBinary(), "ingest", "--brokers", cluster.brokers(), "--store",
+                         cluster.store(), "--watch", watched, "--watch-interval-ms", "200"});
+  std::this_thread::sleep_for(1s);
+  std::ofstream(watched + "/late.txt") << "A document that arrived after the watcher started.";
+  CommandResult chunked;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        chunked = RunCommand({"kcat", "-C", "-b", cluster.brokers(), "-t", "lf.chunked", "-o",
+                              "beginning", "-e", "-q"},
+                             30s);
+        return !chunked.out.empty();
+      },
+      60s))
+      << watcher->Stderr() << cluster.Logs();
+  EXPECT_EQ(nlohmann::json::parse(ReadLinesFromString(chunked.out)[0])["title"], "late");
+  watcher->Signal(SIGTERM);
+  EXPECT_EQ(watcher->Wait(20s), 0) << watcher->Stderr();
+  cluster.worker("chunker").Signal(SIGTERM);
+  EXPECT_EQ(cluster.worker("chunker").Wait(20s), 0) << cluster.Logs();
+}
+
 TEST(Workers, EveryMessageOnEveryTopicMatchesItsSchema) {
   if (const auto why = ValidatorUnavailable(); !why.empty()) GTEST_SKIP() << why;
   const std::string dir = TempDir();

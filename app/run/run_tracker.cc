@@ -81,7 +81,7 @@ void RunTracker::DeadLettered(const std::string& topic, const std::string& paylo
     cv_.notify_all();
     return;
   }
-  // Messages about one task carry it as "task"; the sample topics flatten it.
+  // Every message about one task (results, answers, samples) carries it as "task".
   const auto task = j.contains("task") ? j["task"] : nlohmann::json();
   if (task.is_object() && task.contains("task_id") && task.contains("doc_id")) {
     if (!ended_tasks_.contains(task["task_id"].get<std::string>())) ++summary_.tasks_dead_lettered;

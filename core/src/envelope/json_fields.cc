@@ -7,7 +7,7 @@ void to_json(json& j, const SuppliedQuestion& m) {
   if (m.answer) j["answer"] = *m.answer;
 }
 void from_json(const json& j, SuppliedQuestion& m) {
-  j.at("question").get_to(m.question);
+  Required(j, "question", m.question);
   if (j.contains("answer") && !j["answer"].is_null()) m.answer = j["answer"].get<std::string>();
 }
 
@@ -15,16 +15,16 @@ void to_json(json& j, const ChunkRef& m) {
   j = {{"index", m.index}, {"begin", m.begin}, {"end", m.end}, {"tokens", m.tokens}};
 }
 void from_json(const json& j, ChunkRef& m) {
-  j.at("index").get_to(m.index);
-  j.at("begin").get_to(m.begin);
-  j.at("end").get_to(m.end);
+  Required(j, "index", m.index);
+  Required(j, "begin", m.begin);
+  Required(j, "end", m.end);
   Optional(j, "tokens", m.tokens);
 }
 
 void to_json(json& j, const MemoryItem& m) { j = {{"question", m.question}, {"answer", m.answer}}; }
 void from_json(const json& j, MemoryItem& m) {
-  j.at("question").get_to(m.question);
-  j.at("answer").get_to(m.answer);
+  Required(j, "question", m.question);
+  Required(j, "answer", m.answer);
 }
 
 void to_json(json& j, const Task& m) {
@@ -35,9 +35,9 @@ void to_json(json& j, const Task& m) {
   if (!m.parent_task_id.empty()) j["parent_task_id"] = m.parent_task_id;
 }
 void from_json(const json& j, Task& m) {
-  j.at("task_id").get_to(m.task_id);
-  j.at("doc_id").get_to(m.doc_id);
-  j.at("question").get_to(m.question);
+  Required(j, "task_id", m.task_id);
+  Required(j, "doc_id", m.doc_id);
+  Required(j, "question", m.question);
   if (j.contains("reference") && !j["reference"].is_null()) {
     m.reference = j["reference"].get<std::string>();
   }
@@ -64,8 +64,8 @@ void from_json(const json& j, LlmUsage& m) {
 
 void to_json(json& j, const EvidenceSpan& m) { j = {{"begin", m.begin}, {"end", m.end}}; }
 void from_json(const json& j, EvidenceSpan& m) {
-  j.at("begin").get_to(m.begin);
-  j.at("end").get_to(m.end);
+  Required(j, "begin", m.begin);
+  Required(j, "end", m.end);
 }
 
 void to_json(json& j, const AnswerRecord& m) {
@@ -80,8 +80,8 @@ void to_json(json& j, const AnswerRecord& m) {
        {"llm", m.usage}};
 }
 void from_json(const json& j, AnswerRecord& m) {
-  j.at("task").get_to(m.task);
-  j.at("answer").get_to(m.answer);
+  Required(j, "task", m.task);
+  Required(j, "answer", m.answer);
   Optional(j, "evidence", m.evidence);
   Optional(j, "quotes", m.quotes);
   Optional(j, "chunks_total", m.chunks_total);

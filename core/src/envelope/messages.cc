@@ -29,6 +29,8 @@ Result<T> Decode(std::string_view bytes, std::initializer_list<std::string_view>
     T out;
     read(j, out);
     return out;
+  } catch (const FieldError& e) {
+    return Error::DeadLetter(schema + ": " + e.what());
   } catch (const json::exception& e) {
     return Error::DeadLetter(schema + ": " + e.what());
   }
@@ -83,13 +85,13 @@ std::string Encode(const ChunkedEvent& m) {
 
 Result<ChunkedEvent> DecodeChunkedEvent(std::string_view bytes) {
   return Decode<ChunkedEvent>(bytes, {"lf.chunked/v1"}, [](const json& j, ChunkedEvent& m) {
-    j.at("doc_id").get_to(m.doc_id);
+    Required(j, "doc_id", m.doc_id);
     Optional(j, "title", m.title);
     Optional(j, "bytes", m.bytes);
     Optional(j, "tokens", m.tokens);
     Optional(j, "tokenizer", m.tokenizer);
-    j.at("chunk_count").get_to(m.chunk_count);
-    j.at("chunks_ref").get_to(m.chunks_ref);
+    Required(j, "chunk_count", m.chunk_count);
+    Required(j, "chunks_ref", m.chunks_ref);
     Optional(j, "questions", m.questions);
   });
 }
@@ -103,8 +105,8 @@ std::string Encode(const TaskLedger& m) {
 
 Result<TaskLedger> DecodeTaskLedger(std::string_view bytes) {
   return Decode<TaskLedger>(bytes, {"lf.tasks/v1"}, [](const json& j, TaskLedger& m) {
-    j.at("doc_id").get_to(m.doc_id);
-    j.at("task_ids").get_to(m.task_ids);
+    Required(j, "doc_id", m.doc_id);
+    Required(j, "task_ids", m.task_ids);
     Optional(j, "notes", m.notes);
   });
 }
@@ -119,9 +121,9 @@ std::string Encode(const RelevanceRequest& m) {
 Result<RelevanceRequest> DecodeRelevanceRequest(std::string_view bytes) {
   auto r = Decode<RelevanceRequest>(bytes, {"lf.relevance.requests/v1"},
                                     [](const json& j, RelevanceRequest& m) {
-                                      j.at("tasks").get_to(m.tasks);
-                                      j.at("chunk").get_to(m.chunk);
-                                      j.at("chunk_count").get_to(m.chunk_count);
+                                      Required(j, "tasks", m.tasks);
+                                      Required(j, "chunk", m.chunk);
+                                      Required(j, "chunk_count", m.chunk_count);
                                     });
   if (r.ok() && r->tasks.empty()) {
     return Error::DeadLetter("lf.relevance.requests/v1: \"tasks\" is empty");
@@ -140,10 +142,10 @@ std::string Encode(const RelevanceResult& m) {
 Result<RelevanceResult> DecodeRelevanceResult(std::string_view bytes) {
   return Decode<RelevanceResult>(bytes, {"lf.relevance.results/v1"},
                                  [](const json& j, RelevanceResult& m) {
-                                   j.at("task").get_to(m.task);
-                                   j.at("chunk").get_to(m.chunk);
-                                   j.at("chunk_count").get_to(m.chunk_count);
-                                   j.at("verdict").get_to(m.verdict);
+                                   Required(j, "task", m.task);
+                                   Required(j, "chunk", m.chunk);
+                                   Required(j, "chunk_count", m.chunk_count);
+                                   Required(j, "verdict", m.verdict);
                                    Optional(j, "quotes", m.quotes);
                                    Optional(j, "dropped_quotes", m.dropped_quotes);
                                    Optional(j, "backend", m.backend);
@@ -175,9 +177,9 @@ Result<SampleRecord> DecodeSampleRecord(std::string_view bytes) {
   return Decode<SampleRecord>(bytes, {"lf.dataset/v1", "lf.rejected/v1"},
                               [](const json& j, SampleRecord& m) {
                                 from_json(j, m.record);
-                                j.at("sample_id").get_to(m.sample_id);
+                                Required(j, "sample_id", m.sample_id);
                                 const auto& v = j.at("verdict");
-                                v.at("decision").get_to(m.verdict.decision);
+                                Required(v, "decision", m.verdict.decision);
                                 Optional(v, "reasons", m.verdict.reasons);
                               });
 }

@@ -12,7 +12,16 @@ std::string EncodeDeadLetter(const std::string& worker, const InMessage& message
                              const std::string& reason) {
   const bool truncated = message.value.size() > kMaxDeadLetterPayload;
   std::string_view payload(message.value);
-  if (truncated) payload = payload.substr(0, kMaxDeadLetterPayload);
+  if (truncated) {
+    // Cut at a character boundary so that text stays text (back off over at most
+    // three continuation bytes).
+    std::size_t cut = kMaxDeadLetterPayload;
+    for (int i = 0; i < 3 && cut > 0 && (static_cast<unsigned char>(payload[cut]) & 0xC0) == 0x80;
+         ++i) {
+      --cut;
+    }
+    payload = payload.substr(0, cut);
+  }
   const bool utf8 = !FindInvalidUtf8(payload).has_value();
   nlohmann::json j = {
       {"schema", "lf.dlq/v1"},
@@ -32,7 +41,9 @@ std::string EncodeDeadLetter(const std::string& worker, const InMessage& message
   } else {
     j["key"] = message.key;
   }
-  return j.dump();
+  // The reason may quote raw input (a server's reply, an exception text): replace
+  // invalid bytes rather than fail to write the record of last resort.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace longforge::kafka

@@ -7,8 +7,8 @@
 
 namespace longforge {
 
-// Unicode NFC of valid UTF-8 text (ICU). Fast path: text ICU finds already in NFC
-// (almost every real document) is returned unchanged without building a copy in UTF-16.
+// Unicode NFC of valid UTF-8 text (ICU). Text already in NFC (almost every real
+// document) is returned as given, without a normalised UTF-16 copy converted back.
 Result<std::string> NormalizeNfc(std::string_view utf8);
 
 }  // namespace longforge

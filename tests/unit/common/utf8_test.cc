@@ -1,0 +1,70 @@
+#include "longforge/common/utf8.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace longforge {
+namespace {
+
+TEST(FindInvalidUtf8, AcceptsWellFormedText) {
+  EXPECT_EQ(FindInvalidUtf8(""), std::nullopt);
+  EXPECT_EQ(FindInvalidUtf8("plain ascii\n"), std::nullopt);
+  EXPECT_EQ(FindInvalidUtf8("caf\xC3\xA9 \xE4\xB8\xAD\xE6\x96\x87"), std::nullopt);  // café 中文
+  EXPECT_EQ(FindInvalidUtf8("\xF0\x9F\x98\x80 emoji"), std::nullopt);                // U+1F600
+  EXPECT_EQ(FindInvalidUtf8("\xF4\x8F\xBF\xBF"), std::nullopt);                      // U+10FFFF
+  EXPECT_EQ(FindInvalidUtf8("\xED\x9F\xBF"), std::nullopt);  // U+D7FF, just below surrogates
+  EXPECT_EQ(FindInvalidUtf8("\xEE\x80\x80"), std::nullopt);  // U+E000, just above them
+  EXPECT_EQ(FindInvalidUtf8(std::string("a\0b", 3)), std::nullopt);  // NUL is valid UTF-8
+}
+
+TEST(FindInvalidUtf8, RejectsOverlongEncodings) {
+  EXPECT_EQ(FindInvalidUtf8("ab\xC0\xAF"), 2u);  // '/' in two bytes
+  EXPECT_EQ(FindInvalidUtf8("\xC1\xBF"), 0u);
+  EXPECT_EQ(FindInvalidUtf8("x\xE0\x80\xAF"), 1u);     // '/' in three bytes
+  EXPECT_EQ(FindInvalidUtf8("\xE0\x9F\xBF"), 0u);      // U+07FF in three bytes
+  EXPECT_EQ(FindInvalidUtf8("\xF0\x8F\xBF\xBF"), 0u);  // U+FFFF in four bytes
+}
+
+TEST(FindInvalidUtf8, RejectsSurrogates) {
+  EXPECT_EQ(FindInvalidUtf8("ok \xED\xA0\x80"), 3u);  // U+D800
+  EXPECT_EQ(FindInvalidUtf8("\xED\xBF\xBF"), 0u);     // U+DFFF
+}
+
+TEST(FindInvalidUtf8, RejectsCodePointsAboveMax) {
+  EXPECT_EQ(FindInvalidUtf8("\xF4\x90\x80\x80"), 0u);  // U+110000
+  EXPECT_EQ(FindInvalidUtf8("\xF5\x80\x80\x80"), 0u);
+  EXPECT_EQ(FindInvalidUtf8("\xFF"), 0u);
+}
+
+TEST(FindInvalidUtf8, RejectsTruncatedSequences) {
+  EXPECT_EQ(FindInvalidUtf8("abc\xC3"), 3u);  // end of input
+  EXPECT_EQ(FindInvalidUtf8("abc\xE4\xB8"), 3u);
+  EXPECT_EQ(FindInvalidUtf8("\xF0\x9F\x98"), 0u);
+  EXPECT_EQ(FindInvalidUtf8("\xF0\x9F\x98 tail"), 0u);  // continuation replaced by a space
+  EXPECT_EQ(FindInvalidUtf8("\xE4x\xAD"), 0u);
+}
+
+TEST(FindInvalidUtf8, RejectsStrayContinuationBytes) {
+  EXPECT_EQ(FindInvalidUtf8("a\x80"), 1u);
+  EXPECT_EQ(FindInvalidUtf8("\xC3\xA9\xA9"), 2u);
+}
+
+TEST(Base64Encode, MatchesRfc4648Vectors) {
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(Base64Encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+}
+
+TEST(Base64Encode, EncodesArbitraryBytes) {
+  EXPECT_EQ(Base64Encode(std::string("\x00\xff\xfe", 3)), "AP/+");
+  EXPECT_EQ(Base64Encode(std::string("\xfb\xff", 2)), "+/8=");
+  EXPECT_EQ(Base64Encode(std::string(1, '\0')), "AA==");
+}
+
+}  // namespace
+}  // namespace longforge

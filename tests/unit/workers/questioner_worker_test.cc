@@ -1,0 +1,169 @@
+#include "questioner_worker.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <string>
+
+#include "longforge/envelope/chunk_table.h"
+#include "longforge/kafka/topics.h"
+#include "unit/store/temp_store.h"
+
+namespace longforge::workers {
+namespace {
+
+constexpr const char* kDoc = "0123456789abcdef0123456789abcdef";
+
+class QuestionerWorkerTest : public ::testing::Test {
+ protected:
+  // A chunked document with `chunks` chunks of 100 bytes and the given questions.
+  envelope::ChunkedEvent Document(uint32_t chunks, std::vector<std::string> questions) {
+    envelope::ChunkTable table{kDoc, "estimate", 1000, {}};
+    for (uint32_t i = 0; i < chunks; ++i) table.chunks.push_back({i, i * 100u, i * 100u + 100, 30});
+    const std::string ref = std::string(kDoc) + ".chunks-test.json";
+    EXPECT_TRUE(store_->Put(ref, envelope::Encode(table)).ok());
+    envelope::ChunkedEvent ev;
+    ev.doc_id = kDoc;
+    ev.chunk_count = chunks;
+    ev.chunks_ref = ref;
+    for (auto& q : questions) ev.questions.push_back({std::move(q), std::nullopt});
+    return ev;
+  }
+
+  Result<kafka::Outputs> Handle(const envelope::ChunkedEvent& ev, std::size_t per_call = 1) {
+    QuestionerOptions options;
+    options.questions_per_call = per_call;
+    QuestionerWorker worker(options, *store_);
+    return worker.HandleSync({kafka::kChunked, 0, 0, kDoc, envelope::Encode(ev)});
+  }
+
+  TempDir dir_;
+  std::unique_ptr<store::DocumentStore> store_ = OpenTempStore(dir_);
+};
+
+TEST_F(QuestionerWorkerTest, FansOutChunksTimesQuestionGroupsPlusOneLedger) {
+  const auto ev = Document(3, {"Q1?", "Q2?", "Q3?", "Q4?", "Q5?"});
+  auto out = Handle(ev, /*per_call=*/2);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  ASSERT_EQ(out->size(), 3u * 3u + 1u);  // 3 chunks × ceil(5 / 2) + ledger
+
+  std::map<uint32_t, std::vector<std::size_t>> group_sizes;  // by chunk
+  std::map<std::string, int> task_chunks;                    // task id → chunks seen
+  for (std::size_t i = 0; i + 1 < out->size(); ++i) {
+    const auto& m = out->at(i);
+    ASSERT_EQ(m.topic, kafka::kRelevanceRequests);
+    auto req = envelope::DecodeRelevanceRequest(m.value);
+    ASSERT_TRUE(req.ok()) << req.error().message;
+    EXPECT_EQ(m.key, std::string(kDoc) + ":" + std::to_string(req->chunk.index));
+    EXPECT_EQ(req->chunk_count, 3u);
+    EXPECT_EQ(req->chunk.begin, req->chunk.index * 100u);
+    group_sizes[req->chunk.index].push_back(req->tasks.size());
+    for (const auto& t : req->tasks) {
+      EXPECT_EQ(t.doc_id, kDoc);
+      EXPECT_EQ(t.level, 2);
+      ++task_chunks[t.task_id];
+    }
+  }
+  for (uint32_t c = 0; c < 3; ++c) {
+    EXPECT_EQ(group_sizes[c], (std::vector<std::size_t>{2, 2, 1})) << "chunk " << c;
+  }
+
+  const auto& last = out->back();
+  ASSERT_EQ(last.topic, kafka::kTasks);
+  EXPECT_EQ(last.key, kDoc);
+  auto ledger = envelope::DecodeTaskLedger(last.value);
+  ASSERT_TRUE(ledger.ok());
+  ASSERT_EQ(ledger->task_ids.size(), 5u);
+  for (const auto& id : ledger->task_ids) EXPECT_EQ(task_chunks[id], 3) << id;
+  EXPECT_EQ(task_chunks.size(), 5u);
+}
+
+TEST_F(QuestionerWorkerTest, OneQuestionPerCallByDefault) {
+  auto out = Handle(Document(4, {"A?", "B?"}));
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->size(), 4u * 2u + 1u);
+}
+
+TEST_F(QuestionerWorkerTest, DropsDuplicateAndEmptyQuestionsWithNotes) {
+  auto out =
+      Handle(Document(2, {"Who is Ahab?", "  who IS   ahab?\n", "   ", "Where is Nantucket?"}));
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->size(), 2u * 2u + 1u);
+  auto ledger = envelope::DecodeTaskLedger(out->back().value);
+  ASSERT_TRUE(ledger.ok());
+  EXPECT_EQ(ledger->task_ids, (std::vector<std::string>{TaskIdOf(kDoc, "Who is Ahab?"),
+                                                        TaskIdOf(kDoc, "Where is Nantucket?")}));
+  const std::set<std::string> notes(ledger->notes.begin(), ledger->notes.end());
+  EXPECT_TRUE(notes.contains("1 duplicate questions dropped"))
+      << ::testing::PrintToString(ledger->notes);
+  EXPECT_TRUE(notes.contains("1 empty questions dropped"))
+      << ::testing::PrintToString(ledger->notes);
+}
+
+TEST_F(QuestionerWorkerTest, NoQuestionsGiveAnEmptyLedgerOnly) {
+  auto out = Handle(Document(3, {}));
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  ASSERT_EQ(out->size(), 1u);
+  auto ledger = envelope::DecodeTaskLedger(out->at(0).value);
+  ASSERT_TRUE(ledger.ok());
+  EXPECT_TRUE(ledger->task_ids.empty());
+  EXPECT_EQ(ledger->notes, std::vector<std::string>{"no questions supplied"});
+}
+
+TEST_F(QuestionerWorkerTest, BoundsTasksPerDocument) {
+  QuestionerOptions options;
+  options.max_tasks_per_document = 2;
+  QuestionerWorker worker(options, *store_);
+  std::vector<std::string> notes;
+  const auto tasks = worker.PlanTasks(Document(1, {"a?", "b?", "c?", "d?"}), notes);
+  EXPECT_EQ(tasks.size(), 2u);
+  EXPECT_EQ(notes, std::vector<std::string>{"2 questions over the per-document limit dropped"});
+}
+
+TEST(TaskIdOf, IsDeterministicAndFoldsCaseAndSpacing) {
+  EXPECT_EQ(TaskIdOf("d", "Who is Ahab?"), TaskIdOf("d", "Who is Ahab?"));
+  EXPECT_EQ(TaskIdOf("d", "Who is Ahab?"), TaskIdOf("d", " WHO  is\tahab? "));
+  EXPECT_NE(TaskIdOf("d", "Who is Ahab?"), TaskIdOf("e", "Who is Ahab?"));
+  EXPECT_NE(TaskIdOf("d", "Who is Ahab?"), TaskIdOf("d", "Who is Ishmael?"));
+  EXPECT_EQ(TaskIdOf("d", "q").size(), 32u);
+}
+
+TEST_F(QuestionerWorkerTest, TaskIdsAreTheSameAcrossRuns) {
+  const auto ev = Document(2, {"Q1?", "Q2?"});
+  auto a = Handle(ev);
+  auto b = Handle(ev, 2);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(envelope::DecodeTaskLedger(a->back().value)->task_ids,
+            envelope::DecodeTaskLedger(b->back().value)->task_ids);
+}
+
+TEST_F(QuestionerWorkerTest, BadInputsAreDeadLetters) {
+  auto mismatch = Document(3, {"Q?"});
+  mismatch.chunk_count = 4;
+  auto missing = Document(1, {"Q?"});
+  missing.chunks_ref = "nowhere.json";
+  for (const auto& [value, needle] : std::vector<std::pair<std::string, std::string>>{
+           {"{}", "\"schema\""},
+           {envelope::Encode(mismatch), "has 3 chunks, message says 4"},
+           {envelope::Encode(missing), store_->PathOf("nowhere.json")}}) {
+    SCOPED_TRACE(value);
+    QuestionerWorker worker({}, *store_);
+    auto r = worker.HandleSync({kafka::kChunked, 0, 0, "", value});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().disposition, Disposition::kDeadLetter);
+    EXPECT_NE(r.error().message.find(needle), std::string::npos) << r.error().message;
+  }
+}
+
+TEST(QuestionerOptions, ValidateReportsEveryProblem) {
+  QuestionerOptions o;
+  EXPECT_TRUE(o.Validate().empty());
+  o.questions_per_call = 0;
+  o.level = 4;
+  o.max_tasks_per_document = 0;
+  EXPECT_EQ(o.Validate().size(), 3u);
+}
+
+}  // namespace
+}  // namespace longforge::workers

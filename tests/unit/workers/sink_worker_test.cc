@@ -1,0 +1,233 @@
+#include "sink_worker.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "longforge/kafka/topics.h"
+#include "unit/envelope/schema_check.h"
+#include "unit/store/temp_store.h"
+
+namespace longforge::workers {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kDocText = "The bicycle was invented in 1817. It had no pedals.";
+
+envelope::SampleRecord Sample(const std::string& id, const std::string& decision) {
+  envelope::SampleRecord s;
+  s.sample_id = id;
+  s.record.task.task_id = "task-" + id;
+  s.record.task.doc_id = "doc";
+  s.record.task.question = "When was the bicycle invented?";
+  s.record.task.reference = "1817";
+  s.record.answer = "In 1817.";
+  s.record.evidence = {{0, 33}};
+  s.record.quotes = {"The bicycle was invented in 1817."};
+  s.record.chunks_total = 1;
+  s.record.chunks_relevant = 1;
+  s.record.backend = "extractive (no LLM)";
+  s.verdict.decision = decision;
+  if (decision != "accept") s.verdict.reasons = {"no_evidence"};
+  return s;
+}
+
+std::vector<std::string> Lines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+class SinkWorkerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(store_->Put(store::DocumentStore::TextKey("doc"), kDocText).ok());
+  }
+
+  std::unique_ptr<SinkWorker> Open(SinkContext context = SinkContext::kFull) {
+    SinkOptions options;
+    options.out_dir = out_;
+    options.context = context;
+    options.on_record = [this](const envelope::SampleRecord& s) {
+      recorded_.push_back(s.sample_id);
+    };
+    auto sink = SinkWorker::Open(options, *store_);
+    EXPECT_TRUE(sink.ok()) << sink.error().message;
+    return sink.ok() ? std::move(sink.value()) : nullptr;
+  }
+
+  // Hands one message to the sink; returns the slot its Done fills.
+  std::size_t Feed(SinkWorker& sink, const envelope::SampleRecord& s, bool accepted) {
+    const std::size_t i = done_.size();
+    done_.emplace_back();
+    sink.Handle({accepted ? kafka::kDataset : kafka::kRejected, 0, static_cast<int64_t>(i),
+                 s.sample_id, envelope::Encode(s, accepted ? "lf.dataset/v1" : "lf.rejected/v1")},
+                [this, i](Result<kafka::Outputs> r) { done_[i] = std::move(r); });
+    return i;
+  }
+  bool FinishedOk(std::size_t i) const { return done_[i].has_value() && done_[i]->ok(); }
+
+  TempDir dir_;
+  std::string out_ = dir_ / "out";
+  std::unique_ptr<store::DocumentStore> store_ = OpenTempStore(dir_);
+  std::vector<std::optional<Result<kafka::Outputs>>> done_;
+  std::vector<std::string> recorded_;
+};
+
+TEST_F(SinkWorkerTest, WritesBothFilesAndFinishesOnTick) {
+  auto sink = Open();
+  ASSERT_TRUE(sink);
+  EXPECT_TRUE(fs::exists(out_ + "/dataset.jsonl"));
+  EXPECT_TRUE(fs::exists(out_ + "/rejected.jsonl"));
+  const auto a = Feed(*sink, Sample("s1", "accept"), true);
+  const auto r = Feed(*sink, Sample("s2", "reject"), false);
+  EXPECT_FALSE(done_[a].has_value()) << "finished before the line was fsync'ed";
+  EXPECT_TRUE(recorded_.empty());
+  sink->Tick();
+  EXPECT_TRUE(FinishedOk(a));
+  EXPECT_TRUE(FinishedOk(r));
+  EXPECT_EQ(recorded_, (std::vector<std::string>{"s1", "s2"}));
+  EXPECT_EQ(sink->written(), 2u);
+
+  const auto dataset = Lines(out_ + "/dataset.jsonl");
+  ASSERT_EQ(dataset.size(), 1u);
+  const json d = json::parse(dataset[0]);
+  EXPECT_EQ(d["messages"][0]["role"], "user");
+  EXPECT_EQ(d["messages"][0]["content"],
+            std::string(kDocText) + "\n\nWhen was the bicycle invented?");
+  EXPECT_EQ(d["messages"][1]["role"], "assistant");
+  EXPECT_EQ(d["messages"][1]["content"], "In 1817.");
+  EXPECT_EQ(d["meta"]["sample_id"], "s1");
+  EXPECT_EQ(d["meta"]["reference"], "1817");
+
+  const auto rejected = Lines(out_ + "/rejected.jsonl");
+  ASSERT_EQ(rejected.size(), 1u);
+  const json j = json::parse(rejected[0]);
+  EXPECT_EQ(j["question"], "When was the bicycle invented?");
+  EXPECT_EQ(j["meta"]["reasons"], json::array({"no_evidence"}));
+  EXPECT_FALSE(j.contains("messages"));
+}
+
+TEST_F(SinkWorkerTest, EvidenceContextPutsQuotesBeforeTheQuestion) {
+  auto sink = Open(SinkContext::kEvidence);
+  ASSERT_TRUE(sink);
+  Feed(*sink, Sample("s1", "accept"), true);
+  sink->Tick();
+  const auto lines = Lines(out_ + "/dataset.jsonl");
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(json::parse(lines[0])["messages"][0]["content"],
+            "The bicycle was invented in 1817.\n\nWhen was the bicycle invented?");
+}
+
+TEST_F(SinkWorkerTest, DuplicateSampleIsNotWrittenTwiceEvenAcrossReopen) {
+  {
+    auto sink = Open();
+    ASSERT_TRUE(sink);
+    Feed(*sink, Sample("s1", "accept"), true);
+    const auto dup = Feed(*sink, Sample("s1", "accept"), true);
+    EXPECT_TRUE(FinishedOk(dup)) << "a duplicate finishes at once";
+    EXPECT_EQ(sink->duplicates(), 1u);
+    sink->Tick();
+  }
+  auto sink = Open();
+  ASSERT_TRUE(sink);
+  const auto again = Feed(*sink, Sample("s1", "accept"), true);
+  EXPECT_TRUE(FinishedOk(again));
+  Feed(*sink, Sample("s3", "accept"), true);
+  sink->Tick();
+  EXPECT_EQ(sink->duplicates(), 1u);
+  EXPECT_EQ(sink->written(), 1u);
+  EXPECT_EQ(Lines(out_ + "/dataset.jsonl").size(), 2u);
+  // Duplicates are still reported, so that `run` can count the task as ended.
+  EXPECT_EQ(recorded_, (std::vector<std::string>{"s1", "s1", "s1", "s3"}));
+}
+
+TEST_F(SinkWorkerTest, TornLastLineIsCutOnReopen) {
+  {
+    auto sink = Open();
+    ASSERT_TRUE(sink);
+    Feed(*sink, Sample("s1", "accept"), true);
+    sink->Tick();
+  }
+  const std::string path = out_ + "/dataset.jsonl";
+  const auto good_size = fs::file_size(path);
+  std::ofstream(path, std::ios::app) << R"({"messages":[{"role":"user","content":"half)";
+  auto sink = Open();
+  ASSERT_TRUE(sink);
+  EXPECT_EQ(fs::file_size(path), good_size);
+  Feed(*sink, Sample("s2", "accept"), true);
+  sink->Tick();
+  const auto lines = Lines(path);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(json::parse(lines[1])["meta"]["sample_id"], "s2");
+}
+
+TEST_F(SinkWorkerTest, ForeignFileIsAStopErrorNamingIt) {
+  fs::create_directories(out_);
+  std::ofstream(out_ + "/rejected.jsonl") << "{\"hello\":1}\n";
+  SinkOptions options;
+  options.out_dir = out_;
+  auto sink = SinkWorker::Open(options, *store_);
+  ASSERT_FALSE(sink.ok());
+  EXPECT_EQ(sink.error().disposition, Disposition::kStop);
+  EXPECT_NE(sink.error().message.find(out_ + "/rejected.jsonl"), std::string::npos)
+      << sink.error().message;
+  EXPECT_EQ(Lines(out_ + "/rejected.jsonl"), std::vector<std::string>{"{\"hello\":1}"})
+      << "the foreign file must be left alone";
+}
+
+TEST_F(SinkWorkerTest, MissingDocumentOrBadMessageIsADeadLetter) {
+  auto sink = Open();
+  ASSERT_TRUE(sink);
+  auto orphan = Sample("s9", "accept");
+  orphan.record.task.doc_id = "gone";
+  const auto i = Feed(*sink, orphan, true);
+  ASSERT_TRUE(done_[i].has_value());
+  ASSERT_FALSE(done_[i]->ok());
+  EXPECT_EQ(done_[i]->error().disposition, Disposition::kDeadLetter);
+  done_.emplace_back();
+  sink->Handle({kafka::kDataset, 0, 0, "", "{}"},
+               [this](Result<kafka::Outputs> r) { done_.back() = std::move(r); });
+  ASSERT_TRUE(done_.back().has_value());
+  EXPECT_FALSE(done_.back()->ok());
+  sink->Tick();
+  EXPECT_TRUE(Lines(out_ + "/dataset.jsonl").empty());
+}
+
+TEST_F(SinkWorkerTest, OutputMatchesTheFormatSchemas) {
+  if (auto why = schema_check::ValidatorUnavailable()) GTEST_SKIP() << *why;
+  {
+    auto sink = Open();
+    ASSERT_TRUE(sink);
+    Feed(*sink, Sample("s1", "accept"), true);
+    auto no_ref = Sample("s2", "accept");
+    no_ref.record.task.reference.reset();
+    Feed(*sink, no_ref, true);
+    Feed(*sink, Sample("s3", "reject"), false);
+    Feed(*sink, Sample("s4", "review"), false);
+    sink->Tick();
+  }
+  for (const auto& [file, format] :
+       {std::pair{"dataset.jsonl", "messages"}, std::pair{"rejected.jsonl", "rejected"}}) {
+    const auto run = schema_check::RunValidator(out_ + "/" + file, format);
+    EXPECT_EQ(run.exit_code, 0) << file << ":\n" << run.output;
+    EXPECT_NE(run.output.find("2 lines validated, 0 failed"), std::string::npos) << run.output;
+  }
+  // And the formats are not interchangeable.
+  const auto wrong = schema_check::RunValidator(out_ + "/rejected.jsonl", "messages");
+  EXPECT_EQ(wrong.exit_code, 1) << wrong.output;
+}
+
+TEST(SinkOptions, ValidateRequiresOut) { EXPECT_EQ(SinkOptions{}.Validate().size(), 1u); }
+
+}  // namespace
+}  // namespace longforge::workers

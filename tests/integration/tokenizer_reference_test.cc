@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "longforge/text/bpe_tokenizer.h"
+#include "support/subprocess.h"
 
 namespace longforge::text {
 namespace {
@@ -46,28 +47,6 @@ std::string ReadFile(const fs::path& p) {
   return s.str();
 }
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-struct PcloseDeleter {
-  void operator()(FILE* f) const { pclose(f); }
-};
-
-// Runs `command` and returns its standard output; nullopt when it exits non-zero.
-std::optional<std::string> Run(const std::string& command) {
-  std::unique_ptr<FILE, PcloseDeleter> pipe(popen(command.c_str(), "r"));
-  if (!pipe) return std::nullopt;
-  std::string out;
-  char buf[1 << 16];
-  std::size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, pipe.get())) > 0) out.append(buf, n);
-  if (pclose(pipe.release()) != 0) return std::nullopt;
-  return out;
-}
-
 Ids ParseIds(const std::string& line) {
   Ids ids;
   const char* p = line.c_str();
@@ -83,7 +62,7 @@ Ids ParseIds(const std::string& line) {
 
 // Why the reference cannot run here, or empty.
 std::string MissingPrerequisite() {
-  if (!Run("command -v node >/dev/null 2>&1 && echo yes")) return "node is not installed";
+  if (testing::RunCommand({"node", "--version"}).exit_code != 0) return "node is not installed";
   if (!fs::exists(kReference / "node_modules" / "js-tiktoken") ||
       !fs::exists(kReference / "node_modules" / "@lenml" / "tokenizers")) {
     return "node_modules missing: run ops/install-node-reference.sh";
@@ -107,14 +86,14 @@ const BpeTokenizer& Tokenizer(const std::string& kind) {
 
 // Reference ids of each file, one run of Node for all of them.
 std::vector<Ids> Reference(const std::string& kind, const std::vector<fs::path>& files) {
-  std::string command = "node " + Quote((kReference / "encode.mjs").string()) + " --kind " +
-                        kKinds.at(kind).name + " --tokenizer " +
-                        Quote(kKinds.at(kind).tokenizer.string());
-  for (const fs::path& f : files) command += " " + Quote(f.string());
-  const auto out = Run(command);
-  EXPECT_TRUE(out.has_value()) << "reference failed: " << command;
+  std::vector<std::string> argv = {"node",        (kReference / "encode.mjs").string(),
+                                   "--kind",      kKinds.at(kind).name,
+                                   "--tokenizer", kKinds.at(kind).tokenizer.string()};
+  for (const fs::path& f : files) argv.push_back(f.string());
+  const testing::CommandResult r = testing::RunCommand(argv, std::chrono::minutes(3));
+  EXPECT_EQ(r.exit_code, 0) << "reference failed: " << r.err;
   std::vector<Ids> ids;
-  std::istringstream lines(out.value_or(""));
+  std::istringstream lines(r.out);
   for (std::string line; std::getline(lines, line);) ids.push_back(ParseIds(line));
   EXPECT_EQ(ids.size(), files.size()) << "reference printed a wrong number of lines";
   ids.resize(files.size());
@@ -195,7 +174,7 @@ struct BookCase {
 };
 void PrintTo(const BookCase& c, std::ostream* os) { *os << c.kind << " " << c.book; }
 
-class BookReference : public testing::TestWithParam<BookCase> {};
+class BookReference : public ::testing::TestWithParam<BookCase> {};
 
 TEST_P(BookReference, WholeBookIdsMatchNode) {
   const BookCase& c = GetParam();
@@ -221,14 +200,14 @@ std::vector<BookCase> BookCases() {
   return cases;
 }
 
-std::string BookCaseName(const testing::TestParamInfo<BookCase>& info) {
+std::string BookCaseName(const ::testing::TestParamInfo<BookCase>& info) {
   const std::string& b = info.param.book;
   return info.param.kind + "_" + b.substr(0, b.find('.'));
 }
 
-INSTANTIATE_TEST_SUITE_P(Node, BookReference, testing::ValuesIn(BookCases()), BookCaseName);
+INSTANTIATE_TEST_SUITE_P(Node, BookReference, ::testing::ValuesIn(BookCases()), BookCaseName);
 
-class EdgeReference : public testing::TestWithParam<std::string> {};
+class EdgeReference : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EdgeReference, EdgeCaseIdsMatchNode) {
   const std::string kind = GetParam();
@@ -258,8 +237,8 @@ TEST_P(EdgeReference, EdgeCaseIdsMatchNode) {
                 "invalid_utf8 against the reference on the U+FFFD-replaced text");
 }
 
-INSTANTIATE_TEST_SUITE_P(Node, EdgeReference, testing::Values("cl100k", "qwen3"),
-                         [](const testing::TestParamInfo<std::string>& info) {
+INSTANTIATE_TEST_SUITE_P(Node, EdgeReference, ::testing::Values("cl100k", "qwen3"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
                            return info.param;
                          });
 

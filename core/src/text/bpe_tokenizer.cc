@@ -3,6 +3,7 @@
 #include "longforge/text/bpe_tokenizer.h"
 
 #include <array>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -17,7 +18,7 @@ namespace {
 
 constexpr std::size_t kCacheShards = 64;
 constexpr std::size_t kCacheEntriesPerShard = 4096;  // a full shard is emptied
-constexpr std::size_t kMaxCachedPiece = 256;          // bytes
+constexpr std::size_t kMaxCachedPiece = 256;         // bytes
 
 bool IsAscii(std::string_view s) {
   for (const char c : s) {
@@ -93,9 +94,8 @@ class BpeTokenizer::Impl {
       for (std::size_t k = 0; k < next.size(); ++k) {
         const std::string& content = t_.added_tokens[k].first;
         if (next[k] != std::string_view::npos && next[k] < pos) next[k] = text.find(content, pos);
-        if (next[k] < best_at ||
-            (next[k] == best_at && next[k] != std::string_view::npos &&
-             content.size() > t_.added_tokens[best].first.size())) {
+        if (next[k] < best_at || (next[k] == best_at && next[k] != std::string_view::npos &&
+                                  content.size() > t_.added_tokens[best].first.size())) {
           best_at = next[k];
           best = k;
         }
@@ -146,39 +146,38 @@ class BpeTokenizer::Impl {
   mutable PieceCache cache_;
 };
 
-BpeTokenizer::BpeTokenizer(bpe::LoadedTokenizer loaded) {
-  auto splitter = bpe::PieceSplitter::Compile(loaded.pattern);
-  // Load() compiles the pattern first, so this cannot fail here.
-  impl_ = std::make_unique<Impl>(std::move(loaded), std::move(splitter.value()));
-}
+BpeTokenizer::BpeTokenizer(bpe::LoadedTokenizer loaded, bpe::PieceSplitter splitter)
+    : impl_(std::make_unique<Impl>(std::move(loaded), std::move(splitter))) {}
 
 BpeTokenizer::~BpeTokenizer() = default;
 
 namespace {
 
-Result<std::unique_ptr<BpeTokenizer>> Finish(Result<bpe::LoadedTokenizer> loaded,
-                                             const std::string& path,
-                                             std::unique_ptr<BpeTokenizer> (*make)(
-                                                 bpe::LoadedTokenizer)) {
+// Compiles the split regex of a loaded file; errors name the file.
+Result<bpe::PieceSplitter> CompileSplitter(const Result<bpe::LoadedTokenizer>& loaded,
+                                           const std::string& path) {
   if (!loaded.ok()) return loaded.error();
-  if (auto s = bpe::PieceSplitter::Compile(loaded->pattern); !s.ok()) {
-    return Error::Stop("tokenizer " + path + ": " + s.error().message);
-  }
-  return make(std::move(loaded.value()));
+  auto splitter = bpe::PieceSplitter::Compile(loaded->pattern);
+  if (!splitter.ok()) return Error::Stop("tokenizer " + path + ": " + splitter.error().message);
+  return splitter;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<BpeTokenizer>> BpeTokenizer::LoadHuggingFace(const std::string& path) {
-  return Finish(bpe::LoadHuggingFaceFile(path), path, [](bpe::LoadedTokenizer t) {
-    return std::unique_ptr<BpeTokenizer>(new BpeTokenizer(std::move(t)));
-  });
+  auto loaded = bpe::LoadHuggingFaceFile(path);
+  auto splitter = CompileSplitter(loaded, path);
+  if (!splitter.ok()) return splitter.error();
+  return std::unique_ptr<BpeTokenizer>(
+      new BpeTokenizer(std::move(loaded.value()), std::move(splitter.value())));
 }
 
 Result<std::unique_ptr<BpeTokenizer>> BpeTokenizer::LoadTiktoken(const std::string& path) {
-  return Finish(bpe::LoadTiktokenFile(path), path, [](bpe::LoadedTokenizer t) {
-    return std::unique_ptr<BpeTokenizer>(new BpeTokenizer(std::move(t)));
-  });
+  auto loaded = bpe::LoadTiktokenFile(path);
+  auto splitter = CompileSplitter(loaded, path);
+  if (!splitter.ok()) return splitter.error();
+  return std::unique_ptr<BpeTokenizer>(
+      new BpeTokenizer(std::move(loaded.value()), std::move(splitter.value())));
 }
 
 Result<std::unique_ptr<BpeTokenizer>> BpeTokenizer::Load(const std::string& path) {

@@ -127,8 +127,8 @@ void BpeModel::MergeShort(std::string_view piece, std::vector<TokenId>& out) con
     parts[at].id = parts[at].with_next.id;
     std::copy(parts + at + 2, parts + n, parts + at + 1);
     --n;
-    parts[at].with_next = at + 1 < n ? pairs_.Find(parts[at].id, parts[at + 1].id)
-                                     : PairTable::Merge{};
+    parts[at].with_next =
+        at + 1 < n ? pairs_.Find(parts[at].id, parts[at + 1].id) : PairTable::Merge{};
     if (at > 0) parts[at - 1].with_next = pairs_.Find(parts[at - 1].id, parts[at].id);
   }
   for (std::size_t i = 0; i < n; ++i) out.push_back(parts[i].id);

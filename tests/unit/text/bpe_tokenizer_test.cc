@@ -76,14 +76,14 @@ json TinyTokenizerJson(const std::vector<std::pair<std::string, std::string>>& m
       {"pre_tokenizer",
        {{"type", "Sequence"},
         {"pretokenizers",
-         json::array({{{"type", "Split"},
-                       {"pattern", {{"Regex", R"( ?\p{L}+|\p{N}|\s+|[^\s\p{L}\p{N}]+)"}}},
-                       {"behavior", "Isolated"},
-                       {"invert", false}},
-                      {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}})}}},
-      {"added_tokens",
-       json::array({{{"id", 900}, {"content", "<|end|>"}, {"special", true}},
-                    {{"id", 901}, {"content", "<x>"}, {"special", false}}})},
+         json::array(
+             {{{"type", "Split"},
+               {"pattern", {{"Regex", R"( ?\p{L}+|\p{N}|\s+|[^\s\p{L}\p{N}]+)"}}},
+               {"behavior", "Isolated"},
+               {"invert", false}},
+              {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}})}}},
+      {"added_tokens", json::array({{{"id", 900}, {"content", "<|end|>"}, {"special", true}},
+                                    {{"id", 901}, {"content", "<x>"}, {"special", false}}})},
   };
 }
 
@@ -199,17 +199,18 @@ const std::vector<Known>& KnownEncodings() {
        {9906, 1917, 0, 1102, 596, 220, 4513, 1774, 11460, 35033},
        {9707, 1879, 0, 1084, 594, 220, 16, 17, 18, 19, 20, 11211, 33933}},
       {"满纸荒唐言，一把辛酸泪！",
-       {73597, 94, 23043, 116, 76698, 240, 84150, 238, 78244, 3922, 15120, 24326, 232, 16205,
-        249, 165, 227, 116, 14888, 103, 6447},
+       {73597, 94,  23043, 116, 76698, 240, 84150, 238,   78244, 3922, 15120,
+        24326, 232, 16205, 249, 165,   227, 116,   14888, 103,   6447},
        {99333, 100050, 101293, 100181, 77144, 3837, 104801, 100536, 99918, 100899, 6313}},
       {"Café naïve 👨‍👩‍👧 ok",
-       {34, 2642, 978, 95980, 588, 62904, 101, 378, 235, 9468, 239, 102, 378, 235, 9468, 239,
-        100, 5509},
+       {34, 2642, 978, 95980, 588, 62904, 101, 378, 235, 9468, 239, 102, 378, 235, 9468, 239, 100,
+        5509},
        {34, 2577, 963, 94880, 586, 61804, 101, 378, 235, 145233, 378, 235, 145665, 5394}},
       {"<|endoftext|><think>x</think>",
        {27, 91, 8862, 728, 428, 91, 1822, 27963, 29357, 524, 27963, 29},
        {27, 91, 8691, 723, 427, 91, 29, 151667, 87, 151668}},
-      {"    indented\r\n\r\nend  ", {262, 1280, 16243, 881, 408, 256},
+      {"    indented\r\n\r\nend  ",
+       {262, 1280, 16243, 881, 408, 256},
        {262, 1257, 15864, 871, 408, 256}},
   };
   return k;
@@ -241,9 +242,8 @@ TEST(BpeTokenizer, CountEqualsEncodeSize) {
   auto qwen3 = LoadOrNull(kQwen3);
   if (!qwen3) GTEST_SKIP() << "tokenizer not found: " << kQwen3;
   const std::string long_run(5000, ' ');
-  for (const std::string& text :
-       {std::string("a"), std::string("x\xff\xfe y"), long_run + "z", std::string(3000, '7'),
-        std::string("e\xCC\x81 and \xC3\xA9")}) {
+  for (const std::string& text : {std::string("a"), std::string("x\xff\xfe y"), long_run + "z",
+                                  std::string(3000, '7'), std::string("e\xCC\x81 and \xC3\xA9")}) {
     EXPECT_EQ(qwen3->Count(text), qwen3->Encode(text).size());
   }
 }

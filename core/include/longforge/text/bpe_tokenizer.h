@@ -19,6 +19,7 @@ using TokenId = std::uint32_t;
 
 namespace bpe {
 struct LoadedTokenizer;
+class PieceSplitter;
 }  // namespace bpe
 
 // Text handling, in order:
@@ -69,7 +70,7 @@ class BpeTokenizer final : public TokenCounter {
 
  private:
   class Impl;
-  explicit BpeTokenizer(bpe::LoadedTokenizer loaded);
+  BpeTokenizer(bpe::LoadedTokenizer loaded, bpe::PieceSplitter splitter);
 
   std::unique_ptr<Impl> impl_;
 };

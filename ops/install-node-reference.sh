@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Node reference tokenizers of tests/support/node_reference (js-tiktoken,
+# @lenml/tokenizers) with `npm ci` from the committed package-lock.json. The tokenizer
+# reference test and bench/tokenizer_vs_tiktoken.sh need them; without node they skip.
+# Idempotent: returns at once when node_modules matches the lock file.
+set -euo pipefail
+
+dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/support/node_reference"
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "install-node-reference: node/npm not found; tokenizer reference tests will be skipped"
+  exit 0
+fi
+
+stamp="$dir/node_modules/.longforge-lock.sha256"
+want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+  echo "install-node-reference: already installed ($dir/node_modules)"
+  exit 0
+fi
+
+echo "install-node-reference: npm ci in $dir"
+(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+echo "$want" >"$stamp"
+echo "install-node-reference: done"

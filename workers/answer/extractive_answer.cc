@@ -3,7 +3,9 @@
 #include <set>
 
 #include "answer_backend.h"
+#include "longforge/common/strings.h"
 #include "longforge/text/analyzer.h"
+#include "longforge/text/segmenter.h"
 
 namespace longforge::workers {
 namespace {
@@ -20,15 +22,19 @@ class ExtractiveAnswer final : public AnswerBackend {
       const auto q = analyzer_.Analyze(task.question);
       const std::set<std::string> qterms(q.begin(), q.end());
       std::size_t best_shared = 0;
-      for (const auto& sentence : evidence) {
-        std::set<std::string> shared;
-        for (const auto& t : analyzer_.Analyze(sentence)) {
-          if (qterms.contains(t)) shared.insert(t);
-        }
-        // Ties go to the earlier sentence: evidence is in document order.
-        if (shared.size() > best_shared) {
-          best_shared = shared.size();
-          best = sentence;
+      // Evidence may be quotes or whole passages: answer with one sentence.
+      for (const auto& passage : evidence) {
+        for (const auto& span : segmenter_.Sentences(passage)) {
+          const std::string_view sentence = TrimAsciiSpace(span.In(passage));
+          std::set<std::string> shared;
+          for (const auto& t : analyzer_.Analyze(sentence)) {
+            if (qterms.contains(t)) shared.insert(t);
+          }
+          // Ties go to the earlier sentence: evidence is in document order.
+          if (shared.size() > best_shared) {
+            best_shared = shared.size();
+            best = std::string(sentence);
+          }
         }
       }
     }
@@ -38,6 +44,7 @@ class ExtractiveAnswer final : public AnswerBackend {
  private:
   std::mutex mu_;
   text::Analyzer analyzer_;
+  text::Segmenter segmenter_;
 };
 
 }  // namespace

@@ -1,19 +1,11 @@
 #include "extractive_judge.h"
 
+#include "longforge/common/strings.h"
+
 #include <algorithm>
 #include <set>
 
 namespace longforge::workers {
-namespace {
-
-std::string_view TrimSpace(std::string_view s) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 ExtractiveJudge::ExtractiveJudge(ExtractiveJudgeOptions options) : options_(options) {}
 
@@ -43,7 +35,7 @@ Judgement ExtractiveJudge::JudgeOne(std::string_view chunk,
   std::sort(scored.begin(), scored.end(),
             [](const auto& a, const auto& b) { return a.second < b.second; });
   for (const auto& [shared, i] : scored) {
-    const auto quote = TrimSpace(sentences[i].In(chunk));
+    const auto quote = TrimAsciiSpace(sentences[i].In(chunk));
     if (!quote.empty()) j.quotes.emplace_back(quote);
   }
   if (!j.quotes.empty()) j.verdict = "relevant";

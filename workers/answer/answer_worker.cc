@@ -1,10 +1,21 @@
 #include "answer_worker.h"
 
 #include <memory>
+#include <utility>
 
 #include "longforge/kafka/topics.h"
 
 namespace longforge::workers {
+namespace {
+
+void AddUsage(envelope::LlmUsage& into, const envelope::LlmUsage& more) {
+  into.calls += more.calls;
+  into.prompt_tokens += more.prompt_tokens;
+  into.completion_tokens += more.completion_tokens;
+  into.cache_hits += more.cache_hits;
+}
+
+}  // namespace
 
 std::vector<std::string> AnswerOptions::Validate() const {
   std::vector<std::string> problems;
@@ -13,9 +24,14 @@ std::vector<std::string> AnswerOptions::Validate() const {
 }
 
 AnswerWorker::AnswerWorker(AnswerOptions options, AnswerBackend& backend)
-    : options_(std::move(options)), backend_(backend) {}
+    : AnswerWorker(options, backend, nullptr, nullptr) {}
+
+AnswerWorker::AnswerWorker(AnswerOptions options, AnswerBackend& backend, Retriever* retriever,
+                           KeywordSource* keywords)
+    : options_(std::move(options)), backend_(backend), retriever_(retriever), keywords_(keywords) {}
 
 void AnswerWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
+  DrainKeywords();
   auto result = envelope::DecodeRelevanceResult(message.value);
   if (!result) return done(result.error());
   if (result->chunk_count == 0 || result->chunk.index >= result->chunk_count) {
@@ -29,6 +45,7 @@ void AnswerWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
 }
 
 void AnswerWorker::Tick() {
+  DrainKeywords();
   for (auto& task :
        gatherer_.TakeExpired(std::chrono::steady_clock::now(), options_.gather_timeout)) {
     Complete(std::move(task));
@@ -36,49 +53,101 @@ void AnswerWorker::Tick() {
 }
 
 void AnswerWorker::Complete(GatheredTask g) {
-  auto record = std::make_shared<envelope::AnswerRecord>();
-  record->task = g.task;
-  record->chunks_total = g.chunk_count;
-  std::vector<std::string> evidence;
+  Pending p{std::make_shared<envelope::AnswerRecord>(),
+            std::make_shared<std::vector<kafka::Done>>(std::move(g.dones))};
+  envelope::AnswerRecord& record = *p.record;
+  record.task = g.task;
+  record.chunks_total = g.chunk_count;
   std::string judge_backend;
   for (auto& [index, r] : g.results) {
-    record->usage.calls += r.usage.calls;
-    record->usage.prompt_tokens += r.usage.prompt_tokens;
-    record->usage.completion_tokens += r.usage.completion_tokens;
-    record->usage.cache_hits += r.usage.cache_hits;
+    AddUsage(record.usage, r.usage);
     if (judge_backend.empty()) judge_backend = r.backend;
-    if (r.verdict == "failed") ++record->chunks_lost;
+    if (r.verdict == "failed") ++record.chunks_lost;
     if (r.verdict != "relevant") continue;
-    ++record->chunks_relevant;
-    record->evidence.push_back({r.chunk.begin, r.chunk.end});
-    for (auto& q : r.quotes) {
-      evidence.push_back(q);
-      record->quotes.push_back(std::move(q));
-    }
+    ++record.chunks_relevant;
+    record.evidence.push_back({r.chunk.begin, r.chunk.end});
+    for (auto& q : r.quotes) record.quotes.push_back(std::move(q));
   }
-  record->chunks_lost += g.chunk_count - static_cast<uint32_t>(g.results.size());
-  record->backend = judge_backend == backend_.Name() || judge_backend.empty()
-                        ? backend_.Name()
-                        : "relevance: " + judge_backend + "; answer: " + backend_.Name();
-  auto dones = std::make_shared<std::vector<kafka::Done>>(std::move(g.dones));
-  backend_.Answer(g.task, std::move(evidence),
-                  [record, dones](Result<std::string> answer, envelope::LlmUsage usage) {
-                    if (!answer) {
-                      // Backends retry transient failures themselves; what is left is
-                      // final. The first message carries it to lf.dlq (a retry would
-                      // find the task finished and drop it).
-                      (*dones)[0](Error::DeadLetter("answer backend: " + answer.error().message));
-                    } else {
-                      record->answer = std::move(answer.value());
-                      record->usage.calls += usage.calls;
-                      record->usage.prompt_tokens += usage.prompt_tokens;
-                      record->usage.completion_tokens += usage.completion_tokens;
-                      record->usage.cache_hits += usage.cache_hits;
-                      (*dones)[0](kafka::Outputs{
-                          {kafka::kAnswers, record->task.task_id, envelope::Encode(*record)}});
-                    }
-                    for (std::size_t i = 1; i < dones->size(); ++i) (*dones)[i](kafka::Outputs{});
-                  });
+  record.chunks_lost += g.chunk_count - static_cast<uint32_t>(g.results.size());
+  record.backend = judge_backend == backend_.Name() || judge_backend.empty()
+                       ? backend_.Name()
+                       : "relevance: " + judge_backend + "; answer: " + backend_.Name();
+
+  if (retriever_ == nullptr) {
+    std::vector<std::string> evidence = record.quotes;
+    return Ask(p, std::move(evidence));
+  }
+  const bool lv1 = record.task.level == 1 || record.chunks_relevant == 0;
+  if (!lv1 || keywords_ == nullptr) return Retrieve(std::move(p), nullptr);
+
+  // The opening shows the keyword model the document's language; it also builds the
+  // document's index here, on the run-loop thread, for the Select that follows.
+  auto opening = retriever_->Opening(record.task.doc_id);
+  if (!opening) {
+    return Retrieve(std::move(p), nullptr);  // Select reports the store's error
+  }
+  keywords_->Extract(record.task.question, opening.value(),
+                     [mailbox = mailbox_, p](Keywords k) mutable {
+                       std::lock_guard lock(mailbox->mu);
+                       mailbox->ready.emplace_back(std::move(p), std::move(k));
+                     });
+  DrainKeywords();  // a synchronous source has already answered
+}
+
+void AnswerWorker::DrainKeywords() {
+  std::vector<std::pair<Pending, Keywords>> ready;
+  {
+    std::lock_guard lock(mailbox_->mu);
+    ready.swap(mailbox_->ready);
+  }
+  for (auto& [p, k] : ready) Retrieve(std::move(p), &k);
+}
+
+void AnswerWorker::Retrieve(Pending p, const Keywords* keywords) {
+  envelope::AnswerRecord& record = *p.record;
+  std::vector<std::string> query = record.quotes;
+  if (keywords != nullptr) {
+    query.insert(query.end(), keywords->keywords.begin(), keywords->keywords.end());
+    if (keywords->information != record.task.question) query.push_back(keywords->information);
+    AddUsage(record.usage, keywords->usage);
+    record.backend += "; keywords: " + keywords->source;
+  }
+  query.push_back(record.task.question);
+
+  auto passages = retriever_->Select(record.task.doc_id, query);
+  if (!passages) {
+    // Like a backend error: final for this task (a retry would find it finished).
+    (*p.dones)[0](Error::DeadLetter("evidence retrieval: " + passages.error().message));
+    for (std::size_t i = 1; i < p.dones->size(); ++i) (*p.dones)[i](kafka::Outputs{});
+    return;
+  }
+  record.evidence.clear();
+  std::vector<std::string> evidence;
+  evidence.reserve(passages->size());
+  for (auto& passage : passages.value()) {
+    record.evidence.push_back({passage.begin, passage.end});
+    evidence.push_back(std::move(passage.text));
+  }
+  Ask(p, std::move(evidence));
+}
+
+void AnswerWorker::Ask(const Pending& p, std::vector<std::string> evidence) {
+  backend_.Answer(
+      p.record->task, std::move(evidence),
+      [record = p.record, dones = p.dones](Result<std::string> answer, envelope::LlmUsage usage) {
+        if (!answer) {
+          // Backends retry transient failures themselves; what is left is
+          // final. The first message carries it to lf.dlq (a retry would
+          // find the task finished and drop it).
+          (*dones)[0](Error::DeadLetter("answer backend: " + answer.error().message));
+        } else {
+          record->answer = std::move(answer.value());
+          AddUsage(record->usage, usage);
+          (*dones)[0](
+              kafka::Outputs{{kafka::kAnswers, record->task.task_id, envelope::Encode(*record)}});
+        }
+        for (std::size_t i = 1; i < dones->size(); ++i) (*dones)[i](kafka::Outputs{});
+      });
 }
 
 }  // namespace longforge::workers

@@ -3,9 +3,15 @@
 // task, picks the evidence, asks the backend for the answer and emits the record.
 
 #include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "answer_backend.h"
+#include "keywords.h"
 #include "longforge/kafka/handler.h"
+#include "retriever.h"
 #include "task_gatherer.h"
 
 namespace longforge::workers {
@@ -18,17 +24,57 @@ struct AnswerOptions {
   std::vector<std::string> Validate() const;
 };
 
+// Evidence, by what the worker was given:
+// - no retriever: the relevance quotes themselves; the record's evidence spans are the
+//   relevant chunks (the extractive pipeline's behaviour);
+// - a retriever (DESIGN §1, Lv2): BM25 over the document's retrieval chunks, queried
+//   with the quotes and the question, the selected passages' texts going to the
+//   backend and their [begin, end) becoming the evidence spans. For a level-1 task, or
+//   when no chunk was relevant (every chunk said none: Lv1 instead of failing), the
+//   keyword source's keywords join the query first and its usage joins the record's.
+//   Without a keyword source the query is the quotes and the question.
+// Either way `quotes` are the relevance quotes, and a task's messages finish together:
+// the first gathered message carries the record (or, on a backend or retrieval error,
+// goes to lf.dlq), the others finish empty.
+//
+// Threading: Handle and Tick run on the run-loop thread, and so do retrieval and the
+// backend call. Keywords may arrive on an LLM client thread; they are queued and the
+// retrieval that follows runs at the next Handle or Tick (<= ~100 ms later), so a
+// client thread never builds an index.
 class AnswerWorker final : public kafka::Handler {
  public:
   AnswerWorker(AnswerOptions options, AnswerBackend& backend);
+  // `retriever` and `keywords` may be null; when not, they must outlive the worker.
+  // `keywords` is used only with a retriever.
+  AnswerWorker(AnswerOptions options, AnswerBackend& backend, Retriever* retriever,
+               KeywordSource* keywords);
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
   void Tick() override;
 
  private:
+  // A gathered task on its way to the backend.
+  struct Pending {
+    std::shared_ptr<envelope::AnswerRecord> record;
+    std::shared_ptr<std::vector<kafka::Done>> dones;
+  };
+  // Keyword results waiting for the run-loop thread. Shared with the callbacks so that
+  // a late callback after the worker is gone writes into a live object.
+  struct Mailbox {
+    std::mutex mu;
+    std::vector<std::pair<Pending, Keywords>> ready;  // guarded by mu
+  };
+
   void Complete(GatheredTask task);
+  void DrainKeywords();
+  void Retrieve(Pending p, const Keywords* keywords);
+  void Ask(const Pending& p, std::vector<std::string> evidence);
+
   AnswerOptions options_;
   AnswerBackend& backend_;
+  Retriever* retriever_ = nullptr;
+  KeywordSource* keywords_ = nullptr;
   TaskGatherer gatherer_;
+  std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>();
 };
 
 }  // namespace longforge::workers

@@ -1,0 +1,86 @@
+#include "llm_answer.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "longforge/common/strings.h"
+
+namespace longforge::workers {
+namespace {
+
+std::string SystemPrompt() {
+  std::string p =
+      "You answer questions about a document using only the evidence passages you are given, "
+      "which were taken from that document.\n"
+      "Rules:\n"
+      "- Use only what the passages say. Do not add facts from your own knowledge, even when "
+      "you are sure of them.\n"
+      "- Answer concisely: the answer itself, with no preamble and no mention of the passages, "
+      "unless the question asks for more.\n"
+      "- Answer in the language of the question, and follow any format or length it asks "
+      "for.\n"
+      "- If the passages do not contain the answer, reply with exactly ";
+  p += kNotInEvidence;
+  p += " and nothing else.";
+  return p;
+}
+
+bool IsNotInEvidence(std::string_view reply) {
+  reply = TrimAsciiSpace(reply);
+  while (!reply.empty() && (reply.back() == '.' || reply.back() == '!')) reply.remove_suffix(1);
+  return std::equal(reply.begin(), reply.end(), kNotInEvidence.begin(), kNotInEvidence.end(),
+                    [](char a, char b) {
+                      return (a >= 'a' && a <= 'z' ? static_cast<char>(a - 'a' + 'A') : a) == b;
+                    });
+}
+
+}  // namespace
+
+envelope::LlmUsage UsageOf(const llm::ChatResponse& response) {
+  envelope::LlmUsage u;
+  u.calls = 1;
+  u.prompt_tokens = static_cast<uint64_t>(std::max(response.prompt_tokens, 0));
+  u.completion_tokens = static_cast<uint64_t>(std::max(response.completion_tokens, 0));
+  u.cache_hits = response.from_cache ? 1 : 0;
+  return u;
+}
+
+LlmAnswerBackend::LlmAnswerBackend(llm::ChatClient& client, LlmAnswerOptions options)
+    : client_(client), options_(std::move(options)) {}
+
+std::string LlmAnswerBackend::Name() const {
+  return options_.model.empty() ? "llm" : "llm " + options_.model;
+}
+
+std::vector<llm::ChatMessage> LlmAnswerBackend::Prompt(const std::string& question,
+                                                       const std::vector<std::string>& evidence) {
+  std::string user = "Evidence, in the order it appears in the document:\n\n";
+  for (std::size_t i = 0; i < evidence.size(); ++i) {
+    user += "[Passage " + std::to_string(i + 1) + "]\n";
+    user += TrimAsciiSpace(evidence[i]);
+    user += "\n\n";
+  }
+  user += "Question:\n";
+  user += question;
+  user += "\n\nAnswer from the evidence above only.";
+  return {{"system", SystemPrompt()}, {"user", std::move(user)}};
+}
+
+void LlmAnswerBackend::Answer(const envelope::Task& task, std::vector<std::string> evidence,
+                              Callback done) {
+  if (evidence.empty()) return done(std::string(), envelope::LlmUsage{});
+  llm::ChatRequest request;
+  request.stage = llm::Stage::kAnswer;
+  request.model = options_.model;
+  request.temperature = 0.0;
+  request.max_tokens = options_.max_tokens;
+  request.messages = Prompt(task.question, evidence);
+  client_.Submit(std::move(request), [done = std::move(done)](Result<llm::ChatResponse> r) {
+    if (!r) return done(r.error(), envelope::LlmUsage{});
+    const envelope::LlmUsage usage = UsageOf(r.value());
+    if (IsNotInEvidence(r->content)) return done(std::string(), usage);
+    done(std::string(TrimAsciiSpace(r->content)), usage);
+  });
+}
+
+}  // namespace longforge::workers

@@ -1,0 +1,226 @@
+#include "llm_judge.h"
+
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <chrono>
+#include <future>
+#include <string>
+#include <vector>
+
+#include "unit/llm/llm_test_util.h"
+
+namespace longforge::workers {
+namespace {
+
+using testing::FakeLlmServer;
+using testing::FakeReply;
+using testing::FakeRequest;
+
+constexpr const char* kChunk =
+    "Paris is the capital of France. The bicycle was invented in 1817\nby Karl Drais. "
+    "Beethoven finished his Fifth Symphony in 1808.";
+
+struct Judged {
+  std::vector<Judgement> judgements;
+  envelope::LlmUsage usage;
+};
+
+Judged JudgeAndWait(RelevanceJudge& judge, std::string chunk, std::vector<std::string> questions) {
+  std::promise<Judged> promise;
+  auto future = promise.get_future();
+  judge.Judge(std::move(chunk), std::move(questions),
+              [&promise](std::vector<Judgement> j, envelope::LlmUsage u) {
+                promise.set_value(Judged{std::move(j), u});
+              });
+  if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    ADD_FAILURE() << "no judgement within 10 s";
+    return {};
+  }
+  return future.get();
+}
+
+std::unique_ptr<LlmRelevanceJudge> MakeJudge(llm::ChatClient& client, LlmJudgeOptions options = {},
+                                             RelevanceProbe* probe = nullptr) {
+  auto judge = LlmRelevanceJudge::Create(client, std::move(options), probe);
+  if (!judge.ok()) throw std::runtime_error(judge.error().message);
+  return std::move(judge).value();
+}
+
+std::string Metrics(prometheus::Registry& registry) {
+  return prometheus::TextSerializer().Serialize(registry.Collect());
+}
+
+TEST(LlmRelevanceJudge, SendsTheChunkBeforeTheQuestionAndKeepsGroundedQuotes) {
+  FakeLlmServer server([](const FakeRequest&) {
+    return FakeReply::Content(
+        "- The bicycle was invented in 1817 by Karl Drais.\n"
+        "- Bicycles have two wheels.");
+  });
+  auto client = llm::MakeClient(llm::FastOptions(server));
+  prometheus::Registry registry;
+  RelevanceProbe probe(registry);
+  LlmJudgeOptions options;
+  options.model = "small-model";
+  options.max_tokens = 256;
+  auto judge = MakeJudge(*client, options, &probe);
+  EXPECT_EQ(judge->Name(), "llm:small-model");
+  const Judged j = JudgeAndWait(*judge, kChunk, {"When was the bicycle invented?"});
+
+  ASSERT_EQ(j.judgements.size(), 1u);
+  EXPECT_EQ(j.judgements[0].verdict, "relevant");
+  EXPECT_EQ(j.judgements[0].quotes,
+            std::vector<std::string>{"The bicycle was invented in 1817\nby Karl Drais."});
+  EXPECT_EQ(j.judgements[0].dropped_quotes, 1u);
+  EXPECT_EQ(j.usage.calls, 1u);
+  EXPECT_GT(j.usage.prompt_tokens, 0u);
+  EXPECT_GT(j.usage.completion_tokens, 0u);
+  EXPECT_EQ(j.usage.cache_hits, 0u);
+
+  ASSERT_EQ(server.request_count(), 1);
+  const FakeRequest request = server.requests().front();
+  EXPECT_EQ(request.stage, "relevance");
+  EXPECT_EQ(request.model, "small-model");
+  EXPECT_NE(request.body.find("\"temperature\":0"), std::string::npos) << request.body;
+  EXPECT_NE(request.body.find("\"max_tokens\":256"), std::string::npos) << request.body;
+  ASSERT_EQ(request.messages.size(), 2u);
+  EXPECT_EQ(request.messages[0].role, "system");
+  EXPECT_EQ(request.messages[1].role, "user");
+  const std::string& user = request.messages[1].content;
+  const auto chunk_at = user.find(kChunk);
+  const auto question_at = user.find("When was the bicycle invented?");
+  ASSERT_NE(chunk_at, std::string::npos);
+  ASSERT_NE(question_at, std::string::npos);
+  EXPECT_LT(chunk_at, question_at);
+
+  const std::string metrics = Metrics(registry);
+  EXPECT_NE(metrics.find("longforge_relevance_replies_total{outcome=\"relevant\"} 1"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("longforge_relevance_quotes_dropped_total 1"), std::string::npos)
+      << metrics;
+}
+
+TEST(LlmRelevanceJudge, PromptsShareThePrefixUpToTheChunk) {
+  const auto one = LlmRelevanceJudge::Prompt(kChunk, {"q1"});
+  const auto three = LlmRelevanceJudge::Prompt(kChunk, {"q1", "q2", "q3"});
+  EXPECT_EQ(one[0], three[0]);
+  const std::string& a = one[1].content;
+  const std::string& b = three[1].content;
+  const std::size_t common =
+      std::mismatch(a.begin(), a.end(), b.begin(), b.end()).first - a.begin();
+  EXPECT_GT(common, a.find(kChunk) + std::string(kChunk).size());
+  EXPECT_NE(b.find("[3] q3"), std::string::npos) << b;
+}
+
+TEST(LlmRelevanceJudge, JudgesSeveralQuestionsInOneCall) {
+  FakeLlmServer server([](const FakeRequest& r) {
+    const std::string& user = r.messages.back().content;
+    if (user.find("[3]") == std::string::npos) return FakeReply::Content("wrong prompt");
+    return FakeReply::Content(
+        "[1]\n\"Paris is the capital of France.\"\n[2]\nNONE\n[3]\n"
+        "Beethoven finished his Fifth Symphony in 1808.");
+  });
+  auto client = llm::MakeClient(llm::FastOptions(server));
+  auto judge = MakeJudge(*client);
+  EXPECT_EQ(judge->Name(), "llm");
+  const Judged j = JudgeAndWait(
+      *judge, kChunk,
+      {"What is the capital of France?", "Who was Napoleon?", "When was the Fifth finished?"});
+  ASSERT_EQ(j.judgements.size(), 3u);
+  EXPECT_EQ(j.judgements[0].verdict, "relevant");
+  EXPECT_EQ(j.judgements[0].quotes, std::vector<std::string>{"Paris is the capital of France."});
+  EXPECT_EQ(j.judgements[1].verdict, "none");
+  EXPECT_TRUE(j.judgements[1].quotes.empty());
+  EXPECT_EQ(j.judgements[2].verdict, "relevant");
+  EXPECT_EQ(j.judgements[2].quotes,
+            std::vector<std::string>{"Beethoven finished his Fifth Symphony in 1808."});
+  EXPECT_EQ(server.request_count("relevance"), 1);
+  EXPECT_EQ(j.usage.calls, 1u);
+}
+
+TEST(LlmRelevanceJudge, FailsEveryQuestionWhenRetriesAreExhausted) {
+  FakeLlmServer server([](const FakeRequest&) { return FakeReply::Status(500, "overloaded"); });
+  auto client = llm::MakeClient(llm::FastOptions(server));  // 3 attempts
+  prometheus::Registry registry;
+  RelevanceProbe probe(registry);
+  auto judge = MakeJudge(*client, {}, &probe);
+  const Judged j = JudgeAndWait(*judge, kChunk, {"q1", "q2"});
+  ASSERT_EQ(j.judgements.size(), 2u);
+  for (const auto& one : j.judgements) {
+    EXPECT_EQ(one.verdict, "failed");
+    EXPECT_TRUE(one.quotes.empty());
+    EXPECT_NE(one.error.find("500"), std::string::npos) << one.error;
+  }
+  EXPECT_EQ(server.request_count(), 3);
+  EXPECT_EQ(j.usage.prompt_tokens, 0u);
+  EXPECT_NE(Metrics(registry).find("longforge_relevance_replies_total{outcome=\"failed\"} 2"),
+            std::string::npos);
+}
+
+TEST(LlmRelevanceJudge, MalformedReplyCountsAsNone) {
+  FakeLlmServer server([](const FakeRequest&) { return FakeReply::Content("```\n```"); });
+  auto client = llm::MakeClient(llm::FastOptions(server));
+  prometheus::Registry registry;
+  RelevanceProbe probe(registry);
+  auto judge = MakeJudge(*client, {}, &probe);
+  const Judged j = JudgeAndWait(*judge, kChunk, {"q1", "q2"});
+  ASSERT_EQ(j.judgements.size(), 2u);
+  for (const auto& one : j.judgements) {
+    EXPECT_EQ(one.verdict, "none");
+    EXPECT_TRUE(one.error.empty());
+  }
+  EXPECT_EQ(j.usage.calls, 1u);
+  EXPECT_NE(Metrics(registry).find("longforge_relevance_replies_total{outcome=\"malformed\"} 2"),
+            std::string::npos);
+}
+
+TEST(LlmRelevanceJudge, OnlyInventedQuotesMeansNone) {
+  FakeLlmServer server(
+      [](const FakeRequest&) { return FakeReply::Content("The bicycle was invented in 1900."); });
+  auto client = llm::MakeClient(llm::FastOptions(server));
+  auto judge = MakeJudge(*client);
+  const Judged j = JudgeAndWait(*judge, kChunk, {"When was the bicycle invented?"});
+  ASSERT_EQ(j.judgements.size(), 1u);
+  EXPECT_EQ(j.judgements[0].verdict, "none");
+  EXPECT_EQ(j.judgements[0].dropped_quotes, 1u);
+}
+
+TEST(LlmRelevanceJudge, SkipsTheCallForNoQuestionsOrABlankChunk) {
+  FakeLlmServer server;
+  auto client = llm::MakeClient(llm::FastOptions(server));
+  LlmJudgeOptions options;
+  options.display_name = "llm:custom";
+  auto judge = MakeJudge(*client, options);
+  EXPECT_EQ(judge->Name(), "llm:custom");
+  EXPECT_TRUE(JudgeAndWait(*judge, kChunk, {}).judgements.empty());
+  const Judged blank = JudgeAndWait(*judge, " \n ", {"q"});
+  ASSERT_EQ(blank.judgements.size(), 1u);
+  EXPECT_EQ(blank.judgements[0].verdict, "none");
+  EXPECT_EQ(blank.usage.calls, 0u);
+  EXPECT_EQ(server.request_count(), 0);
+}
+
+TEST(LlmJudgeOptions, ValidateReportsEveryProblem) {
+  EXPECT_TRUE(LlmJudgeOptions{}.Validate().ok());
+  LlmJudgeOptions bad;
+  bad.model = " m";
+  bad.display_name = "a\nb";
+  bad.max_tokens = -1;
+  const Status s = bad.Validate();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().disposition, Disposition::kStop);
+  for (const char* field : {"model", "display_name", "max_tokens"}) {
+    EXPECT_NE(s.error().message.find(field), std::string::npos) << s.error().message;
+  }
+  LlmJudgeOptions tiny;
+  tiny.max_tokens = 8;
+  EXPECT_FALSE(tiny.Validate().ok());
+  FakeLlmServer server;
+  auto client = llm::MakeClient(llm::FastOptions(server));
+  EXPECT_FALSE(LlmRelevanceJudge::Create(*client, bad).ok());
+}
+
+}  // namespace
+}  // namespace longforge::workers

@@ -12,5 +12,6 @@ void AddIngestCommand(CLI::App& app);
 void AddWorkerCommand(CLI::App& app);  // also registers `sink`
 void AddRunCommand(CLI::App& app);
 void AddTokenizeCommand(CLI::App& app);
+void AddAskCommand(CLI::App& app);
 
 }  // namespace longforge::app

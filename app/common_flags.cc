@@ -86,6 +86,16 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
       [&config](int s) { config.answer.gather_timeout = std::chrono::seconds(s); },
       "Seconds a task may wait for missing chunk results before it is answered without them "
       "(default 600)");
+  cmd.add_option("--retrieval-chunk-tokens", config.retrieval.chunk_tokens,
+                 "Retrieval chunk size in tokens (the answer stage's BM25 units)")
+      ->capture_default_str();
+  cmd.add_option("--evidence-tokens", config.retrieval.budget_tokens,
+                 "Evidence budget handed to the answer model, in tokens")
+      ->capture_default_str();
+  AddLlmFlags(cmd, config.llm);
+  cmd.add_option("--cache", config.llm.cache_path,
+                 "SQLite response cache: a re-run replays finished LLM calls (run: default "
+                 "<store>/llm-cache.sqlite)");
   cmd.add_option("--max-in-flight", config.max_in_flight, "Messages each stage works on at once")
       ->capture_default_str();
   cmd.add_option("--out", config.sink.out_dir,

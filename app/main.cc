@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     spdlog::cfg::load_env_levels();  // SPDLOG_LEVEL overrides
   });
   longforge::app::AddRunCommand(app);
+  longforge::app::AddAskCommand(app);
   longforge::app::AddIngestCommand(app);
   longforge::app::AddWorkerCommand(app);
   longforge::app::AddBrokerCommand(app);

@@ -61,7 +61,14 @@ void AddRunCommand(CLI::App& app) {
          "For --input -: text (default, one document) or jsonl")
       ->check(CLI::IsMember({"text", "jsonl"}));
   cmd->add_flag("!--no-progress", opts->progress, "No progress line on the terminal");
-  cmd->callback([opts] {
+  auto no_cache = std::make_shared<bool>(false);
+  cmd->add_flag("--no-cache", *no_cache, "Do not use the LLM response cache");
+  cmd->callback([opts, no_cache] {
+    if (*no_cache) {
+      opts->pipeline.llm.cache_path.clear();
+    } else if (opts->pipeline.llm.cache_path.empty()) {
+      opts->pipeline.llm.cache_path = opts->common.store_dir + "/llm-cache.sqlite";
+    }
     auto outcome = RunPipeline(*opts);
     if (!outcome) {
       std::cerr << "longforge run: " << outcome.error().message << "\n";

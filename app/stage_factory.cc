@@ -3,6 +3,9 @@
 #include <algorithm>
 
 #include "extractive_judge.h"
+#include "keywords.h"
+#include "llm_answer.h"
+#include "llm_judge.h"
 #include "longforge/kafka/topics.h"
 #include "relevance_worker.h"
 
@@ -20,8 +23,14 @@ class OwningStage final : public Stage {
   void SetHandler(std::unique_ptr<kafka::Handler> h) { handler_ = std::move(h); }
   std::unique_ptr<workers::ChunkerProbe> chunker_probe;
   std::unique_ptr<workers::FilterProbe> filter_probe;
+  std::unique_ptr<llm::LlmProbe> llm_probe;
+  std::unique_ptr<workers::RelevanceProbe> relevance_probe;
+  // Declared before the users of the client so that it is destroyed after them.
+  std::unique_ptr<llm::ChatClient> client;
   std::unique_ptr<workers::RelevanceJudge> judge;
   std::unique_ptr<workers::AnswerBackend> answer_backend;
+  std::unique_ptr<workers::Retriever> retriever;
+  std::unique_ptr<workers::KeywordSource> keywords;
 };
 
 }  // namespace
@@ -45,6 +54,8 @@ std::vector<std::string> PipelineConfig::Validate(const std::vector<std::string>
   if (has("answer")) add(answer.Validate());
   if (has("filter")) add(filter.Validate());
   if (has("sink")) add(sink.Validate());
+  if (has("answer")) add(retrieval.Validate());
+  if (has("relevance") || has("answer")) add(llm.Validate());
   if (max_in_flight < 1) problems.emplace_back("--max-in-flight must be at least 1");
   return problems;
 }
@@ -71,7 +82,21 @@ Result<std::unique_ptr<Stage>> Stage::Create(const std::string& name, const Pipe
   if (name == "relevance") {
     auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kRelevanceRequests},
                                            config.max_in_flight);
-    s->judge = std::make_unique<workers::ExtractiveJudge>();
+    if (config.llm.For(name).url.empty()) {
+      s->judge = std::make_unique<workers::ExtractiveJudge>();
+    } else {
+      s->llm_probe = std::make_unique<llm::LlmProbe>(registry);
+      s->relevance_probe = std::make_unique<workers::RelevanceProbe>(registry);
+      auto client = MakeChatClient(config.llm, name, s->llm_probe.get());
+      if (!client) return client.error();
+      s->client = std::move(client.value());
+      workers::LlmJudgeOptions jo;
+      jo.model = config.llm.For(name).model;
+      jo.display_name = "llm:" + jo.model;
+      auto judge = workers::LlmRelevanceJudge::Create(*s->client, jo, s->relevance_probe.get());
+      if (!judge) return judge.error();
+      s->judge = std::move(judge.value());
+    }
     s->SetHandler(std::make_unique<workers::RelevanceWorker>(store, *s->judge));
     return std::unique_ptr<Stage>(std::move(s));
   }
@@ -80,8 +105,24 @@ Result<std::unique_ptr<Stage>> Stage::Create(const std::string& name, const Pipe
     // in messages (offsets), not in work, so it is much larger.
     auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kRelevanceResults},
                                            std::max<std::size_t>(config.max_in_flight, 200000));
-    s->answer_backend = workers::MakeExtractiveAnswerBackend();
-    s->SetHandler(std::make_unique<workers::AnswerWorker>(config.answer, *s->answer_backend));
+    if (config.llm.For(name).url.empty()) {
+      s->answer_backend = workers::MakeExtractiveAnswerBackend();
+      s->keywords = workers::MakeExtractiveKeywordSource();
+    } else {
+      s->llm_probe = std::make_unique<llm::LlmProbe>(registry);
+      auto client = MakeChatClient(config.llm, name, s->llm_probe.get());
+      if (!client) return client.error();
+      s->client = std::move(client.value());
+      workers::LlmAnswerOptions ao;
+      ao.model = config.llm.For(name).model;
+      s->answer_backend = std::make_unique<workers::LlmAnswerBackend>(*s->client, ao);
+      workers::LlmKeywordOptions ko;
+      ko.model = ao.model;
+      s->keywords = workers::MakeLlmKeywordSource(*s->client, ko);
+    }
+    s->retriever = std::make_unique<workers::Retriever>(store, counter, config.retrieval);
+    s->SetHandler(std::make_unique<workers::AnswerWorker>(config.answer, *s->answer_backend,
+                                                          s->retriever.get(), s->keywords.get()));
     return std::unique_ptr<Stage>(std::move(s));
   }
   if (name == "filter") {

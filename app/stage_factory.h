@@ -11,10 +11,12 @@
 #include "answer_worker.h"
 #include "chunker_worker.h"
 #include "filter_worker.h"
+#include "llm_config.h"
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
 #include "longforge/text/token_counter.h"
 #include "questioner_worker.h"
+#include "retriever.h"
 #include "sink_worker.h"
 
 namespace longforge::app {
@@ -25,6 +27,8 @@ struct PipelineConfig {
   workers::AnswerOptions answer;
   workers::FilterOptions filter;
   workers::SinkOptions sink;
+  workers::RetrievalOptions retrieval;
+  LlmConfig llm;
   std::size_t max_in_flight = 256;  // --max-in-flight: per stage; the answer stage takes more
 
   // Every problem of every stage listed in `stages`, at once.

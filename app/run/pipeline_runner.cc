@@ -185,7 +185,7 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
   }
   outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   outcome.tokenizer = (*counter)->Name();
-  outcome.backend = "extractive (no LLM)";
+  outcome.backend = pipeline.llm.Describe();
   outcome.brokers = embedded ? "embedded (" + common.brokers + ")" : common.brokers;
   return outcome;
 }

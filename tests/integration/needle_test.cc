@@ -1,0 +1,158 @@
+// Needle in a haystack: a planted sentence must reach the final evidence when the
+// relevance judge is perfect, at every depth and length, in English and Chinese.
+// Runs the real relevance judge (over HTTP, against a fake server that judges
+// perfectly) and the real retriever, without Kafka.
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+
+#include "extractive_judge.h"
+#include "llm_judge.h"
+#include "longforge/llm/http_chat_client.h"
+#include "longforge/store/document_store.h"
+#include "longforge/text/chunker.h"
+#include "retriever.h"
+#include "support/fake_llm_server.h"
+
+namespace longforge {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Language {
+  const char* name;
+  std::vector<const char*> books;
+  const char* needle;
+  const char* question;
+};
+
+const Language kEnglish{"en",
+                        {"en_war_and_peace_pg2600.txt"},
+                        "The secret ingredient of the lighthouse keeper's soup was smoked "
+                        "paprika from Valmora.",
+                        "What was the secret ingredient of the lighthouse keeper's soup?"};
+const Language kChinese{"zh",
+                        {"zh_hongloumeng.txt", "zh_sanguoyanyi.txt"},
+                        "灯塔看守人汤里的秘密配料是来自瓦尔莫拉的烟熏辣椒粉。",
+                        "灯塔看守人汤里的秘密配料是什么？"};
+
+std::string DataDir() { return std::string(LONGFORGE_SOURCE_DIR) + "/../shared/data/books/"; }
+
+// The books of `lang` joined, cut to about `tokens` estimated tokens at a line end.
+std::string Haystack(const Language& lang, std::size_t tokens) {
+  std::string text;
+  for (const char* book : lang.books) {
+    std::ifstream in(DataDir() + book, std::ios::binary);
+    text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const auto counter = text::MakeEstimator();
+  std::size_t lo = 0, hi = text.size();
+  while (lo < hi) {  // longest prefix within the budget
+    const std::size_t mid = (lo + hi + 1) / 2;
+    if (counter->Count(std::string_view(text).substr(0, mid)) <= tokens)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  const std::size_t cut = text.rfind('\n', lo);
+  return text.substr(0, cut == std::string::npos ? lo : cut + 1);
+}
+
+// Inserts the needle as its own paragraph at the line end nearest `depth`.
+std::string Plant(std::string text, const std::string& needle, double depth) {
+  std::size_t at = static_cast<std::size_t>(depth * static_cast<double>(text.size()));
+  if (at >= text.size()) {
+    return text + "\n\n" + needle + "\n";
+  }
+  at = text.rfind('\n', at);
+  at = at == std::string::npos ? 0 : at + 1;
+  return text.insert(at, "\n" + needle + "\n\n");
+}
+
+// Relevance over every chunk, then retrieval: does the evidence hold the needle?
+bool NeedleInEvidence(workers::RelevanceJudge& judge, store::DocumentStore& store,
+                      const text::TokenCounter& counter, const std::string& doc_id,
+                      const std::string& text, const Language& lang) {
+  const auto chunks = text::ChunkText(text, counter, text::ChunkOptions{1000});
+  std::mutex mu;
+  std::condition_variable cv;
+  std::size_t pending = chunks.size();
+  std::vector<std::string> query = {lang.question};
+  for (const auto& c : chunks) {
+    judge.Judge(text.substr(c.begin, c.end - c.begin), {lang.question},
+                [&](std::vector<workers::Judgement> j, envelope::LlmUsage) {
+                  std::lock_guard lock(mu);
+                  for (auto& q : j[0].quotes) query.push_back(std::move(q));
+                  if (--pending == 0) cv.notify_all();
+                });
+  }
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return pending == 0; });
+  }
+  workers::Retriever retriever(store, counter, workers::RetrievalOptions{});
+  auto passages = retriever.Select(doc_id, query);
+  if (!passages) return false;
+  for (const auto& p : *passages) {
+    if (p.text.find(lang.needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+class Needle : public ::testing::TestWithParam<const Language*> {};
+
+TEST_P(Needle, PerfectJudgeAlwaysBringsTheNeedleIntoEvidence) {
+  const Language& lang = *GetParam();
+  for (const char* book : lang.books) {
+    if (!fs::exists(DataDir() + book)) GTEST_SKIP() << DataDir() << book << " is absent";
+  }
+  const std::string needle = lang.needle;
+  testing::FakeLlmServer server([&](const testing::FakeRequest& r) {
+    // A perfect judge: quote the needle when the passage holds it, else NONE.
+    const bool has =
+        !r.messages.empty() && r.messages.back().content.find(needle) != std::string::npos;
+    return testing::FakeReply::Content(has ? needle : "NONE");
+  });
+  llm::HttpChatClientOptions options;
+  options.base_url = server.base_url();
+  options.model = "perfect-judge";
+  auto client = llm::HttpChatClient::Create(options);
+  ASSERT_TRUE(client.ok()) << client.error().message;
+  auto judge = workers::LlmRelevanceJudge::Create(**client);
+  ASSERT_TRUE(judge.ok());
+  workers::ExtractiveJudge extractive;
+
+  const std::string dir = std::string(LONGFORGE_BINARY_DIR) + "/test-tmp/needle-" + lang.name;
+  fs::remove_all(dir);
+  auto store = store::DocumentStore::Open(dir);
+  ASSERT_TRUE(store.ok());
+  const auto counter = text::MakeEstimator();
+  int extractive_hits = 0, cases = 0;
+  for (const std::size_t tokens : {8'000u, 128'000u, 1'000'000u}) {
+    const std::string haystack = Haystack(lang, tokens);
+    for (const double depth : {0.0, 0.25, 0.5, 0.75, 1.0}) {
+      const std::string text = Plant(haystack, needle, depth);
+      const std::string id = std::string(lang.name) + "-" + std::to_string(tokens) + "-" +
+                             std::to_string(static_cast<int>(depth * 100));
+      ASSERT_TRUE((*store)->Put(store::DocumentStore::TextKey(id), text).ok());
+      EXPECT_TRUE(NeedleInEvidence(**judge, **store, *counter, id, text, lang))
+          << lang.name << " " << tokens << " tokens, depth " << depth;
+      extractive_hits += NeedleInEvidence(extractive, **store, *counter, id, text, lang);
+      ++cases;
+    }
+  }
+  // The extractive baseline is reported, not asserted.
+  std::cout << "[ NEEDLE   ] " << lang.name << ": extractive baseline found the needle in "
+            << extractive_hits << " of " << cases << " cases\n";
+  RecordProperty("extractive_hits", extractive_hits);
+}
+
+INSTANTIATE_TEST_SUITE_P(Languages, Needle, ::testing::Values(&kEnglish, &kChinese),
+                         [](const auto& info) { return std::string(info.param->name); });
+
+}  // namespace
+}  // namespace longforge

@@ -1,0 +1,129 @@
+// `longforge run` against an OpenAI-compatible server (a fake one in this process):
+// the stages call it, the cache replays it, and a killed run resumes paying only for
+// the calls it had not finished.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "cluster.h"
+#include "support/fake_llm_server.h"
+#include "support/subprocess.h"
+
+namespace longforge::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Relevance: quote the cargo sentence when the passage has one; keywords and answers
+// in the shapes the prompts ask for.
+FakeReply Script(const FakeRequest& r, std::chrono::milliseconds relevance_delay) {
+  const std::string& user = r.messages.back().content;
+  if (r.stage == "relevance") {
+    FakeReply reply = FakeReply::Content("NONE");
+    const auto at = user.find("The vessel Marlin");
+    if (at != std::string::npos) {
+      reply = FakeReply::Content(user.substr(at, user.find('.', at) - at + 1));
+    }
+    reply.delay = relevance_delay;
+    return reply;
+  }
+  if (r.stage == "keywords") return FakeReply::Content("INFO: cargo\nKEYWORDS: cargo, vessel");
+  return FakeReply::Content("Copper ingots.");
+}
+
+std::vector<std::string> RunArgs(const std::string& dir, const std::string& input,
+                                 const FakeLlmServer& server) {
+  return {LongforgeBinary(),
+          "run",
+          "--input",
+          input,
+          "--out",
+          dir + "/out",
+          "--store",
+          dir + "/store",
+          "--no-progress",
+          "--chunk-tokens",
+          "64",
+          "--llm-url",
+          server.base_url(),
+          "--llm-model",
+          "fake-model",
+          "--llm-concurrency",
+          "4"};
+}
+
+std::multiset<std::string> Answers(const std::string& path) {
+  std::multiset<std::string> out;
+  for (const auto& line : ReadLines(path)) {
+    const auto j = nlohmann::json::parse(line);
+    out.insert(j["meta"]["sample_id"].get<std::string>() + " " +
+               j["messages"][1]["content"].get<std::string>());
+  }
+  return out;
+}
+
+TEST(LlmRun, StagesCallTheServerAndASecondRunReplaysTheCache) {
+  const std::string dir = TempDir();
+  FakeLlmServer server([](const FakeRequest& r) { return Script(r, 0ms); });
+  WriteSyntheticDocuments(dir + "/docs.jsonl", 1, 2, 40);
+  const auto first = RunCommand(RunArgs(dir, dir + "/docs.jsonl", server), 120s);
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_NE(first.out.find("backend:        relevance: llm:fake-model"), std::string::npos)
+      << first.out;
+  const int calls = server.request_count();
+  EXPECT_GT(server.request_count("relevance"), 2);
+  EXPECT_EQ(server.request_count("answer"), 2);
+  EXPECT_EQ(calls, server.request_count("relevance") + server.request_count("answer") +
+                       server.request_count("keywords"));
+  const auto dataset = Answers(dir + "/out/dataset.jsonl");
+  ASSERT_EQ(dataset.size(), 2u);
+  for (const auto& a : dataset) EXPECT_NE(a.find("Copper ingots."), std::string::npos);
+
+  const auto second = RunCommand(RunArgs(dir, dir + "/docs.jsonl", server), 120s);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(server.request_count(), calls) << "every call should have come from the cache";
+  EXPECT_NE(second.out.find("(" + std::to_string(calls) + " from cache)"), std::string::npos)
+      << second.out;
+  EXPECT_EQ(Answers(dir + "/out/dataset.jsonl"), dataset);
+}
+
+TEST(LlmRun, AKilledRunResumesAndSendsOnlyUnfinishedCalls) {
+  const std::string clean_dir = TempDir() + "-clean";
+  const std::string dir = TempDir();
+  std::filesystem::create_directories(clean_dir);
+  WriteSyntheticDocuments(dir + "/docs.jsonl", 2, 3, 120);
+
+  // The cost of one uninterrupted run.
+  FakeLlmServer clean([](const FakeRequest& r) { return Script(r, 0ms); });
+  const auto reference = RunCommand(RunArgs(clean_dir, dir + "/docs.jsonl", clean), 180s);
+  ASSERT_EQ(reference.exit_code, 0) << reference.err;
+  const int full = clean.request_count();
+
+  // Slow the server down, kill the run part-way with no warning...
+  FakeLlmServer server([](const FakeRequest& r) { return Script(r, 20ms); });
+  auto killed = Subprocess::Start(RunArgs(dir, dir + "/docs.jsonl", server));
+  ASSERT_TRUE(WaitFor([&] { return server.request_count() >= full / 2; }, 120s))
+      << killed->Stderr();
+  killed->Signal(SIGKILL);
+  killed->Wait(10s);
+  const int before = server.request_count();
+  ASSERT_LT(before, full) << "the run finished before it could be killed";
+
+  // ...and run the same command again.
+  server.SetHandler([](const FakeRequest& r) { return Script(r, 0ms); });
+  const auto resumed = RunCommand(RunArgs(dir, dir + "/docs.jsonl", server), 180s);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  const int resent = server.request_count() - before;
+  EXPECT_LT(resent, full) << "finished calls must come from the cache";
+  EXPECT_GE(before + resent, full);
+  EXPECT_EQ(Answers(dir + "/out/dataset.jsonl"), Answers(clean_dir + "/out/dataset.jsonl"));
+}
+
+}  // namespace
+}  // namespace longforge::testing

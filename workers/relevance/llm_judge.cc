@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "longforge/common/strings.h"
 #include "relevance_reply.h"
 
 namespace longforge::workers {
@@ -21,12 +22,6 @@ constexpr const char* kSystemPrompt =
     "- Copy only the sentences that help; leave out the rest of the passage.\n"
     "- Do not answer the question and do not explain your choice.\n"
     "- When nothing in the passage helps, write the single word NONE.";
-
-std::string_view Trim(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
 
 envelope::LlmUsage UsageFrom(const llm::ChatResponse& response) {
   envelope::LlmUsage u;
@@ -54,7 +49,9 @@ std::string DefaultName(const LlmJudgeOptions& options) {
 
 Status LlmJudgeOptions::Validate() const {
   std::vector<std::string> problems;
-  if (model != Trim(model)) problems.push_back("model has leading or trailing whitespace");
+  if (model != TrimAsciiSpace(model)) {
+    problems.push_back("model has leading or trailing whitespace");
+  }
   if (display_name.find_first_of("\r\n") != std::string::npos) {
     problems.push_back("display_name contains a line break");
   }
@@ -93,7 +90,7 @@ std::vector<llm::ChatMessage> LlmRelevanceJudge::Prompt(const std::string& chunk
   user += "\n</passage>\n\n";
   if (questions.size() == 1) {
     user += "Question: ";
-    user += Trim(questions[0]);
+    user += TrimAsciiSpace(questions[0]);
     user +=
         "\n\nReply with NONE, or with the sentences of the passage that help answer the "
         "question, copied word for word, one per line. Write nothing else.";
@@ -101,7 +98,7 @@ std::vector<llm::ChatMessage> LlmRelevanceJudge::Prompt(const std::string& chunk
     user += "Questions:\n";
     for (std::size_t i = 0; i < questions.size(); ++i) {
       user += "[" + std::to_string(i + 1) + "] ";
-      user += Trim(questions[i]);
+      user += TrimAsciiSpace(questions[i]);
       user += '\n';
     }
     user +=
@@ -116,7 +113,7 @@ std::vector<llm::ChatMessage> LlmRelevanceJudge::Prompt(const std::string& chunk
 void LlmRelevanceJudge::Judge(std::string chunk, std::vector<std::string> questions,
                               Callback done) {
   const std::size_t count = questions.size();
-  if (count == 0 || Trim(chunk).empty()) {
+  if (count == 0 || TrimAsciiSpace(chunk).empty()) {
     Judgement none;
     none.verdict = "none";
     return done(std::vector<Judgement>(count, none), envelope::LlmUsage{});

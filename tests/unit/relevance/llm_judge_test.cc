@@ -48,25 +48,50 @@ std::unique_ptr<LlmRelevanceJudge> MakeJudge(llm::ChatClient& client, LlmJudgeOp
   return std::move(judge).value();
 }
 
-std::string Metrics(prometheus::Registry& registry) {
-  return prometheus::TextSerializer().Serialize(registry.Collect());
-}
+// A judge with metrics over a scripted server. Destroyed judge first, then the client
+// (which fails anything still outstanding), then the probe and the server.
+struct Rig {
+  explicit Rig(FakeLlmServer::Handler handler, LlmJudgeOptions options = {})
+      : server(std::move(handler)),
+        probe(registry),
+        client(llm::MakeClient(llm::FastOptions(server))),
+        judge(MakeJudge(*client, std::move(options), &probe)) {}
+
+  void ExpectMetric(const std::string& line) const {
+    const std::string text = prometheus::TextSerializer().Serialize(registry.Collect());
+    EXPECT_NE(text.find(line), std::string::npos) << line << " not in\n" << text;
+  }
+
+  FakeLlmServer server;
+  prometheus::Registry registry;
+  RelevanceProbe probe;
+  std::unique_ptr<llm::HttpChatClient> client;
+  std::unique_ptr<LlmRelevanceJudge> judge;
+};
+
+// Answers every request at once with a fixed result, on the caller's thread.
+class StubClient final : public llm::ChatClient {
+ public:
+  explicit StubClient(Result<llm::ChatResponse> result) : result_(std::move(result)) {}
+  void Submit(llm::ChatRequest, Callback cb) override { cb(result_); }
+
+ private:
+  Result<llm::ChatResponse> result_;
+};
 
 TEST(LlmRelevanceJudge, SendsTheChunkBeforeTheQuestionAndKeepsGroundedQuotes) {
-  FakeLlmServer server([](const FakeRequest&) {
-    return FakeReply::Content(
-        "- The bicycle was invented in 1817 by Karl Drais.\n"
-        "- Bicycles have two wheels.");
-  });
-  auto client = llm::MakeClient(llm::FastOptions(server));
-  prometheus::Registry registry;
-  RelevanceProbe probe(registry);
   LlmJudgeOptions options;
   options.model = "small-model";
   options.max_tokens = 256;
-  auto judge = MakeJudge(*client, options, &probe);
-  EXPECT_EQ(judge->Name(), "llm:small-model");
-  const Judged j = JudgeAndWait(*judge, kChunk, {"When was the bicycle invented?"});
+  Rig rig(
+      [](const FakeRequest&) {
+        return FakeReply::Content(
+            "- The bicycle was invented in 1817 by Karl Drais.\n"
+            "- Bicycles have two wheels.");
+      },
+      options);
+  EXPECT_EQ(rig.judge->Name(), "llm:small-model");
+  const Judged j = JudgeAndWait(*rig.judge, kChunk, {"When was the bicycle invented?"});
 
   ASSERT_EQ(j.judgements.size(), 1u);
   EXPECT_EQ(j.judgements[0].verdict, "relevant");
@@ -78,8 +103,8 @@ TEST(LlmRelevanceJudge, SendsTheChunkBeforeTheQuestionAndKeepsGroundedQuotes) {
   EXPECT_GT(j.usage.completion_tokens, 0u);
   EXPECT_EQ(j.usage.cache_hits, 0u);
 
-  ASSERT_EQ(server.request_count(), 1);
-  const FakeRequest request = server.requests().front();
+  ASSERT_EQ(rig.server.request_count(), 1);
+  const FakeRequest request = rig.server.requests().front();
   EXPECT_EQ(request.stage, "relevance");
   EXPECT_EQ(request.model, "small-model");
   EXPECT_NE(request.body.find("\"temperature\":0"), std::string::npos) << request.body;
@@ -94,12 +119,8 @@ TEST(LlmRelevanceJudge, SendsTheChunkBeforeTheQuestionAndKeepsGroundedQuotes) {
   ASSERT_NE(question_at, std::string::npos);
   EXPECT_LT(chunk_at, question_at);
 
-  const std::string metrics = Metrics(registry);
-  EXPECT_NE(metrics.find("longforge_relevance_replies_total{outcome=\"relevant\"} 1"),
-            std::string::npos)
-      << metrics;
-  EXPECT_NE(metrics.find("longforge_relevance_quotes_dropped_total 1"), std::string::npos)
-      << metrics;
+  rig.ExpectMetric("longforge_relevance_replies_total{outcome=\"relevant\"} 1");
+  rig.ExpectMetric("longforge_relevance_quotes_dropped_total 1");
 }
 
 TEST(LlmRelevanceJudge, PromptsShareThePrefixUpToTheChunk) {
@@ -141,39 +162,55 @@ TEST(LlmRelevanceJudge, JudgesSeveralQuestionsInOneCall) {
 }
 
 TEST(LlmRelevanceJudge, FailsEveryQuestionWhenRetriesAreExhausted) {
-  FakeLlmServer server([](const FakeRequest&) { return FakeReply::Status(500, "overloaded"); });
-  auto client = llm::MakeClient(llm::FastOptions(server));  // 3 attempts
-  prometheus::Registry registry;
-  RelevanceProbe probe(registry);
-  auto judge = MakeJudge(*client, {}, &probe);
-  const Judged j = JudgeAndWait(*judge, kChunk, {"q1", "q2"});
+  Rig rig([](const FakeRequest&) { return FakeReply::Status(500, "overloaded"); });
+  const Judged j = JudgeAndWait(*rig.judge, kChunk, {"q1", "q2"});
   ASSERT_EQ(j.judgements.size(), 2u);
   for (const auto& one : j.judgements) {
     EXPECT_EQ(one.verdict, "failed");
     EXPECT_TRUE(one.quotes.empty());
     EXPECT_NE(one.error.find("500"), std::string::npos) << one.error;
   }
-  EXPECT_EQ(server.request_count(), 3);
+  EXPECT_EQ(rig.server.request_count(), 3);  // FastOptions: 3 attempts
   EXPECT_EQ(j.usage.prompt_tokens, 0u);
-  EXPECT_NE(Metrics(registry).find("longforge_relevance_replies_total{outcome=\"failed\"} 2"),
-            std::string::npos);
+  rig.ExpectMetric("longforge_relevance_replies_total{outcome=\"failed\"} 2");
 }
 
 TEST(LlmRelevanceJudge, MalformedReplyCountsAsNone) {
-  FakeLlmServer server([](const FakeRequest&) { return FakeReply::Content("```\n```"); });
-  auto client = llm::MakeClient(llm::FastOptions(server));
-  prometheus::Registry registry;
-  RelevanceProbe probe(registry);
-  auto judge = MakeJudge(*client, {}, &probe);
-  const Judged j = JudgeAndWait(*judge, kChunk, {"q1", "q2"});
+  Rig rig([](const FakeRequest&) { return FakeReply::Content("```\n```"); });
+  const Judged j = JudgeAndWait(*rig.judge, kChunk, {"q1", "q2"});
   ASSERT_EQ(j.judgements.size(), 2u);
   for (const auto& one : j.judgements) {
     EXPECT_EQ(one.verdict, "none");
     EXPECT_TRUE(one.error.empty());
   }
   EXPECT_EQ(j.usage.calls, 1u);
-  EXPECT_NE(Metrics(registry).find("longforge_relevance_replies_total{outcome=\"malformed\"} 2"),
-            std::string::npos);
+  rig.ExpectMetric("longforge_relevance_replies_total{outcome=\"malformed\"} 2");
+}
+
+TEST(LlmRelevanceJudge, ReportsACacheHit) {
+  llm::ChatResponse cached;
+  cached.content = "NONE";
+  cached.prompt_tokens = 300;
+  cached.completion_tokens = 2;
+  cached.from_cache = true;
+  StubClient client(cached);
+  auto judge = MakeJudge(client);
+  const Judged j = JudgeAndWait(*judge, kChunk, {"q"});
+  ASSERT_EQ(j.judgements.size(), 1u);
+  EXPECT_EQ(j.judgements[0].verdict, "none");
+  EXPECT_EQ(j.usage.calls, 1u);
+  EXPECT_EQ(j.usage.cache_hits, 1u);
+  EXPECT_EQ(j.usage.prompt_tokens, 300u);
+  EXPECT_EQ(j.usage.completion_tokens, 2u);
+}
+
+TEST(LlmRelevanceJudge, WorksWithoutAProbe) {
+  StubClient client(Error::Stop("LLM server refused the client with 401"));
+  auto judge = MakeJudge(client);
+  const Judged j = JudgeAndWait(*judge, kChunk, {"q"});
+  ASSERT_EQ(j.judgements.size(), 1u);
+  EXPECT_EQ(j.judgements[0].verdict, "failed");
+  EXPECT_NE(j.judgements[0].error.find("stop"), std::string::npos) << j.judgements[0].error;
 }
 
 TEST(LlmRelevanceJudge, OnlyInventedQuotesMeansNone) {

@@ -96,6 +96,7 @@ TEST(LlmRun, StagesCallTheServerAndASecondRunReplaysTheCache) {
 TEST(LlmRun, AKilledRunResumesAndSendsOnlyUnfinishedCalls) {
   const std::string clean_dir = TempDir() + "-clean";
   const std::string dir = TempDir();
+  std::filesystem::remove_all(clean_dir);  // its cache would answer every call
   std::filesystem::create_directories(clean_dir);
   WriteSyntheticDocuments(dir + "/docs.jsonl", 2, 3, 120);
 
@@ -104,6 +105,7 @@ TEST(LlmRun, AKilledRunResumesAndSendsOnlyUnfinishedCalls) {
   const auto reference = RunCommand(RunArgs(clean_dir, dir + "/docs.jsonl", clean), 180s);
   ASSERT_EQ(reference.exit_code, 0) << reference.err;
   const int full = clean.request_count();
+  ASSERT_GT(full, 10);
 
   // Slow the server down, kill the run part-way with no warning...
   FakeLlmServer server([](const FakeRequest& r) { return Script(r, 20ms); });

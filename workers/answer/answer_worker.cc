@@ -4,18 +4,10 @@
 #include <utility>
 
 #include "longforge/kafka/topics.h"
+#include "longforge/llm/usage.h"
 
 namespace longforge::workers {
-namespace {
-
-void AddUsage(envelope::LlmUsage& into, const envelope::LlmUsage& more) {
-  into.calls += more.calls;
-  into.prompt_tokens += more.prompt_tokens;
-  into.completion_tokens += more.completion_tokens;
-  into.cache_hits += more.cache_hits;
-}
-
-}  // namespace
+using llm::AddUsage;
 
 std::vector<std::string> AnswerOptions::Validate() const {
   std::vector<std::string> problems;
@@ -110,7 +102,9 @@ void AnswerWorker::Retrieve(Pending p, const Keywords* keywords) {
     query.insert(query.end(), keywords->keywords.begin(), keywords->keywords.end());
     if (keywords->information != record.task.question) query.push_back(keywords->information);
     AddUsage(record.usage, keywords->usage);
-    record.backend += "; keywords: " + keywords->source;
+    if (record.backend.find(keywords->source) == std::string::npos) {
+      record.backend += "; keywords: " + keywords->source;
+    }
   }
   query.push_back(record.task.question);
 

@@ -37,6 +37,9 @@ class ExtractiveAnswer final : public AnswerBackend {
           }
         }
       }
+      // Like the extractive judge: a sentence sharing under a third of the question's
+      // content terms does not answer it (the record is then rejected as empty).
+      if (best_shared * 3 < qterms.size()) best.clear();
     }
     done(std::move(best), envelope::LlmUsage{});
   }

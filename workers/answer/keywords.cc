@@ -1,5 +1,7 @@
 #include "keywords.h"
 
+#include "longforge/llm/usage.h"
+
 #include <algorithm>
 #include <mutex>
 #include <set>
@@ -153,7 +155,7 @@ class LlmKeywordSource final : public KeywordSource {
     client_.Submit(std::move(request), [question, name = Name(), max = options_.max_keywords,
                                         done = std::move(done)](Result<llm::ChatResponse> r) {
       if (!r) return done(QuestionOnly(question, name + " (failed; question used)", {}));
-      const envelope::LlmUsage usage = UsageOf(r.value());
+      const envelope::LlmUsage usage = llm::UsageOf(r.value());
       auto parsed = ParseKeywordReply(r->content, max);
       if (!parsed)
         return done(QuestionOnly(question, name + " (unusable reply; question used)", usage));

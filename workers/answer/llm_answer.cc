@@ -1,5 +1,7 @@
 #include "llm_answer.h"
 
+#include "longforge/llm/usage.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -36,15 +38,6 @@ bool IsNotInEvidence(std::string_view reply) {
 
 }  // namespace
 
-envelope::LlmUsage UsageOf(const llm::ChatResponse& response) {
-  envelope::LlmUsage u;
-  u.calls = 1;
-  u.prompt_tokens = static_cast<uint64_t>(std::max(response.prompt_tokens, 0));
-  u.completion_tokens = static_cast<uint64_t>(std::max(response.completion_tokens, 0));
-  u.cache_hits = response.from_cache ? 1 : 0;
-  return u;
-}
-
 LlmAnswerBackend::LlmAnswerBackend(llm::ChatClient& client, LlmAnswerOptions options)
     : client_(client), options_(std::move(options)) {}
 
@@ -77,7 +70,7 @@ void LlmAnswerBackend::Answer(const envelope::Task& task, std::vector<std::strin
   request.messages = Prompt(task.question, evidence);
   client_.Submit(std::move(request), [done = std::move(done)](Result<llm::ChatResponse> r) {
     if (!r) return done(r.error(), envelope::LlmUsage{});
-    const envelope::LlmUsage usage = UsageOf(r.value());
+    const envelope::LlmUsage usage = llm::UsageOf(r.value());
     if (IsNotInEvidence(r->content)) return done(std::string(), usage);
     done(std::string(TrimAsciiSpace(r->content)), usage);
   });

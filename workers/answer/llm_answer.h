@@ -44,7 +44,4 @@ class LlmAnswerBackend final : public AnswerBackend {
   const LlmAnswerOptions options_;
 };
 
-// The usage a response stands for: one call, its tokens, a cache hit if replayed.
-envelope::LlmUsage UsageOf(const llm::ChatResponse& response);
-
 }  // namespace longforge::workers

@@ -1,5 +1,7 @@
 #include "llm_judge.h"
 
+#include "longforge/llm/usage.h"
+
 #include <algorithm>
 #include <utility>
 
@@ -22,15 +24,6 @@ constexpr const char* kSystemPrompt =
     "- Copy only the sentences that help; leave out the rest of the passage.\n"
     "- Do not answer the question and do not explain your choice.\n"
     "- When nothing in the passage helps, write the single word NONE.";
-
-envelope::LlmUsage UsageFrom(const llm::ChatResponse& response) {
-  envelope::LlmUsage u;
-  u.calls = 1;
-  u.prompt_tokens = static_cast<uint64_t>(std::max(response.prompt_tokens, 0));
-  u.completion_tokens = static_cast<uint64_t>(std::max(response.completion_tokens, 0));
-  u.cache_hits = response.from_cache ? 1 : 0;
-  return u;
-}
 
 std::vector<Judgement> AllFailed(std::size_t questions, const Error& error) {
   Judgement failed;
@@ -135,7 +128,7 @@ void LlmRelevanceJudge::Judge(std::string chunk, std::vector<std::string> questi
       usage.calls = 1;
       return done(AllFailed(count, r.error()), usage);
     }
-    done(JudgeReply(chunk, r->content, count, probe), UsageFrom(r.value()));
+    done(JudgeReply(chunk, r->content, count, probe), llm::UsageOf(r.value()));
   });
 }
 

@@ -1,4 +1,5 @@
 #include "llm_answer.h"
+#include "longforge/llm/usage.h"
 
 #include <gtest/gtest.h>
 
@@ -111,7 +112,7 @@ TEST(UsageOf, CountsACacheHit) {
   r.prompt_tokens = 10;
   r.completion_tokens = 3;
   r.from_cache = true;
-  const auto u = UsageOf(r);
+  const auto u = llm::UsageOf(r);
   EXPECT_EQ(u.calls, 1u);
   EXPECT_EQ(u.prompt_tokens, 10u);
   EXPECT_EQ(u.completion_tokens, 3u);

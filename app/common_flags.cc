@@ -96,6 +96,9 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
   cmd.add_option("--cache", config.llm.cache_path,
                  "SQLite response cache: a re-run replays finished LLM calls (run: default "
                  "<store>/llm-cache.sqlite)");
+  cmd.add_option("--hop-limit", config.answer.hop_limit,
+                 "Level 3: sub-questions per question before the answer is forced")
+      ->capture_default_str();
   cmd.add_option("--max-in-flight", config.max_in_flight, "Messages each stage works on at once")
       ->capture_default_str();
   cmd.add_option("--out", config.sink.out_dir,

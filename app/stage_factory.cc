@@ -31,6 +31,7 @@ class OwningStage final : public Stage {
   std::unique_ptr<workers::AnswerBackend> answer_backend;
   std::unique_ptr<workers::Retriever> retriever;
   std::unique_ptr<workers::KeywordSource> keywords;
+  std::unique_ptr<workers::Planner> planner;
 };
 
 }  // namespace
@@ -119,10 +120,14 @@ Result<std::unique_ptr<Stage>> Stage::Create(const std::string& name, const Pipe
       workers::LlmKeywordOptions ko;
       ko.model = ao.model;
       s->keywords = workers::MakeLlmKeywordSource(*s->client, ko);
+      s->planner = workers::MakeLlmPlanner(*s->client, ao.model);
     }
     s->retriever = std::make_unique<workers::Retriever>(store, counter, config.retrieval);
-    s->SetHandler(std::make_unique<workers::AnswerWorker>(config.answer, *s->answer_backend,
-                                                          s->retriever.get(), s->keywords.get()));
+    auto worker = std::make_unique<workers::AnswerWorker>(config.answer, *s->answer_backend,
+                                                          s->retriever.get(), s->keywords.get());
+    // Multi-hop needs a model to plan; with the baseline, level 3 runs as level 2.
+    if (s->planner) worker->EnableMultiHop(s->planner.get(), &store);
+    s->SetHandler(std::move(worker));
     return std::unique_ptr<Stage>(std::move(s));
   }
   if (name == "filter") {

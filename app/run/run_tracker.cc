@@ -84,8 +84,12 @@ void RunTracker::DeadLettered(const std::string& topic, const std::string& paylo
   // Every message about one task (results, answers, samples) carries it as "task".
   const auto task = j.contains("task") ? j["task"] : nlohmann::json();
   if (task.is_object() && task.contains("task_id") && task.contains("doc_id")) {
-    if (!ended_tasks_.contains(task["task_id"].get<std::string>())) ++summary_.tasks_dead_lettered;
-    EndTask(task["doc_id"].get<std::string>(), task["task_id"].get<std::string>());
+    // A Lv3 sub-question's failure ends the question it serves.
+    const std::string id = task.value("parent_task_id", "").empty()
+                               ? task["task_id"].get<std::string>()
+                               : task["parent_task_id"].get<std::string>();
+    if (!ended_tasks_.contains(id)) ++summary_.tasks_dead_lettered;
+    EndTask(task["doc_id"].get<std::string>(), id);
   } else {
     summary_.notes.push_back("dead-lettered message from " + topic + ": " + reason);
   }

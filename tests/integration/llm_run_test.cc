@@ -127,5 +127,61 @@ TEST(LlmRun, AKilledRunResumesAndSendsOnlyUnfinishedCalls) {
   EXPECT_EQ(Answers(dir + "/out/dataset.jsonl"), Answers(clean_dir + "/out/dataset.jsonl"));
 }
 
+TEST(LlmRun, Level3AnswersATwoHopQuestionThroughASubQuestion) {
+  const std::string dir = TempDir();
+  std::string text;
+  for (int i = 0; i < 30; ++i) {
+    text += "Filler paragraph " + std::to_string(i) +
+            " describes the weather over the harbour and the colour of the sea.\n\n";
+    if (i == 5)
+      text += "The Fifth Symphony was written by Beethoven in the nineteenth century.\n\n";
+    if (i == 24) text += "The bicycle was invented in the nineteenth century by Karl Drais.\n\n";
+  }
+  const std::string question =
+      "Which vehicle was invented in the same century as the Fifth Symphony was written?";
+  const std::string sub_question = "In which century was the Fifth Symphony written?";
+  std::ofstream(dir + "/doc.jsonl")
+      << nlohmann::json{{"text", text}, {"questions", {{{"question", question}}}}}.dump() << "\n";
+
+  FakeLlmServer server([&](const FakeRequest& r) {
+    const std::string& user = r.messages.back().content;
+    const auto has = [&](const char* s) { return user.find(s) != std::string::npos; };
+    if (r.stage == "relevance") {
+      if (has("The Fifth Symphony was written") && has("Question")) {
+        return FakeReply::Content(
+            "The Fifth Symphony was written by Beethoven in the nineteenth century.");
+      }
+      if (has("The bicycle was invented") && has("vehicle")) {
+        return FakeReply::Content(
+            "The bicycle was invented in the nineteenth century by Karl Drais.");
+      }
+      return FakeReply::Content("NONE");
+    }
+    if (r.stage == "plan") {
+      return FakeReply::Content(has("(none yet)") ? "ASK: " + sub_question : "ANSWER: The bicycle");
+    }
+    if (r.stage == "answer") return FakeReply::Content("The nineteenth century.");
+    return FakeReply::Content("INFO: x\nKEYWORDS: x");
+  });
+  auto args = RunArgs(dir, dir + "/doc.jsonl", server);
+  args.insert(args.end(), {"--level", "3"});
+  const auto r = RunCommand(args, 120s);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto lines = ReadLines(dir + "/out/dataset.jsonl");
+  ASSERT_EQ(lines.size(), 1u) << r.out;
+  const auto record = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(record["messages"][1]["content"], "The bicycle");
+  EXPECT_EQ(record["meta"]["level"], 3);
+  ASSERT_EQ(record["meta"]["memory"].size(), 1u);
+  EXPECT_EQ(record["meta"]["memory"][0]["question"], sub_question);
+  EXPECT_EQ(record["meta"]["memory"][0]["answer"], "The nineteenth century.");
+  EXPECT_EQ(server.request_count("plan"), 2);
+  // Every chunk was read twice: once for the question, once for the sub-question,
+  // and the record's cost counts both hops.
+  const int chunks = record["meta"]["chunks_total"];
+  EXPECT_EQ(server.request_count("relevance"), 2 * chunks);
+  EXPECT_EQ(record["meta"]["llm_calls"].get<int>(), server.request_count());
+}
+
 }  // namespace
 }  // namespace longforge::testing

@@ -12,6 +12,7 @@ using llm::AddUsage;
 std::vector<std::string> AnswerOptions::Validate() const {
   std::vector<std::string> problems;
   if (gather_timeout.count() < 1) problems.emplace_back("--gather-timeout must be >= 1 s");
+  if (hop_limit < 0 || hop_limit > 16) problems.emplace_back("--hop-limit must be 0..16");
   return problems;
 }
 
@@ -125,7 +126,15 @@ void AnswerWorker::Retrieve(Pending p, const Keywords* keywords) {
   Ask(p, std::move(evidence));
 }
 
+void AnswerWorker::EnableMultiHop(Planner* planner, store::DocumentStore* store) {
+  planner_ = planner;
+  store_ = store;
+}
+
 void AnswerWorker::Ask(const Pending& p, std::vector<std::string> evidence) {
+  if (p.record->task.level == 3 && planner_ != nullptr && store_ != nullptr) {
+    return Hop(p, std::move(evidence));
+  }
   backend_.Answer(
       p.record->task, std::move(evidence),
       [record = p.record, dones = p.dones](Result<std::string> answer, envelope::LlmUsage usage) {

@@ -11,6 +11,8 @@
 #include "answer_backend.h"
 #include "keywords.h"
 #include "longforge/kafka/handler.h"
+#include "longforge/store/document_store.h"
+#include "planner.h"
 #include "retriever.h"
 #include "task_gatherer.h"
 
@@ -20,6 +22,8 @@ struct AnswerOptions {
   // --gather-timeout: a task still missing chunk results after this long is answered
   // from what it has, the missing chunks counted as lost. Default 600 s.
   std::chrono::seconds gather_timeout{600};
+  // --hop-limit: Lv3 sub-questions per question before the answer is forced; default 4.
+  int hop_limit = 4;
 
   std::vector<std::string> Validate() const;
 };
@@ -48,6 +52,14 @@ class AnswerWorker final : public kafka::Handler {
   // `keywords` is used only with a retriever.
   AnswerWorker(AnswerOptions options, AnswerBackend& backend, Retriever* retriever,
                KeywordSource* keywords);
+  // Lv3 for tasks of level 3: after a task's evidence is in, `planner` answers or asks
+  // a sub-question, which is fanned out over the document's chunks (read from `store`)
+  // as a new task carrying the memory and the question it serves; when its results are
+  // gathered its answer joins the memory and the planner is asked again, until it
+  // answers or hop_limit sub-questions were asked. No state is kept between messages.
+  // Without a planner, level-3 tasks are answered as level 2. Both must outlive the worker.
+  void EnableMultiHop(Planner* planner, store::DocumentStore* store);
+
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
   void Tick() override;
 
@@ -68,11 +80,18 @@ class AnswerWorker final : public kafka::Handler {
   void DrainKeywords();
   void Retrieve(Pending p, const Keywords* keywords);
   void Ask(const Pending& p, std::vector<std::string> evidence);
+  // Lv3 steps (multi_hop.cc); they run on LLM client threads.
+  void Hop(const Pending& p, std::vector<std::string> evidence);
+  void NextStep(const Pending& p, envelope::Task root, std::vector<std::string> evidence);
+  void FanOut(const Pending& p, const envelope::Task& root, const std::string& sub_question);
+  static void Finish(const Pending& p, Result<kafka::Outputs> outputs);
 
   AnswerOptions options_;
   AnswerBackend& backend_;
   Retriever* retriever_ = nullptr;
   KeywordSource* keywords_ = nullptr;
+  Planner* planner_ = nullptr;
+  store::DocumentStore* store_ = nullptr;
   TaskGatherer gatherer_;
   std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>();
 };

@@ -70,6 +70,7 @@ std::vector<envelope::Task> QuestionerWorker::PlanTasks(const envelope::ChunkedE
     t.origin = "supplied";
     t.type = "supplied";
     t.level = options_.level;
+    t.chunks_ref = doc.chunks_ref;
     tasks.push_back(std::move(t));
   }
   if (empty) notes.push_back(std::to_string(empty) + " empty questions dropped");

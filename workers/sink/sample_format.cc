@@ -29,7 +29,11 @@ std::string RenderMessagesRecord(const envelope::SampleRecord& sample, bool acce
                {"llm_calls", r.usage.calls},
                {"prompt_tokens", r.usage.prompt_tokens},
                {"completion_tokens", r.usage.completion_tokens},
-               {"backend", r.backend}};
+               {"backend", r.backend},
+               {"memory", json::array()}};
+  for (const auto& m : r.task.memory) {
+    meta["memory"].push_back({{"question", m.question}, {"answer", m.answer}});
+  }
   json out;
   if (accepted) {
     std::string user;

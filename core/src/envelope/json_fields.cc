@@ -33,6 +33,9 @@ void to_json(json& j, const Task& m) {
        {"level", m.level},     {"memory", m.memory}};
   if (m.reference) j["reference"] = *m.reference;
   if (!m.parent_task_id.empty()) j["parent_task_id"] = m.parent_task_id;
+  if (!m.root_question.empty()) j["root_question"] = m.root_question;
+  if (!m.chunks_ref.empty()) j["chunks_ref"] = m.chunks_ref;
+  if (m.spent.calls > 0) j["spent"] = m.spent;
 }
 void from_json(const json& j, Task& m) {
   Required(j, "task_id", m.task_id);
@@ -46,6 +49,9 @@ void from_json(const json& j, Task& m) {
   Optional(j, "source_chunks", m.source_chunks);
   Optional(j, "level", m.level);
   Optional(j, "parent_task_id", m.parent_task_id);
+  Optional(j, "root_question", m.root_question);
+  Optional(j, "chunks_ref", m.chunks_ref);
+  Optional(j, "spent", m.spent);
   Optional(j, "memory", m.memory);
 }
 

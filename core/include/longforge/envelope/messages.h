@@ -51,6 +51,13 @@ struct ChunkedEvent {
   std::vector<SuppliedQuestion> questions;
 };
 
+struct LlmUsage {
+  uint32_t calls = 0;
+  uint64_t prompt_tokens = 0;
+  uint64_t completion_tokens = 0;
+  uint32_t cache_hits = 0;
+};
+
 struct MemoryItem {  // Lv3: a sub-question and its answer
   std::string question;
   std::string answer;
@@ -67,7 +74,10 @@ struct Task {
   std::vector<uint32_t> source_chunks;   // chunks a generated question was written from
   int level = 2;                         // agent level 1..3
   std::string parent_task_id;            // Lv3 sub-question: the task it serves
+  std::string root_question;             // Lv3 sub-question: the question it serves
   std::vector<MemoryItem> memory;        // Lv3 memory carried in the message
+  std::string chunks_ref;                // the document's chunk table (Lv3 fans out again)
+  LlmUsage spent;                        // Lv3: LLM usage of the hops before this one
 };
 
 // lf.tasks/v1 — the questioner's ledger: which tasks a document has. Observers
@@ -83,13 +93,6 @@ struct RelevanceRequest {
   std::vector<Task> tasks;
   ChunkRef chunk;
   uint32_t chunk_count = 0;
-};
-
-struct LlmUsage {
-  uint32_t calls = 0;
-  uint64_t prompt_tokens = 0;
-  uint64_t completion_tokens = 0;
-  uint32_t cache_hits = 0;
 };
 
 // lf.relevance.results/v1 — one per (task, chunk); keyed by task id.

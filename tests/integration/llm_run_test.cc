@@ -10,6 +10,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "cluster.h"
 #include "support/fake_llm_server.h"
@@ -125,6 +126,28 @@ TEST(LlmRun, AKilledRunResumesAndSendsOnlyUnfinishedCalls) {
   EXPECT_LT(resent, full) << "finished calls must come from the cache";
   EXPECT_GE(before + resent, full);
   EXPECT_EQ(Answers(dir + "/out/dataset.jsonl"), Answers(clean_dir + "/out/dataset.jsonl"));
+}
+
+TEST(LlmRun, KeepsRetryingWhileTheServerIsDownAndFinishesWhenItIsBack) {
+  const std::string dir = TempDir();
+  WriteSyntheticDocuments(dir + "/docs.jsonl", 1, 2, 40);
+  std::atomic<bool> down{true};
+  std::atomic<int> refused{0};
+  FakeLlmServer server([&](const FakeRequest& r) {
+    if (down.load()) {
+      ++refused;
+      return FakeReply::Status(503, "warming up");
+    }
+    return Script(r, 0ms);
+  });
+  auto run = Subprocess::Start(RunArgs(dir, dir + "/docs.jsonl", server));
+  ASSERT_TRUE(WaitFor([&] { return refused.load() >= 8; }, 60s)) << run->Stderr();
+  std::this_thread::sleep_for(2s);
+  EXPECT_TRUE(run->Running()) << "the run gave up while the server was down: " << run->Stderr();
+  down = false;
+  ASSERT_EQ(run->Wait(180s), 0) << run->Stdout() << run->Stderr();
+  EXPECT_NE(run->Stdout().find("tasks:          2 (ended 2)"), std::string::npos) << run->Stdout();
+  EXPECT_NE(run->Stdout().find("accepted:       2"), std::string::npos) << run->Stdout();
 }
 
 TEST(LlmRun, Level3AnswersATwoHopQuestionThroughASubQuestion) {

@@ -30,6 +30,7 @@ std::vector<Judgement> AllFailed(std::size_t questions, const Error& error) {
   failed.verdict = "failed";
   failed.error =
       std::string("LLM call failed (") + DispositionName(error.disposition) + "): " + error.message;
+  failed.failure = error.disposition;
   return std::vector<Judgement>(questions, failed);
 }
 

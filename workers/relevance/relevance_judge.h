@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "longforge/common/error.h"
 #include "longforge/envelope/messages.h"
 
 namespace longforge::workers {
@@ -16,6 +17,10 @@ struct Judgement {
   std::vector<std::string> quotes;
   uint32_t dropped_quotes = 0;  // quotes that did not occur in the chunk
   std::string error;            // why, for verdict=failed
+  // For verdict=failed: kRetry when the call may succeed later (server down, timeouts,
+  // 5xx after the client's own retries), kDeadLetter when this chunk never will,
+  // kStop when no call can (rejected credentials).
+  Disposition failure = Disposition::kDeadLetter;
 };
 
 class RelevanceJudge {

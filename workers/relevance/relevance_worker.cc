@@ -40,6 +40,15 @@ void RelevanceWorker::Handle(const kafka::InMessage& message, kafka::Done done) 
                        "relevance backend returned " + std::to_string(judgements.size()) +
                        " judgements for " + std::to_string(req.tasks.size()) + " questions"));
                  }
+                 // A call that failed for a reason that may pass (the server is down
+                 // or overloaded) is tried again later as a whole message, with the run
+                 // loop's backoff; only a failure this chunk can never get past marks it
+                 // lost. Rejected credentials stop the worker.
+                 for (const auto& j : judgements) {
+                   if (j.verdict != "failed") continue;
+                   if (j.failure == Disposition::kRetry) return done(Error::Retry(j.error));
+                   if (j.failure == Disposition::kStop) return done(Error::Stop(j.error));
+                 }
                  kafka::Outputs out;
                  for (std::size_t i = 0; i < req.tasks.size(); ++i) {
                    envelope::RelevanceResult r;

@@ -277,9 +277,11 @@ class HttpChatClient::Impl {
   void RetryOrFail(TransferPtr t, const std::string& reason,
                    std::optional<std::chrono::seconds> retry_after) {
     if (t->attempts >= options_.max_attempts) {
+      // Still transient (connection, timeout, 429, 5xx): the caller decides whether
+      // to try the work again later or to give it up.
       return Fail(std::move(t),
-                  Error::DeadLetter("LLM request failed after " + std::to_string(t->attempts) +
-                                    " attempt(s); last: " + reason));
+                  Error::Retry("LLM request failed after " + std::to_string(t->attempts) +
+                               " attempt(s); last: " + reason));
     }
     if (probe_ != nullptr) probe_->Count(t->stage, Outcome::kRetry);
     std::chrono::milliseconds delay =

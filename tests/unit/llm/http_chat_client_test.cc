@@ -150,7 +150,7 @@ TEST(HttpChatClient, TimeoutIsRetriedThenFails) {
   auto client = MakeClient(options);
   Result<ChatResponse> r = SubmitAndWait(*client, UserRequest("q"));
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().disposition, Disposition::kDeadLetter);
+  EXPECT_EQ(r.error().disposition, Disposition::kRetry);
   EXPECT_NE(r.error().message.find("after 2 attempt"), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("timed out"), std::string::npos) << r.error().message;
   EXPECT_EQ(server.request_count(), 2);

@@ -128,6 +128,39 @@ TEST(LlmRun, AKilledRunResumesAndSendsOnlyUnfinishedCalls) {
   EXPECT_EQ(Answers(dir + "/out/dataset.jsonl"), Answers(clean_dir + "/out/dataset.jsonl"));
 }
 
+TEST(LlmRun, SeveralQuestionsShareOneRelevanceCallPerChunk) {
+  const std::string dir = TempDir();
+  WriteSyntheticDocuments(dir + "/docs.jsonl", 1, 4, 40);
+  FakeLlmServer server([](const FakeRequest& r) {
+    if (r.stage != "relevance") return Script(r, 0ms);
+    // Four numbered blocks: quote the cargo sentence for the question it answers.
+    const std::string& user = r.messages.back().content;
+    std::string reply;
+    for (int q = 1; q <= 4; ++q) {
+      const std::string vessel = "Marlin0x" + std::to_string(q - 1);
+      const auto at = user.find("The vessel " + vessel + " ");
+      reply += "[" + std::to_string(q) + "]\n";
+      reply += at == std::string::npos ? "NONE" : user.substr(at, user.find('.', at) - at + 1);
+      reply += "\n";
+    }
+    return FakeReply::Content(reply);
+  });
+  auto args = RunArgs(dir, dir + "/docs.jsonl", server);
+  args.insert(args.end(), {"--questions-per-call", "4"});
+  const auto r = RunCommand(args, 120s);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto lines = ReadLines(dir + "/out/dataset.jsonl");
+  ASSERT_EQ(lines.size(), 4u) << r.out;
+  const int chunks = nlohmann::json::parse(lines[0])["meta"]["chunks_total"];
+  EXPECT_EQ(server.request_count("relevance"), chunks) << "one call per chunk for all four";
+  for (const auto& line : lines) {
+    const auto meta = nlohmann::json::parse(line)["meta"];
+    ASSERT_EQ(meta["quotes"].size(), 1u) << line;
+    const std::string vessel = meta["quotes"][0];
+    EXPECT_NE(vessel.find("carried a cargo"), std::string::npos) << line;
+  }
+}
+
 TEST(LlmRun, KeepsRetryingWhileTheServerIsDownAndFinishesWhenItIsBack) {
   const std::string dir = TempDir();
   WriteSyntheticDocuments(dir + "/docs.jsonl", 1, 2, 40);

@@ -61,6 +61,8 @@ void AddRunCommand(CLI::App& app) {
          "For --input -: text (default, one document) or jsonl")
       ->check(CLI::IsMember({"text", "jsonl"}));
   cmd->add_flag("!--no-progress", opts->progress, "No progress line on the terminal");
+  cmd->add_option("--report", opts->report_path,
+                  "Also write a self-contained HTML report of the run (charts inline)");
   auto no_cache = std::make_shared<bool>(false);
   cmd->add_flag("--no-cache", *no_cache, "Do not use the LLM response cache");
   cmd->callback([opts, no_cache] {

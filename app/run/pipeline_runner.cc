@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -15,6 +16,7 @@
 #include "longforge/kafka/topics.h"
 #include "longforge/kafka/worker_runtime.h"
 #include "longforge/metrics/worker_probe.h"
+#include "run_report.h"
 
 namespace longforge::app {
 namespace {
@@ -187,6 +189,13 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
   outcome.tokenizer = (*counter)->Name();
   outcome.backend = pipeline.llm.Describe();
   outcome.brokers = embedded ? "embedded (" + common.brokers + ")" : common.brokers;
+  if (!options.report_path.empty()) {
+    ReportInput in{outcome.summary,   outcome.seconds, outcome.backend,
+                   outcome.tokenizer, outcome.brokers, outcome.input_problems};
+    std::ofstream out(options.report_path, std::ios::trunc);
+    out << RenderRunReport(in, (*metrics)->registry());
+    if (!out) return Error::Stop("--report " + options.report_path + ": cannot write");
+  }
   return outcome;
 }
 

@@ -18,7 +18,9 @@ struct RunOptions {
   std::vector<std::string> inputs;
   std::size_t max_open_documents = 4;  // --max-open-documents: bounds every backlog
   bool progress = true;                // progress line on a terminal (stderr)
-  bool stdin_jsonl = false;            // --stdin-format jsonl: "-" is JSONL, not one text
+  bool stdin_jsonl = false;
+  std::string report_path;  // --report: write an HTML report of the run here            //
+                            // --stdin-format jsonl: "-" is JSONL, not one text
 };
 
 struct RunOutcome {

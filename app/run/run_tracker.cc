@@ -58,6 +58,13 @@ void RunTracker::Recorded(const envelope::SampleRecord& sample) {
   summary_.prompt_tokens += sample.record.usage.prompt_tokens;
   summary_.completion_tokens += sample.record.usage.completion_tokens;
   summary_.cache_hits += sample.record.usage.cache_hits;
+  SampleStat stat;
+  stat.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  stat.decision = d;
+  stat.question_bytes = task.question.size();
+  stat.answer_bytes = sample.record.answer.size();
+  for (const auto& e : sample.record.evidence) stat.evidence_bytes += e.end - e.begin;
+  summary_.samples.push_back(std::move(stat));
   EndTask(task.doc_id, task.task_id);
 }
 

@@ -4,6 +4,7 @@
 // and a lost message shows up as a run that does not finish, not as a short file.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -15,6 +16,13 @@
 
 namespace longforge::app {
 
+// One written record, for the run report.
+struct SampleStat {
+  double seconds = 0;  // since the tracker was created
+  std::string decision;
+  std::size_t question_bytes = 0, answer_bytes = 0, evidence_bytes = 0;
+};
+
 struct RunSummary {
   std::size_t documents = 0, documents_ended = 0, documents_dead_lettered = 0;
   std::size_t tasks = 0, tasks_ended = 0, accepted = 0, rejected = 0, review = 0;
@@ -22,6 +30,7 @@ struct RunSummary {
   std::map<std::string, std::size_t> rejected_by_reason;
   uint64_t llm_calls = 0, prompt_tokens = 0, completion_tokens = 0, cache_hits = 0;
   std::vector<std::string> notes;
+  std::vector<SampleStat> samples;  // in the order they were written
 };
 
 // Thread-safe: ingest, the sink and the observer thread all report into it.
@@ -52,7 +61,9 @@ class RunTracker {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<std::string, Doc> docs_;
-  std::set<std::string> ended_tasks_;  // tasks that ended before their ledger arrived
+  std::set<std::string> ended_tasks_;
+  const std::chrono::steady_clock::time_point start_ =
+      std::chrono::steady_clock::now();  // tasks that ended before their ledger arrived
   RunSummary summary_;
 };
 

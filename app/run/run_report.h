@@ -1,0 +1,23 @@
+#pragma once
+// `longforge run --report FILE.html`: one self-contained HTML page (inline CSS and
+// SVG charts, no external assets) describing a finished run.
+
+#include <prometheus/registry.h>
+
+#include <string>
+
+#include "run_tracker.h"
+
+namespace longforge::app {
+
+struct ReportInput {
+  RunSummary summary;
+  double seconds = 0;
+  std::string backend, tokenizer, brokers;
+  std::size_t input_problems = 0;
+};
+
+// LLM calls and tokens per stage are read from `registry` (the run's own metrics).
+std::string RenderRunReport(const ReportInput& input, const prometheus::Registry& registry);
+
+}  // namespace longforge::app

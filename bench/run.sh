@@ -1,0 +1,493 @@
+#!/usr/bin/env bash
+# Every end-to-end benchmark of issue 6 in one run, against bench/sim_llm_server; rewrites
+# the section of bench/RESULTS.md between the "bench/run.sh" markers with what it just
+# measured (the other sections of that file belong to other scripts and are kept).
+#
+# usage: bench/run.sh [BUILD_DIR]        (default: build-bench, configured if missing)
+#   RUNS=3         repetitions per timed scenario (medians are reported)
+#   RESULTS=FILE   where to write (default bench/RESULTS.md); RESULTS=- prints instead
+#   BOOKS=DIR      the books (default ../shared/data/books beside the source tree)
+#
+# Needs: cmake, ninja, curl, jq, kcat, /usr/bin/time, /usr/bin/python3 with xapian
+# (python3-xapian), and the books in ../shared/data/books. About 5 minutes on 2 cores.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${1:-$root/build-bench}"
+runs="${RUNS:-3}"
+results="${RESULTS:-$root/bench/RESULTS.md}"
+books="${BOOKS:-$root/../shared/data/books}"
+war_and_peace="$books/en_war_and_peace_pg2600.txt"
+marker="Borodinó"  # 108 of War and Peace's ~1,186 reading chunks hold it
+kafka_x=(-X topic.metadata.refresh.interval.ms=100)
+
+for tool in cmake curl jq kcat /usr/bin/time /usr/bin/python3; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool is required" >&2; exit 1; }
+done
+/usr/bin/python3 -c 'import xapian' 2>/dev/null ||
+  { echo "run.sh: python3-xapian is required (apt-get install python3-xapian)" >&2; exit 1; }
+[[ -r "$war_and_peace" ]] || { echo "run.sh: missing $war_and_peace" >&2; exit 1; }
+
+# --- build ---------------------------------------------------------------------------
+if [[ ! -f "$build/build.ninja" ]]; then
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+cmake --build "$build" -j2 --target longforge sim_llm_server sim_load_client bm25_compare \
+  >/dev/null
+lf="$build/longforge"
+sim="$build/bench/sim_llm_server"
+build_type="$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")"
+
+work="$(mktemp -d /tmp/longforge-bench.XXXXXX)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+calc() { /usr/bin/python3 -c "print($1)"; }
+fmt() { /usr/bin/python3 -c "print(format($1, '$2'))"; }
+median() { /usr/bin/python3 -c 'import statistics,sys; print(statistics.median(map(float,sys.argv[1:])))' "$@"; }
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+# Waits up to $2 seconds for the command in $1 to succeed.
+wait_for() {
+  local deadline=$((SECONDS + $2))
+  until eval "$1"; do
+    ((SECONDS < deadline)) || { echo "run.sh: timed out waiting for: $1" >&2; return 1; }
+    sleep 0.05
+  done
+}
+stop() {  # stop PID: SIGTERM and reap a process this script started
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# --- inputs ----------------------------------------------------------------------------
+# JSONL of COPIES copies of War and Peace (each made distinct by a first line) with N
+# questions each: make_book OUT COPIES N [TAG]
+make_book() {
+  /usr/bin/python3 - "$war_and_peace" "$@" <<'EOF'
+import json, sys
+book, out, copies, questions = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+tag = sys.argv[5] if len(sys.argv) > 5 else ""
+text = open(book, encoding="utf-8").read()
+with open(out, "w", encoding="utf-8") as f:
+    for c in range(copies):
+        qs = [{"question": f"What happened at Borodinó, according to part {q + 1} of the story?"}
+              for q in range(questions)]
+        f.write(json.dumps({"id": f"wp{tag}-{c}", "title": f"War and Peace {tag} {c}",
+                            "text": f"Copy {tag} {c}.\n\n" + text, "questions": qs},
+                           ensure_ascii=False) + "\n")
+EOF
+}
+
+# --- the simulated server --------------------------------------------------------------
+sim_pid="" sim_url=""
+start_sim() {  # start_sim CAPACITY LATENCY_MS
+  local out="$work/sim.port"
+  rm -f "$out"
+  "$sim" --port 0 --capacity "$1" --latency-ms "$2" --marker "$marker" >"$out" 2>"$work/sim.log" &
+  sim_pid=$!
+  pids+=("$sim_pid")
+  wait_for "[[ -s $out ]]" 10
+  sim_url="http://127.0.0.1:$(head -1 "$out")"
+}
+stop_sim() { stop "$sim_pid"; }
+stats() { curl -fsS "$sim_url/stats"; }
+
+# Runs `longforge run` on the simulator; /usr/bin/time writes "wall user sys maxrss_kb"
+# to $work/time. Fresh store each time, no response cache.
+lf_run() {
+  rm -rf "$work/store" "$work/out"
+  local cmd=("$lf" run --no-progress --no-cache --store "$work/store" --out "$work/out"
+             "${kafka_x[@]}" --llm-url "$sim_url/v1" --llm-model sim "$@")
+  local rc=0
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time" "${cmd[@]}" >"$work/run.log" 2>&1 || rc=$?
+  if ((rc != 0 && rc != 2)); then
+    echo "run.sh: longforge run exited $rc:" >&2
+    tail -20 "$work/run.log" >&2
+    exit 1
+  fi
+}
+# The command as RESULTS.md shows it.
+show_run() { echo "longforge run --no-cache --input $1 --llm-url http://127.0.0.1:PORT/v1 --llm-model sim -X topic.metadata.refresh.interval.ms=100 ${*:2}"; }
+
+section=""
+emit() { section+="$*"$'\n'; }
+
+# --- machine ---------------------------------------------------------------------------
+cpu_model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+cpu_mhz="$(sed -n 's/^cpu MHz[[:space:]]*: //p' /proc/cpuinfo | head -1)"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+started=$SECONDS
+log "work dir $work, build $build ($build_type), $runs runs per scenario"
+
+# --- 0. the simulator alone ------------------------------------------------------------
+log "simulator capacity at L = 0"
+client="$build/bench/sim_load_client"
+cap_rps=() cap_cpu=()
+start_sim 1024 0
+for ((r = 0; r < runs; r++)); do
+  j="$("$client" --url "$sim_url/v1" --requests 30000 --concurrency 128 --prompt-bytes 3000)"
+  cap_rps+=("$(jq .requests_per_s <<<"$j")")
+  cap_cpu+=("$(jq .client_cpu_us_per_request <<<"$j")")
+done
+stop_sim
+sim_capacity="$(median "${cap_rps[@]}")"
+log "simulator: $(fmt "$sim_capacity" .0f) req/s"
+
+# --- 1. saturation -----------------------------------------------------------------------
+# Questions per configuration so that the busy window lasts ~10–20 s at C/L.
+declare -A sat_questions=([64:200]=4 [64:1000]=1 [256:200]=12 [256:1000]=3)
+sat_rows=()
+for c in 64 256; do
+  for l in 200 1000; do
+    q="${sat_questions[$c:$l]}"
+    input="$work/sat-$c-$l.jsonl"
+    make_book "$input" 1 "$q"
+    inflight=$((2 * c > 256 ? 2 * c : 256))
+    args=(--input "$input" --llm-concurrency "$c" --max-in-flight "$inflight")
+    steady=() busy=() walls=() cpu=()
+    for ((r = 0; r < runs; r++)); do
+      log "saturation C=$c L=${l}ms run $((r + 1))/$runs ($q questions)"
+      start_sim "$c" "$l"
+      lf_run "${args[@]}"
+      s="$(stats)"
+      stop_sim
+      steady+=("$(jq .stages.relevance.steady_rate <<<"$s")")
+      busy+=("$(jq .stages.relevance.busy_rate <<<"$s")")
+      walls+=("$(cut -d' ' -f1 "$work/time")")
+      calls="$(jq .stages.relevance.requests <<<"$s")"
+      read -r _ user sys _ <"$work/time"
+      cpu+=("$(calc "($user + $sys) / $(jq .total.requests <<<"$s") * 1e6")")
+      maxin="$(jq .server.max_in_service <<<"$s")"
+    done
+    limit="$(calc "$c / ($l / 1000)")"
+    ms="$(median "${steady[@]}")" mb="$(median "${busy[@]}")"
+    sat_rows+=("| $c | $l ms | $(fmt "$limit" .0f) | $calls | $(fmt "$ms" .1f) | **$(fmt "$(calc "$ms / $limit")" .3f)** | $(fmt "$mb" .1f) | $(fmt "$(calc "$mb / $limit")" .3f) | $maxin | $(fmt "$(median "${walls[@]}")" .1f) s | $(fmt "$(median "${cpu[@]}")" .0f) µs | $(show_run sat.jsonl "${args[@]:2}") |")
+  done
+done
+
+# --- 2 and 4. overhead at L = 0, prompt tokens per question ------------------------------
+log "overhead and prompt tokens (L = 0)"
+input="$work/tokens.jsonl"
+make_book "$input" 1 8
+declare -A tok_relevance tok_total tok_calls
+ov_us=() ov_calls=() ov_rate=()
+for qpc in 1 4 8; do
+  reps=1
+  [[ $qpc == 1 ]] && reps=$runs
+  for ((r = 0; r < reps; r++)); do
+    start_sim 256 0
+    lf_run --input "$input" --llm-concurrency 64 --questions-per-call "$qpc"
+    s="$(stats)"
+    stop_sim
+    tok_relevance[$qpc]="$(jq .stages.relevance.prompt_tokens <<<"$s")"
+    tok_total[$qpc]="$(jq .total.prompt_tokens <<<"$s")"
+    tok_calls[$qpc]="$(jq .total.requests <<<"$s")"
+    if [[ $qpc == 1 ]]; then
+      read -r wall user sys _ <"$work/time"
+      ov_us+=("$(calc "($user + $sys) / ${tok_calls[1]} * 1e6")")
+      ov_calls+=("${tok_calls[1]}")
+      ov_rate+=("$(calc "${tok_calls[1]} / $wall")")
+    fi
+  done
+done
+
+# --- 3. one question over a 1M-token document ------------------------------------------
+log "one question over War and Peace at C=256, L=200 ms"
+input="$work/one.jsonl"
+make_book "$input" 1 1
+one_wall=() one_ratio=() one_pipe=() one_pipe_ratio=() one_first=() one_window=() one_after=()
+# Seconds from "pipeline started" (embedded Kafka up, topics created) to "every task
+# ended" in longforge's log.
+pipeline_seconds() {
+  /usr/bin/python3 - "$work/run.log" <<'EOF'
+import datetime, re, sys
+t = {}
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    m = re.match(r"\[([0-9-]+ [0-9:.]+)\].*(pipeline started|every task ended)", line)
+    if m:
+        t[m.group(2)] = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f")
+print((t["every task ended"] - t["pipeline started"]).total_seconds())
+EOF
+}
+for ((r = 0; r < runs; r++)); do
+  start_sim 256 200
+  lf_run --input "$input" --llm-concurrency 256
+  s="$(stats)"
+  stop_sim
+  chunks="$(jq .stages.relevance.requests <<<"$s")"
+  wall="$(cut -d' ' -f1 "$work/time")"
+  # One task: its keywords (if any) and answer calls follow the relevance pass one by one.
+  sequential="$(jq '.total.requests - .stages.relevance.requests' <<<"$s")"
+  minimum="$(calc "$chunks / (256 / 0.2) + 0.2 * $sequential")"
+  one_wall+=("$wall")
+  one_ratio+=("$(calc "$wall / $minimum")")
+  pipe="$(pipeline_seconds)"
+  one_pipe+=("$pipe")
+  one_pipe_ratio+=("$(calc "$pipe / $minimum")")
+  one_first+=("$(jq .stages.relevance.first_arrival_s <<<"$s")")
+  one_window+=("$(jq '.stages.relevance.last_done_s - .stages.relevance.first_arrival_s' <<<"$s")")
+  one_after+=("$(jq '([.stages[] | .last_done_s] | max) - .stages.relevance.last_done_s' <<<"$s")")
+  one_stages="$(jq -c '[.stages | to_entries[] | "\(.key) \(.value.requests)"]' <<<"$s")"
+done
+
+# --- 5. BM25 vs Xapian -------------------------------------------------------------------
+log "BM25 vs Xapian"
+mkdir -p "$work/bm25"
+lfj="$("$build/bench/bm25_compare" --book "$war_and_peace" --out-dir "$work/bm25" --repetitions 5)"
+xj="$(/usr/bin/python3 "$root/bench/bm25_xapian.py" "$work/bm25" --repetitions "$runs")"
+
+# --- 6. memory of the answer worker ------------------------------------------------------
+log "memory: answer worker gathering 16 tasks over 16 copies of War and Peace"
+cluster() {  # starts broker; sets brokers
+  rm -rf "$work/cluster" && mkdir -p "$work/cluster"
+  "$lf" broker --partitions 16 --port-file "$work/cluster/bootstrap" >/dev/null 2>"$work/cluster/broker.log" &
+  broker_pid=$!
+  pids+=("$broker_pid")
+  wait_for "[[ -s $work/cluster/bootstrap ]]" 20
+  brokers="$(cat "$work/cluster/bootstrap")"
+}
+worker() {  # worker STAGE [args]; sets worker_pid
+  "$lf" worker "$1" --brokers "$brokers" "${kafka_x[@]}" --store "$work/cluster/store" \
+    --out "$work/cluster/out" "${@:2}" >/dev/null 2>"$work/cluster/$1.log" &
+  worker_pid=$!
+  pids+=("$worker_pid")
+}
+start_sim 256 0
+cluster
+stage_pids=()
+llm=(--llm-url "$sim_url/v1" --llm-model sim --llm-concurrency 256)
+for stage in chunker questioner relevance answer filter sink; do
+  worker "$stage" --metrics-port 0 "${llm[@]}"
+  stage_pids+=("$worker_pid")
+  [[ $stage == answer ]] && answer_pid=$worker_pid
+done
+make_book "$work/mem.jsonl" 16 1 mem
+mem_bytes="$(/usr/bin/python3 -c 'import json,sys; print(sum(len(json.loads(l)["text"].encode()) for l in open(sys.argv[1])))' "$work/mem.jsonl")"
+t0=$SECONDS
+"$lf" ingest --brokers "$brokers" "${kafka_x[@]}" --store "$work/cluster/store" "$work/mem.jsonl" >/dev/null
+written() { cat "$work/cluster/out/"*.jsonl 2>/dev/null | wc -l; }
+wait_for '(($(written) >= 16))' 600
+mem_wall=$((SECONDS - t0))
+mem_hwm_kb="$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$answer_pid/status")"
+mem_relevance="$(stats | jq .stages.relevance.requests)"
+for p in "${stage_pids[@]}"; do stop "$p"; done
+stop "$broker_pid"
+stop_sim
+
+# --- 7. broker path: ingest -> chunker -----------------------------------------------------
+log "broker path: ingest -> chunker"
+cluster
+metrics_port="$(free_port)"
+worker chunker --metrics-port "$metrics_port"
+chunker_pid=$worker_pid
+chunked() {
+  curl -fsS "http://127.0.0.1:$metrics_port/metrics" 2>/dev/null |
+    awk '/^longforge_messages_produced_total/ && /lf.chunked/ { n += $2 } END { print n + 0 }'
+}
+ingest() { "$lf" ingest --brokers "$brokers" "${kafka_x[@]}" --store "$work/cluster/store" "$@" >/dev/null; }
+# Warm up: the chunker's group join takes seconds and is not what is measured.
+echo "warm-up document" >"$work/warmup.txt"
+ingest "$work/warmup.txt"
+wait_for '(($(chunked) >= 1))' 60
+# corpus DIR KIND TAG: "large" = the four books, four copies each; "small" = the books
+# cut into ~4 KB documents at paragraph ends.
+corpus() {
+  rm -rf "$1" && mkdir -p "$1"
+  /usr/bin/python3 - "$books" "$@" <<'EOF'
+import os, sys
+books, out, kind, tag = sys.argv[1:5]
+texts = [open(os.path.join(books, b), encoding="utf-8").read() for b in sorted(os.listdir(books))]
+n = 0
+if kind == "large":
+    for t in texts:
+        for c in range(4):
+            open(f"{out}/{n:05}.txt", "w", encoding="utf-8").write(f"Copy {tag} {c}.\n\n" + t)
+            n += 1
+else:
+    for t in texts:
+        piece = ""
+        for para in t.split("\n\n"):
+            piece += para + "\n\n"
+            if len(piece.encode()) >= 4096:
+                open(f"{out}/{n:05}.txt", "w", encoding="utf-8").write(f"Piece {tag} {n}.\n\n" + piece)
+                n += 1
+                piece = ""
+EOF
+}
+declare -A bp_docs bp_bytes bp_dps bp_mbps
+for kind in large small; do
+  dps=() mbps=()
+  for ((r = 0; r < runs; r++)); do
+    dir="$work/corpus-$kind-$r"
+    corpus "$dir" "$kind" "$r"
+    docs="$(find "$dir" -type f | wc -l)"
+    bytes="$(du -sb --apparent-size "$dir" | cut -f1)"
+    base="$(chunked)"
+    log "broker path $kind run $((r + 1))/$runs: $docs documents, $bytes bytes"
+    t0="$(date +%s.%N)"
+    ingest "$dir"
+    wait_for "((\$(chunked) >= base + docs))" 600
+    t1="$(date +%s.%N)"
+    dps+=("$(calc "$docs / ($t1 - $t0)")")
+    mbps+=("$(calc "$bytes / 1e6 / ($t1 - $t0)")")
+    rm -rf "$dir"
+  done
+  bp_docs[$kind]=$docs bp_bytes[$kind]=$bytes
+  bp_dps[$kind]="$(median "${dps[@]}")" bp_mbps[$kind]="$(median "${mbps[@]}")"
+done
+kcat_count="$(kcat -C -b "$brokers" "${kafka_x[@]}" -t lf.chunked -o beginning -e -q | wc -l)"
+stop "$chunker_pid"
+stop "$broker_pid"
+
+# --- RESULTS.md --------------------------------------------------------------------------
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+elapsed=$((SECONDS - started))
+emit "## End to end (bench/run.sh)"
+emit
+emit "Written by \`bench/run.sh\` on $(date -u +%Y-%m-%d) in $((elapsed / 60)) min $((elapsed % 60)) s; every figure below was"
+emit "measured by that run. Machine: $(nproc) cores, $cpu_model ($cpu_mhz MHz), $(sed -n 's/^PRETTY_NAME="\(.*\)"/\1/p' /etc/os-release),"
+emit "g++ $(g++ -dumpfullversion), $build_type build; load average $load_before before, $load_after after"
+emit "(other sessions share the two cores). Medians of $runs runs unless a row says otherwise."
+emit
+emit "Command: \`bench/run.sh\` (\`RUNS=$runs\`). The LLM is \`bench/sim_llm_server --capacity C --latency-ms L --marker $marker\`:"
+emit "C requests served at once, the rest queued first come first served, each held L ms;"
+emit "prompt tokens are counted as bytes/4 of the messages. Relevance replies NONE unless the"
+emit "chunk holds \"$marker\", then that sentence verbatim. Inputs are War and Peace"
+emit "(3.29 MB, 1.11 M estimated tokens, 1,186 reading chunks of ≤ 1,000 tokens) with N"
+emit "questions; every run uses a fresh store and \`--no-cache\`."
+emit
+emit "### The simulator alone"
+emit
+emit "\`sim_load_client --requests 30000 --concurrency 128 --prompt-bytes 3000\` (longforge's"
+emit "HttpChatClient, one curl-multi thread) against \`sim_llm_server --capacity 1024 --latency-ms 0\`:"
+emit "**$(fmt "$sim_capacity" .0f) requests/s** (runs: $(for x in "${cap_rps[@]}"; do printf '%.0f ' "$x"; done | sed 's/ $//')), the client spending"
+emit "$(fmt "$(median "${cap_cpu[@]}")" .0f) µs CPU per request. A third of it is $(fmt "$(calc "$sim_capacity / 3")" .0f) req/s; the fastest scenario"
+emit "below (C = 256, L = 200 ms) asks for 1,280 req/s."
+emit
+emit "### 1. Saturation (aim ≥ 0.95)"
+emit
+emit "Relevance requests/s measured by the simulator ÷ C/L. *Steady* counts the middle 80%"
+emit "of relevance completions over the time they took (ramp-up and drain left out); *busy*"
+emit "is all relevance requests ÷ (last completion − first arrival). \`--max-in-flight\` is"
+emit "raised to max(256, 2C) so that the relevance stage holds more messages than LLM slots."
+emit "*CPU per call* is the whole process's CPU (start-up included) ÷ LLM calls."
+emit
+emit "| C | L | C/L req/s | relevance calls | steady req/s | steady ÷ C/L | busy req/s | busy ÷ C/L | max in service | wall | CPU per call | command |"
+emit "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+for row in "${sat_rows[@]}"; do emit "$row"; done
+emit
+emit "### 2. Overhead (aim ≤ 200 µs per call)"
+emit
+emit "CPU seconds (user + system, /usr/bin/time) of the whole \`longforge run\` process —"
+emit "every stage from ingest to sink plus the in-process mock Kafka — ÷ LLM calls, at L = 0"
+emit "(\`sim_llm_server --capacity 256 --latency-ms 0\`), War and Peace with 8 questions:"
+emit
+emit "| LLM calls | calls/s | CPU per call | runs | command |"
+emit "| ---: | ---: | ---: | --- | --- |"
+emit "| ${ov_calls[0]} | $(fmt "$(median "${ov_rate[@]}")" .0f) | **$(fmt "$(median "${ov_us[@]}")" .0f) µs** | $(for x in "${ov_us[@]}"; do printf '%.0f ' "$x"; done | sed 's/ $//') µs | $(show_run tokens.jsonl --llm-concurrency 64 --questions-per-call 1) |"
+emit
+emit "### 3. One question over a 1M-token document (aim ≤ 1.2)"
+emit
+emit "War and Peace, one question, Lv2, C = 256, L = 200 ms; wall time of the whole"
+emit "\`longforge run\` process (start-up, embedded Kafka, chunking and the answer's BM25"
+emit "included) ÷ (relevance calls ÷ (C/L) + L per later call of the task). Calls per stage:"
+emit "$one_stages. *Pipeline* is the same from longforge's log line \"pipeline started\""
+emit "(embedded Kafka up, its topics created) to \"every task ended\"."
+emit
+emit "| relevance calls | LLM-bound minimum | wall | wall ÷ minimum | pipeline | pipeline ÷ minimum | walls of the runs | command |"
+emit "| ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+emit "| $chunks | $(fmt "$minimum" .3f) s | $(fmt "$(median "${one_wall[@]}")" .2f) s | **$(fmt "$(median "${one_ratio[@]}")" .2f)** | $(fmt "$(median "${one_pipe[@]}")" .2f) s | $(fmt "$(median "${one_pipe_ratio[@]}")" .2f) | $(printf '%s s ' "${one_wall[@]}" | sed 's/ $//') | $(show_run one.jsonl --llm-concurrency 256) |"
+emit
+emit "Where the time goes (medians, seconds, clocked by the simulator, which starts just"
+emit "before longforge): first relevance call $(fmt "$(median "${one_first[@]}")" .2f) s after start; relevance"
+emit "calls spread over $(fmt "$(median "${one_window[@]}")" .2f) s (the LLM-bound $(fmt "$chunks / 1280" .3f) s); last relevance reply to the"
+emit "end of the task's last LLM call $(fmt "$(median "${one_after[@]}")" .2f) s (one call of L = 0.2 s)."
+emit
+emit "### 4. Prompt tokens per question (aim ≤ 0.2 at 8)"
+emit
+emit "War and Peace with 8 questions at L = 0, counted by the simulator (one run each: the"
+emit "counts are deterministic). *All stages* adds the answer (and any keywords) calls."
+emit
+emit "| questions per call | LLM calls | relevance prompt tokens per question | ratio to 1 | all stages per question | ratio to 1 | command |"
+emit "| ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+for qpc in 1 4 8; do
+  emit "| $qpc | ${tok_calls[$qpc]} | $((tok_relevance[$qpc] / 8)) | **$(fmt "$(calc "${tok_relevance[$qpc]} / ${tok_relevance[1]}")" .3f)** | $((tok_total[$qpc] / 8)) | $(fmt "$(calc "${tok_total[$qpc]} / ${tok_total[1]}")" .3f) | $(show_run tokens.jsonl --llm-concurrency 64 --questions-per-call "$qpc") |"
+done
+emit
+emit "### 5. BM25: longforge vs Xapian (aim ≥ 10× faster, overlap ≥ 0.7)"
+emit
+emit "War and Peace's $(jq .chunks <<<"$lfj") retrieval chunks (\`ChunkText\`, estimator, ≤ 300 tokens; terms by"
+emit "\`Analyzer\`, vocabulary $(jq .vocabulary <<<"$lfj")), 50 queries of 16 terms. Both sides index the same exported"
+emit "terms and run the same queries (top 10); analysis is timed separately. Xapian"
+emit "$(jq -r .xapian <<<"$xj") in memory via python3-xapian, BM25Weight(k1 1.5, k2 0, k3 1e9, b 0.75, min_normlen 0)."
+emit "Commands: \`bench/bm25_compare --book en_war_and_peace_pg2600.txt --out-dir DIR --repetitions 5\`,"
+emit "then \`/usr/bin/python3 bench/bm25_xapian.py DIR --repetitions $runs\` (medians of their repetitions)."
+emit
+lf_total="$(calc "$(jq .index_s <<<"$lfj") + $(jq .query_s <<<"$lfj")")"
+x_total="$(calc "$(jq .index_s <<<"$xj") + $(jq .query_s <<<"$xj")")"
+emit "| engine | index | 50 queries | index + queries | speed-up |"
+emit "| --- | ---: | ---: | ---: | ---: |"
+emit "| longforge Bm25Index | $(fmt "$(jq .index_s <<<"$lfj") * 1000" .1f) ms | $(fmt "$(jq .query_s <<<"$lfj") * 1000" .2f) ms | $(fmt "$lf_total * 1000" .1f) ms | **$(fmt "$x_total / $lf_total" .0f)×** |"
+emit "| Xapian (Python-driven) | $(fmt "$(jq .index_s <<<"$xj") * 1000" .0f) ms | $(fmt "$(jq .query_s <<<"$xj") * 1000" .1f) ms | $(fmt "$x_total * 1000" .0f) ms | 1× |"
+emit "| longforge analysis (ICU words, fold, stem), not in the above | $(fmt "$(jq .analyze_s <<<"$lfj") * 1000" .0f) ms | | | |"
+emit
+emit "Top-10 overlap with Xapian: mean **$(fmt "$(jq .top10_overlap_mean <<<"$xj")" .3f)**, worst query $(fmt "$(jq .top10_overlap_min <<<"$xj")" .1f); same top hit in $(fmt "$(jq .top1_agree <<<"$xj") * 100" .0f)% of queries."
+emit
+emit "### 6. Memory of the answer worker (aim ≤ 4 × documents + 64 MB)"
+emit
+emit "Separate processes on \`longforge broker --partitions 16\`: chunker, questioner,"
+emit "relevance, answer, filter, sink (\`longforge worker STAGE --llm-url … --llm-concurrency 256\`),"
+emit "the simulator at C = 256, L = 0; \`longforge ingest\` of 16 distinct copies of War and"
+emit "Peace with one question each, so the answer worker gathers 16 tasks (${mem_relevance} relevance"
+emit "results) at once. VmHWM of the answer process from /proc/PID/status once the sink has"
+emit "written all 16 records ($mem_wall s after ingest began). One run."
+emit
+mem_mb="$(calc "$mem_bytes / 1e6")"
+aim_mb="$(calc "4 * $mem_bytes / 1e6 + 64")"
+emit "| documents | their bytes | answer worker peak RSS | aim | peak ÷ documents |"
+emit "| ---: | ---: | ---: | ---: | ---: |"
+emit "| 16 | $(fmt "$mem_mb" .1f) MB | **$(fmt "$mem_hwm_kb / 1000" .1f) MB** | ≤ $(fmt "$aim_mb" .1f) MB | $(fmt "$mem_hwm_kb * 1000 / $mem_bytes" .2f)× |"
+emit
+emit "### 7. Broker path: ingest → chunker"
+emit
+emit "\`longforge broker --partitions 16\`, one \`longforge worker chunker\` (already joined, warmed"
+emit "with one document), then \`longforge ingest DIR\`; timed from the start of ingest until"
+emit "the chunker's \`longforge_messages_produced_total{topic=\"lf.chunked\"}\` counts every"
+emit "document (kcat read $kcat_count messages from lf.chunked at the end, the warm-up included). Store on $(df -T "$work" | awk 'NR==2 {print $2}')."
+emit
+emit "| corpus | documents | bytes | documents/s | MB/s |"
+emit "| --- | ---: | ---: | ---: | ---: |"
+emit "| large: the four books × 4 copies | ${bp_docs[large]} | $(fmt "${bp_bytes[large]} / 1e6" .1f) MB | $(fmt "${bp_dps[large]}" .1f) | **$(fmt "${bp_mbps[large]}" .1f)** |"
+emit "| small: the books cut into ~4 KB documents | ${bp_docs[small]} | $(fmt "${bp_bytes[small]} / 1e6" .1f) MB | **$(fmt "${bp_dps[small]}" .0f)** | $(fmt "${bp_mbps[small]}" .1f) |"
+
+# --- write -------------------------------------------------------------------------------
+if [[ "$results" == "-" ]]; then
+  printf '%s' "$section"
+  exit 0
+fi
+begin="<!-- bench/run.sh: begin (generated; edit bench/run.sh instead) -->"
+end="<!-- bench/run.sh: end -->"
+printf '%s' "$section" >"$work/section.md"
+/usr/bin/python3 - "$results" "$begin" "$end" <<EOF
+import sys
+path, begin, end = sys.argv[1:4]
+block = begin + "\n" + open("$work/section.md", encoding="utf-8").read() + end + "\n"
+text = open(path, encoding="utf-8").read()
+if begin in text and end in text:
+    head, rest = text.split(begin, 1)
+    text = head + block + rest.split(end, 1)[1].lstrip("\n")
+else:
+    # After the title, before the other scripts' sections.
+    title, _, rest = text.partition("\n")
+    text = title + "\n\n" + block + "\n" + rest.lstrip("\n")
+open(path, "w", encoding="utf-8").write(text)
+EOF
+log "wrote $results"

@@ -1,0 +1,29 @@
+#pragma once
+// What the simulated LLM server answers: each stage's reply contract (see the prompts in
+// workers/relevance/llm_judge.cc, workers/answer/keywords.cc and llm_answer.cc), made
+// plausible without a model. Pure functions of the prompt, so replies are deterministic.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace longforge::bench {
+
+// Prompt tokens as the simulator counts them: bytes of every message's content / 4
+// (rounded up), about what a BPE tokenizer gives for English. Not longforge's estimator.
+std::size_t ApproxTokens(std::size_t bytes);
+
+// Relevance: for the passage between <passage> and </passage> and the one or more
+// questions after it, NONE unless the passage contains `marker`; then the sentence
+// holding the marker, copied verbatim (whitespace runs folded to one space). With
+// several questions ("Questions:" then "[k] ..."), one "[k]" block per question.
+std::string RelevanceReply(std::string_view user, std::string_view marker);
+
+// Keywords: "INFO: <the question>\nKEYWORDS: <its longer words, comma-separated>".
+std::string KeywordsReply(std::string_view user);
+
+// Answer: one short sentence; it quotes the evidence sentence holding `marker` when
+// there is one.
+std::string AnswerReply(std::string_view user, std::string_view marker);
+
+}  // namespace longforge::bench

@@ -1,43 +1,126 @@
 #include "filter_worker.h"
 
+#include "answer_rules.h"
+#include "grounding.h"
 #include "longforge/common/hash.h"
 #include "longforge/kafka/topics.h"
+#include "text_match.h"
 
 namespace longforge::workers {
+namespace {
+
+bool InUnitRange(double x) { return x >= 0.0 && x <= 1.0; }
+
+}  // namespace
 
 std::vector<std::string> FilterOptions::Validate() const {
   std::vector<std::string> problems;
   if (max_answer_chars < min_answer_chars) {
     problems.emplace_back("max answer length is below the minimum");
   }
+  if (!InUnitRange(min_term_share)) problems.emplace_back("min term share must be in [0, 1]");
+  if (!InUnitRange(min_rouge_l_recall)) {
+    problems.emplace_back("min ROUGE-L recall must be in [0, 1]");
+  }
+  if (!InUnitRange(min_reference_f1)) problems.emplace_back("min reference F1 must be in [0, 1]");
   return problems;
 }
 
 std::string SampleIdOf(const std::string& task_id) { return Hash128Hex(task_id + "/sample/v1"); }
 
-FilterWorker::FilterWorker(FilterOptions options, FilterProbe* probe)
-    : options_(std::move(options)), probe_(probe) {}
-
-envelope::Verdict FilterWorker::Judge(const envelope::AnswerRecord& record) const {
+envelope::Verdict Decide(const RuleCheck& check, std::optional<bool> judge,
+                         const FilterOptions& options) {
   envelope::Verdict v;
-  if (record.answer.empty()) {
-    v.reasons.emplace_back("empty_answer");
-  } else if (record.answer.size() < options_.min_answer_chars) {
-    v.reasons.emplace_back("answer_too_short");
+  v.reasons = check.rejects;
+  bool review = false;
+  if (check.reference_passes) {
+    const bool rules = *check.reference_passes;
+    if (!judge || *judge == rules) {
+      if (!rules) v.reasons.emplace_back("reference_mismatch");
+    } else if (options.review_on_judge_disagreement) {
+      review = true;
+    }
   }
-  if (record.answer.size() > options_.max_answer_chars) v.reasons.emplace_back("answer_too_long");
-  if (record.evidence.empty()) v.reasons.emplace_back("no_evidence");
-  v.decision = v.reasons.empty() ? "accept" : "reject";
+  if (!v.reasons.empty()) {
+    v.decision = "reject";
+  } else if (review) {
+    v.decision = "review";
+    v.reasons.emplace_back("judge_disagrees");
+  } else {
+    v.decision = "accept";
+  }
   return v;
 }
 
-Result<kafka::Outputs> FilterWorker::HandleSync(const kafka::InMessage& message) {
-  auto record = envelope::DecodeAnswerRecord(message.value);
-  if (!record) return record.error();
+FilterWorker::FilterWorker(FilterOptions options, FilterProbe* probe)
+    : options_(std::move(options)), probe_(probe) {}
+
+std::string FilterWorker::EvidenceText(const envelope::AnswerRecord& record) const {
+  std::string text;
+  for (const auto& q : record.quotes) text += q + "\n";
+  if (store_ == nullptr) return text;
+  const std::string key = store::DocumentStore::TextKey(record.task.doc_id);
+  for (const auto& span : record.evidence) {
+    // An unreadable span leaves the quotes to speak for the evidence.
+    auto range = store_->GetRange(key, span.begin, span.end);
+    if (range.ok()) text += *range + "\n";
+  }
+  return text;
+}
+
+RuleCheck FilterWorker::Check(const envelope::AnswerRecord& record) const {
+  RuleCheck c;
+  const std::string& answer = record.answer;
+  if (answer.empty()) {
+    c.rejects.emplace_back("empty_answer");
+  } else if (answer.size() < options_.min_answer_chars) {
+    c.rejects.emplace_back("answer_too_short");
+  }
+  if (answer.size() > options_.max_answer_chars) c.rejects.emplace_back("answer_too_long");
+  const bool refusal =
+      !answer.empty() && answer.size() <= options_.refusal_max_chars && IsRefusal(answer);
+  if (refusal) c.rejects.emplace_back("refusal");
+  if (!answer.empty() &&
+      LanguagesDiffer(record.task.question, answer, options_.min_language_letters)) {
+    c.rejects.emplace_back("language_mismatch");
+  }
+  if (record.evidence.empty()) {
+    c.rejects.emplace_back("no_evidence");
+  } else if (!answer.empty() && !refusal) {
+    const std::string evidence = EvidenceText(record);
+    // Spans without quotes or a store cannot be read here: nothing to measure.
+    if (!evidence.empty()) {
+      Grounding g;
+      {
+        std::lock_guard lock(analyzer_mu_);
+        g = MeasureGrounding(analyzer_, answer, evidence);
+      }
+      if (g.term_share < options_.min_term_share ||
+          g.rouge_l_recall < options_.min_rouge_l_recall) {
+        c.rejects.emplace_back("ungrounded");
+      }
+    }
+  }
+  // A refusal is no answer to compare: refusal says it all.
+  if (record.task.reference && !answer.empty() && !refusal) {
+    const std::string& reference = *record.task.reference;
+    c.exact_match = NormalizeAnswer(answer) == NormalizeAnswer(reference);
+    c.reference_passes = c.exact_match || ContainsReference(answer, reference) ||
+                         TokenF1(answer, reference) >= options_.min_reference_f1;
+  }
+  return c;
+}
+
+envelope::Verdict FilterWorker::Judge(const envelope::AnswerRecord& record) const {
+  return Decide(Check(record), std::nullopt, options_);
+}
+
+kafka::Outputs FilterWorker::Finish(envelope::AnswerRecord record,
+                                    envelope::Verdict verdict) const {
   envelope::SampleRecord sample;
-  sample.sample_id = SampleIdOf(record->task.task_id);
-  sample.verdict = Judge(*record);
-  sample.record = std::move(record.value());
+  sample.sample_id = SampleIdOf(record.task.task_id);
+  sample.verdict = std::move(verdict);
+  sample.record = std::move(record);
   if (probe_) {
     if (sample.verdict.reasons.empty()) probe_->Decision(sample.verdict.decision, "ok");
     for (const auto& r : sample.verdict.reasons) probe_->Decision(sample.verdict.decision, r);
@@ -45,6 +128,37 @@ Result<kafka::Outputs> FilterWorker::HandleSync(const kafka::InMessage& message)
   const bool accepted = sample.verdict.decision == "accept";
   return kafka::Outputs{{accepted ? kafka::kDataset : kafka::kRejected, sample.sample_id,
                          envelope::Encode(sample, accepted ? "lf.dataset/v1" : "lf.rejected/v1")}};
+}
+
+Result<kafka::Outputs> FilterWorker::HandleSync(const kafka::InMessage& message) {
+  auto record = envelope::DecodeAnswerRecord(message.value);
+  if (!record) return record.error();
+  envelope::Verdict verdict = Judge(*record);
+  return Finish(std::move(record.value()), std::move(verdict));
+}
+
+void FilterWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
+  auto record = envelope::DecodeAnswerRecord(message.value);
+  if (!record) {
+    done(record.error());
+    return;
+  }
+  RuleCheck check = Check(*record);
+  const bool needs_judge = judge_ != nullptr && check.reference_passes.has_value() &&
+                           !check.exact_match && check.rejects.empty();
+  if (!needs_judge) {
+    envelope::Verdict verdict = Decide(check, std::nullopt, options_);
+    done(Finish(std::move(record.value()), std::move(verdict)));
+    return;
+  }
+  std::string question = record->task.question;
+  std::string reference = *record->task.reference;
+  std::string answer = record->answer;
+  judge_->Judge(std::move(question), std::move(reference), std::move(answer),
+                [this, check = std::move(check), rec = std::move(record.value()),
+                 done = std::move(done)](std::optional<bool> equivalent) mutable {
+                  done(Finish(std::move(rec), Decide(check, equivalent, options_)));
+                });
 }
 
 }  // namespace longforge::workers

@@ -1,36 +1,100 @@
 #pragma once
 // filter: lf.answers → lf.dataset (accepted) | lf.rejected (rejected, review).
-// Every decision carries machine-readable reasons.
+// Every decision carries machine-readable reasons, several at once when they apply:
+//   empty_answer, answer_too_short, answer_too_long, refusal, language_mismatch,
+//   no_evidence, ungrounded, reference_mismatch (reject); judge_disagrees (review).
 
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "answer_judge.h"
 #include "filter_probe.h"
 #include "longforge/envelope/messages.h"
 #include "longforge/kafka/handler.h"
+#include "longforge/store/document_store.h"
+#include "longforge/text/analyzer.h"
 
 namespace longforge::workers {
 
 struct FilterOptions {
-  std::size_t min_answer_chars = 1;     // shorter answers are rejected (answer_too_short)
-  std::size_t max_answer_chars = 8000;  // longer answers are rejected (answer_too_long)
+  // Shorter answers, in bytes, are rejected (answer_too_short). Default 1.
+  std::size_t min_answer_chars = 1;
+  // Longer answers, in bytes, are rejected (answer_too_long). Default 8000.
+  std::size_t max_answer_chars = 8000;
+  // Answers longer than this, in bytes, are never read as refusals: a long answer that
+  // says "not mentioned" usually answers in part. Default 300.
+  std::size_t refusal_max_chars = 300;
+  // The language check needs at least this many letters in both the question and the
+  // answer; shorter texts ("1817", a name) never mismatch. Default 8.
+  std::size_t min_language_letters = 8;
+  // Minimum share of the answer's content terms found in the evidence, in [0, 1];
+  // below it the answer is ungrounded. 0 disables. Default 0.5.
+  double min_term_share = 0.5;
+  // Minimum ROUGE-L recall of the answer against the evidence, in [0, 1]; below it
+  // the answer is ungrounded. 0 disables. Default 0.3.
+  double min_rouge_l_recall = 0.3;
+  // With a reference: the rule check passes on a normalised exact match or a token F1
+  // at least this, in [0, 1]. Default 0.5.
+  double min_reference_f1 = 0.5;
+  // When the rule check and the LLM judge disagree: true sends the record to review
+  // (judge_disagrees); false accepts it (the more lenient of the two). Default true.
+  bool review_on_judge_disagreement = true;
 
+  // Every problem, one line each; empty when usable.
   std::vector<std::string> Validate() const;
 };
 
 // Deterministic sample id of a task's record.
 std::string SampleIdOf(const std::string& task_id);
 
-class FilterWorker final : public kafka::SyncHandler {
+// What the rules found in one record, before the LLM judge.
+struct RuleCheck {
+  std::vector<std::string> rejects;      // reject reasons other than reference_mismatch
+  std::optional<bool> reference_passes;  // set when the task has a reference
+  bool exact_match = false;              // normalised exact match with the reference
+};
+
+// The verdict of a rule check and an optional judge verdict (nullopt: no judge, or it
+// gave none). Pure; exposed for tests.
+envelope::Verdict Decide(const RuleCheck& check, std::optional<bool> judge,
+                         const FilterOptions& options);
+
+// Handle() finishes synchronously unless a judge is set and the record needs it (a
+// reference, not an exact match, no other reject reason); then `done` runs on the
+// judge's thread. Thread safety: Handle, HandleSync and Judge may be called from any
+// thread (the analyzer is guarded); SetJudge and SetStore before the first Handle.
+// The worker must outlive every judge call it started: destroy the judge's chat client
+// (which fails its outstanding calls) before the worker.
+class FilterWorker final : public kafka::Handler {
  public:
   FilterWorker(FilterOptions options, FilterProbe* probe);
-  Result<kafka::Outputs> HandleSync(const kafka::InMessage& message) override;
-  // The verdict alone; public for tests.
+
+  // Optional LLM judge for records with a reference; must outlive the worker.
+  void SetJudge(AnswerJudge* judge) { judge_ = judge; }
+  // Optional store: the evidence spans' text (document key TextKey(doc_id)) joins the
+  // quotes for the grounding check; without it only the quotes count. Must outlive
+  // the worker.
+  void SetStore(const store::DocumentStore* store) { store_ = store; }
+
+  void Handle(const kafka::InMessage& message, kafka::Done done) override;
+  // The rules alone (never calls the judge), finished at once.
+  Result<kafka::Outputs> HandleSync(const kafka::InMessage& message);
+  // The rules' verdict alone; public for tests.
   envelope::Verdict Judge(const envelope::AnswerRecord& record) const;
+  RuleCheck Check(const envelope::AnswerRecord& record) const;
 
  private:
+  std::string EvidenceText(const envelope::AnswerRecord& record) const;
+  kafka::Outputs Finish(envelope::AnswerRecord record, envelope::Verdict verdict) const;
+
   FilterOptions options_;
   FilterProbe* probe_;
+  AnswerJudge* judge_ = nullptr;
+  const store::DocumentStore* store_ = nullptr;
+  mutable std::mutex analyzer_mu_;
+  mutable text::Analyzer analyzer_;  // guarded by analyzer_mu_
 };
 
 }  // namespace longforge::workers

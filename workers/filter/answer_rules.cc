@@ -1,0 +1,98 @@
+#include "answer_rules.h"
+
+// compact_lang_det.h uses FILE without including <cstdio>.
+#include <cstdio>
+
+#include <cld2/public/compact_lang_det.h>
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include "text_match.h"
+
+namespace longforge::workers {
+namespace {
+
+// Phrases that mark a refusal or a non-answer, folded (lower case, straight quotes).
+constexpr std::string_view kRefusalPhrases[] = {
+    // English
+    "i don't know", "i do not know", "i'm not sure", "i am not sure", "i cannot answer",
+    "i can't answer", "unable to answer", "cannot be answered", "can't be answered",
+    "cannot be determined", "can't be determined", "cannot determine", "can't determine",
+    "unable to determine", "impossible to determine", "does not say", "doesn't say",
+    "does not mention", "doesn't mention", "not mentioned", "does not specify", "doesn't specify",
+    "not specified", "not stated", "does not state", "doesn't state", "no information",
+    "not enough information", "insufficient information", "not in evidence", "not in the evidence",
+    "not provided in the", "there is no mention",
+    // Chinese (simplified and traditional)
+    "无法回答", "無法回答", "无法确定", "無法確定", "不能确定", "文中没有提到", "文中未提到",
+    "没有提到", "沒有提到", "未提及", "没有提及", "没有相关信息", "没有足够的信息", "信息不足",
+    "无从得知", "我不知道"};
+
+// Whole answers that say nothing.
+constexpr std::string_view kEmptyAnswers[] = {"unknown",   "n/a",    "none",
+                                              "no answer", "不知道", "未知"};
+
+// Case-folded, curly apostrophes straightened, whitespace runs as one space, trimmed,
+// trailing sentence punctuation dropped.
+std::string FoldForPhrases(std::string_view text) {
+  std::string out;
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  const auto length = static_cast<int32_t>(text.size());
+  int32_t i = 0;
+  bool space = false;
+  while (i < length) {
+    UChar32 c = 0;
+    U8_NEXT(s, i, length, c);
+    if (c < 0) continue;
+    if (u_isUWhiteSpace(c)) {
+      space = !out.empty();
+      continue;
+    }
+    if (c == 0x2019 || c == 0x2018) c = '\'';
+    if (space) out += ' ';
+    space = false;
+    char buf[U8_MAX_LENGTH];
+    int32_t n = 0;
+    UBool error = false;
+    U8_APPEND(buf, n, U8_MAX_LENGTH, u_foldCase(c, U_FOLD_CASE_DEFAULT), error);
+    if (!error) out.append(buf, static_cast<std::size_t>(n));
+  }
+  while (!out.empty() && (out.back() == '.' || out.back() == '!')) out.pop_back();
+  for (std::string_view tail : {"。", "！"}) {
+    if (out.ends_with(tail)) out.resize(out.size() - tail.size());
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsRefusal(std::string_view answer) {
+  const std::string folded = FoldForPhrases(answer);
+  for (auto whole : kEmptyAnswers) {
+    if (folded == whole) return true;
+  }
+  for (auto phrase : kRefusalPhrases) {
+    if (folded.find(phrase) != std::string::npos) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> DetectLanguage(std::string_view text) {
+  bool reliable = false;
+  const CLD2::Language language = CLD2::DetectLanguage(text.data(), static_cast<int>(text.size()),
+                                                       /*is_plain_text=*/true, &reliable);
+  if (!reliable || language == CLD2::UNKNOWN_LANGUAGE) return std::nullopt;
+  std::string code = CLD2::LanguageCode(language);
+  // "zh-Hant" and "zh" are one language written two ways.
+  if (const auto dash = code.find('-'); dash != std::string::npos) code.resize(dash);
+  return code;
+}
+
+bool LanguagesDiffer(std::string_view question, std::string_view answer, std::size_t min_letters) {
+  if (CountLetters(question) < min_letters || CountLetters(answer) < min_letters) return false;
+  const auto q = DetectLanguage(question);
+  const auto a = DetectLanguage(answer);
+  return q && a && *q != *a;
+}
+
+}  // namespace longforge::workers

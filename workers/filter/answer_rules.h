@@ -1,0 +1,26 @@
+#pragma once
+// The filter's per-answer rules that need no evidence: refusals and language.
+// Pure functions; thread-safe.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace longforge::workers {
+
+// True when `answer` declines to answer ("I don't know", "the document does not say",
+// "无法回答", "文中没有提到" …): a built-in English and Chinese phrase list, matched
+// as substrings of the case-folded, whitespace-folded answer (curly apostrophes read as
+// straight ones).
+bool IsRefusal(std::string_view answer);
+
+// The language CLD2 reliably detects in `text` as a primary ISO 639-1 code ("en",
+// "zh" for both Chinese scripts), or nullopt when detection is unreliable or unknown.
+std::optional<std::string> DetectLanguage(std::string_view text);
+
+// True only when both texts have at least `min_letters` letters, both languages are
+// detected reliably, and they differ. Short or ambiguous texts never mismatch.
+bool LanguagesDiffer(std::string_view question, std::string_view answer, std::size_t min_letters);
+
+}  // namespace longforge::workers

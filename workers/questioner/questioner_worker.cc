@@ -1,29 +1,85 @@
 #include "questioner_worker.h"
 
+#include <memory>
+#include <mutex>
 #include <set>
 
+#include "generated_tasks.h"
 #include "longforge/common/hash.h"
 #include "longforge/envelope/chunk_table.h"
 #include "longforge/kafka/topics.h"
+#include "question_dedupe.h"
 
 namespace longforge::workers {
 namespace {
 
-// Trims and collapses runs of ASCII whitespace; lower-cases ASCII letters.
-std::string FoldQuestion(const std::string& q) {
-  std::string out;
-  bool space = false;
-  for (const char c : q) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
+// Types asked of single chunks in turn (the LLM generator honours them; the
+// extractive one decides by its rules).
+constexpr const char* kSingleTypes[] = {"fact", "number", "who", "cause", "comparison", "summary"};
+
+kafka::Outputs FanOut(const envelope::ChunkedEvent& doc, const envelope::ChunkTable& table,
+                      const std::vector<envelope::Task>& tasks, envelope::TaskLedger ledger,
+                      std::size_t per_call) {
+  for (const auto& t : tasks) ledger.task_ids.push_back(t.task_id);
+  kafka::Outputs out;
+  for (const auto& chunk : table.chunks) {
+    for (std::size_t i = 0; i < tasks.size(); i += per_call) {
+      envelope::RelevanceRequest req;
+      const auto end = std::min(tasks.size(), i + per_call);
+      req.tasks.assign(tasks.begin() + static_cast<long>(i),
+                       tasks.begin() + static_cast<long>(end));
+      req.chunk = chunk;
+      req.chunk_count = doc.chunk_count;
+      out.push_back({kafka::kRelevanceRequests, doc.doc_id + ":" + std::to_string(chunk.index),
+                     envelope::Encode(req)});
     }
-    if (space) out += ' ';
-    space = false;
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   }
+  // The ledger tells observers (run, tests) which tasks must each reach an end.
+  out.push_back({kafka::kTasks, doc.doc_id, envelope::Encode(ledger)});
   return out;
 }
+
+// One document whose questions are being generated. Shared by the generator callbacks,
+// which may finish on another thread in any order; the last one to finish emits.
+struct Job {
+  envelope::ChunkedEvent doc;
+  envelope::ChunkTable table;
+  std::vector<envelope::Task> tasks;  // supplied
+  envelope::TaskLedger ledger;
+  uint32_t asked = 0;
+  std::string generator;
+  GeneratedTaskLimits limits;
+  std::size_t per_call = 1;
+  kafka::Done done;
+
+  std::mutex mu;
+  std::vector<GenerationOutcome> outcomes;  // guarded by mu; by sample index
+  std::optional<Error> error;               // guarded by mu; the first failure
+  std::size_t pending = 0;                  // guarded by mu
+
+  void Finish(std::size_t i, Result<GenerationOutcome> r) {
+    {
+      std::lock_guard lock(mu);
+      if (r) {
+        outcomes[i] = std::move(r.value());
+      } else if (!error) {
+        error = r.error();
+      }
+    }
+    Release();
+  }
+
+  // Counts one contributor out; the last emits the outputs, or the first failure.
+  void Release() {
+    {
+      std::lock_guard lock(mu);
+      if (--pending > 0) return;
+    }
+    if (error) return done(*error);
+    AddGeneratedTasks(doc, outcomes, asked, generator, limits, tasks, ledger.notes);
+    done(FanOut(doc, table, tasks, std::move(ledger), per_call));
+  }
+};
 
 }  // namespace
 
@@ -34,11 +90,29 @@ std::vector<std::string> QuestionerOptions::Validate() const {
   }
   if (level < 1 || level > 3) problems.emplace_back("--level must be 1, 2 or 3");
   if (max_tasks_per_document < 1) problems.emplace_back("max tasks per document must be >= 1");
+  if (sampling.questions_per_doc < -1 ||
+      sampling.questions_per_doc > static_cast<long>(max_tasks_per_document)) {
+    problems.emplace_back("--questions-per-doc must be 0.." +
+                          std::to_string(max_tasks_per_document) + " (or -1: by length)");
+  }
+  if (!(sampling.multi_hop_share >= 0.0 && sampling.multi_hop_share <= 1.0)) {
+    problems.emplace_back("--multi-hop-share must be 0..1");
+  }
+  if (sampling.tokens_per_question < 1) problems.emplace_back("tokens per question must be >= 1");
+  if (sampling.min_auto_questions > sampling.max_auto_questions) {
+    problems.emplace_back("min auto questions must not exceed max auto questions");
+  }
+  if (!(sampling.min_hop_gap >= 0.0 && sampling.min_hop_gap < 1.0)) {
+    problems.emplace_back("multi-hop gap must be in [0, 1)");
+  }
+  if (!(near_duplicate_threshold > 0.0 && near_duplicate_threshold <= 1.0)) {
+    problems.emplace_back("near-duplicate threshold must be in (0, 1]");
+  }
   return problems;
 }
 
 std::string TaskIdOf(const std::string& doc_id, const std::string& question) {
-  return Hash128Hex(doc_id + "\n" + FoldQuestion(question));
+  return Hash128Hex(doc_id + "\n" + FoldSpaceAndCase(question));
 }
 
 QuestionerWorker::QuestionerWorker(QuestionerOptions options, store::DocumentStore& store)
@@ -50,7 +124,7 @@ std::vector<envelope::Task> QuestionerWorker::PlanTasks(const envelope::ChunkedE
   std::set<std::string> seen;
   std::size_t empty = 0, duplicate = 0, over = 0;
   for (const auto& q : doc.questions) {
-    if (FoldQuestion(q.question).empty()) {
+    if (FoldSpaceAndCase(q.question).empty()) {
       ++empty;
       continue;
     }
@@ -81,40 +155,68 @@ std::vector<envelope::Task> QuestionerWorker::PlanTasks(const envelope::ChunkedE
   return tasks;
 }
 
-Result<kafka::Outputs> QuestionerWorker::HandleSync(const kafka::InMessage& message) {
+uint32_t QuestionerWorker::GeneratedCount(const envelope::ChunkedEvent& doc) const {
+  if (generator_ == nullptr) return 0;
+  if (options_.sampling.questions_per_doc < 0 && !doc.questions.empty()) return 0;
+  return QuestionCount(options_.sampling, doc.tokens);
+}
+
+void QuestionerWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
   auto doc = envelope::DecodeChunkedEvent(message.value);
-  if (!doc) return doc.error();
+  if (!doc) return done(doc.error());
   auto table_bytes = store_.Get(doc->chunks_ref);
-  if (!table_bytes) return table_bytes.error();
+  if (!table_bytes) return done(table_bytes.error());
   auto table = envelope::DecodeChunkTable(*table_bytes);
-  if (!table) return table.error();
+  if (!table) return done(table.error());
   if (table->chunks.size() != doc->chunk_count) {
-    return Error::DeadLetter("chunk table " + doc->chunks_ref + " has " +
-                             std::to_string(table->chunks.size()) + " chunks, message says " +
-                             std::to_string(doc->chunk_count));
+    return done(Error::DeadLetter("chunk table " + doc->chunks_ref + " has " +
+                                  std::to_string(table->chunks.size()) + " chunks, message says " +
+                                  std::to_string(doc->chunk_count)));
   }
 
   envelope::TaskLedger ledger;
   ledger.doc_id = doc->doc_id;
-  const auto tasks = PlanTasks(*doc, ledger.notes);
-  for (const auto& t : tasks) ledger.task_ids.push_back(t.task_id);
-
-  kafka::Outputs out;
-  for (const auto& chunk : table->chunks) {
-    for (std::size_t i = 0; i < tasks.size(); i += options_.questions_per_call) {
-      envelope::RelevanceRequest req;
-      const auto end = std::min(tasks.size(), i + options_.questions_per_call);
-      req.tasks.assign(tasks.begin() + static_cast<long>(i),
-                       tasks.begin() + static_cast<long>(end));
-      req.chunk = chunk;
-      req.chunk_count = doc->chunk_count;
-      out.push_back({kafka::kRelevanceRequests, doc->doc_id + ":" + std::to_string(chunk.index),
-                     envelope::Encode(req)});
-    }
+  auto tasks = PlanTasks(*doc, ledger.notes);
+  const uint32_t asked = GeneratedCount(*doc);
+  if (asked == 0) {
+    return done(FanOut(*doc, *table, tasks, std::move(ledger), options_.questions_per_call));
   }
-  // The ledger tells observers (run, tests) which tasks must each reach an end.
-  out.push_back({kafka::kTasks, doc->doc_id, envelope::Encode(ledger)});
-  return out;
+
+  const uint64_t seed = SeedOf(doc->doc_id);
+  std::vector<QuestionSample> samples;
+  for (const auto& s : SampleChunks(table->chunks, asked, options_.sampling, seed)) {
+    QuestionSample sample;
+    sample.doc_id = doc->doc_id;
+    sample.requested_type = kSingleTypes[(seed + samples.size()) % std::size(kSingleTypes)];
+    for (const uint32_t c : s.chunks) {
+      const auto& ref = table->chunks[c];
+      auto bytes = store_.GetRange(store::DocumentStore::TextKey(doc->doc_id), ref.begin, ref.end);
+      if (!bytes) return done(bytes.error());
+      sample.chunks.push_back({c, std::move(bytes.value())});
+    }
+    samples.push_back(std::move(sample));
+  }
+
+  // Shared by every callback of this document: the last one to finish emits.
+  auto job = std::make_shared<Job>();
+  job->doc = std::move(doc.value());
+  job->table = std::move(table.value());
+  job->tasks = std::move(tasks);
+  job->ledger = std::move(ledger);
+  job->asked = asked;
+  job->generator = generator_->Name();
+  job->limits = {options_.level, options_.max_tasks_per_document,
+                 options_.near_duplicate_threshold};
+  job->per_call = options_.questions_per_call;
+  job->done = std::move(done);
+  job->outcomes.assign(asked, GenerationOutcome{std::nullopt, "document too short"});
+  job->pending = samples.size() + 1;  // + this call, so no callback emits before the loop ends
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    generator_->Generate(std::move(samples[i]),
+                         [job, i](Result<GenerationOutcome> r) { job->Finish(i, std::move(r)); });
+  }
+  // Samples beyond those the document could give stay "document too short".
+  job->Release();
 }
 
 }  // namespace longforge::workers

@@ -1,8 +1,9 @@
 #pragma once
 // questioner: lf.chunked → lf.tasks (the ledger) + lf.relevance.requests (fan-out).
-// Decides which questions are asked of a document and fans each out to one
-// relevance request per chunk (several questions share a request when
-// questions_per_call > 1, so the chunk is read once for all of them).
+// Decides which questions are asked of a document — the supplied ones, plus generated
+// ones when a QuestionGenerator is set — and fans each out to one relevance request
+// per chunk (several questions share a request when questions_per_call > 1, so the
+// chunk is read once for all of them).
 
 #include <string>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "longforge/envelope/messages.h"
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
+#include "question_generator.h"
+#include "question_sampler.h"
 
 namespace longforge::workers {
 
@@ -17,6 +20,12 @@ struct QuestionerOptions {
   std::size_t questions_per_call = 1;        // --questions-per-call; default 1
   int level = 2;                             // --level: agent level 1..3; default 2
   std::size_t max_tasks_per_document = 500;  // bounds one document's fan-out
+  // Generated questions (only with a generator set). sampling.questions_per_doc:
+  // --questions-per-doc N, N >= 0 asks N of every document (0: none); the default -1
+  // asks ceil(tokens / 50k) clamped to 1..20, and only of documents that came without
+  // supplied questions. sampling.multi_hop_share: --multi-hop-share, default 0.2.
+  SamplingOptions sampling;
+  double near_duplicate_threshold = 0.7;  // MinHash Jaccard at which a question is dropped
 
   std::vector<std::string> Validate() const;
 };
@@ -24,18 +33,29 @@ struct QuestionerOptions {
 // Deterministic task id: the document and the question with case and spacing folded.
 std::string TaskIdOf(const std::string& doc_id, const std::string& question);
 
-class QuestionerWorker final : public kafka::SyncHandler {
+// Asynchronous when the generator is (an LLM); `done` is called once per message, from
+// the run loop's thread or the LLM client's.
+class QuestionerWorker final : public kafka::Handler {
  public:
   QuestionerWorker(QuestionerOptions options, store::DocumentStore& store);
-  Result<kafka::Outputs> HandleSync(const kafka::InMessage& message) override;
+  // `generator` (not owned; nullptr: supplied questions only) must outlive the worker
+  // and its pending messages. Call before the first Handle.
+  void SetGenerator(QuestionGenerator* generator) { generator_ = generator; }
 
-  // The tasks for a chunked document and notes on what was dropped. Public for tests.
+  void Handle(const kafka::InMessage& message, kafka::Done done) override;
+
+  // The supplied tasks of a chunked document and notes on what was dropped. Public for
+  // tests.
   std::vector<envelope::Task> PlanTasks(const envelope::ChunkedEvent& doc,
                                         std::vector<std::string>& notes) const;
+
+  // How many questions the generator is asked for: 0 without a generator.
+  uint32_t GeneratedCount(const envelope::ChunkedEvent& doc) const;
 
  private:
   QuestionerOptions options_;
   store::DocumentStore& store_;
+  QuestionGenerator* generator_ = nullptr;
 };
 
 }  // namespace longforge::workers

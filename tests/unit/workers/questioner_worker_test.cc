@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -14,6 +15,14 @@ namespace longforge::workers {
 namespace {
 
 constexpr const char* kDoc = "0123456789abcdef0123456789abcdef";
+
+// Handles one message on a worker without a generator, which finishes synchronously.
+Result<kafka::Outputs> HandleNow(QuestionerWorker& worker, const kafka::InMessage& message) {
+  std::optional<Result<kafka::Outputs>> result;
+  worker.Handle(message, [&result](Result<kafka::Outputs> r) { result.emplace(std::move(r)); });
+  if (!result) return Error::Stop("done was not called synchronously");
+  return std::move(*result);
+}
 
 class QuestionerWorkerTest : public ::testing::Test {
  protected:
@@ -35,7 +44,7 @@ class QuestionerWorkerTest : public ::testing::Test {
     QuestionerOptions options;
     options.questions_per_call = per_call;
     QuestionerWorker worker(options, *store_);
-    return worker.HandleSync({kafka::kChunked, 0, 0, kDoc, envelope::Encode(ev)});
+    return HandleNow(worker, {kafka::kChunked, 0, 0, kDoc, envelope::Encode(ev)});
   }
 
   TempDir dir_;
@@ -149,7 +158,7 @@ TEST_F(QuestionerWorkerTest, BadInputsAreDeadLetters) {
            {envelope::Encode(missing), store_->PathOf("nowhere.json")}}) {
     SCOPED_TRACE(value);
     QuestionerWorker worker({}, *store_);
-    auto r = worker.HandleSync({kafka::kChunked, 0, 0, "", value});
+    auto r = HandleNow(worker, {kafka::kChunked, 0, 0, "", value});
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().disposition, Disposition::kDeadLetter);
     EXPECT_NE(r.error().message.find(needle), std::string::npos) << r.error().message;
@@ -162,7 +171,10 @@ TEST(QuestionerOptions, ValidateReportsEveryProblem) {
   o.questions_per_call = 0;
   o.level = 4;
   o.max_tasks_per_document = 0;
-  EXPECT_EQ(o.Validate().size(), 3u);
+  o.sampling.questions_per_doc = -2;
+  o.sampling.multi_hop_share = 1.5;
+  o.near_duplicate_threshold = 0;
+  EXPECT_EQ(o.Validate().size(), 6u);
 }
 
 }  // namespace

@@ -1,0 +1,50 @@
+#pragma once
+// Drops duplicate and near-duplicate questions of one document: text normalised (case,
+// punctuation, spacing), then MinHash over shingles — words and word pairs, with each
+// CJK character counted as a word, so Chinese is shingled by character. Questions that
+// mention different numbers ("Harbor 12" / "Harbor 17") are never near-duplicates: a
+// template filled with other facts asks another question.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace longforge::workers {
+
+// Trimmed, runs of ASCII whitespace as one space, ASCII letters lower-cased; nothing
+// else changed. Task ids hash this; quotes are matched on it.
+std::string FoldSpaceAndCase(std::string_view s);
+
+// Lower-cased ASCII, punctuation to spaces, words and CJK characters separated by one
+// space. "Who was  Ahab?" -> "who was ahab".
+std::string NormalizeQuestion(std::string_view question);
+
+// Not thread-safe; one per document.
+class NearDuplicateFilter {
+ public:
+  static constexpr std::size_t kHashes = 128;
+  using Signature = std::array<uint64_t, kHashes>;
+
+  // `threshold`: estimated Jaccard similarity of shingle sets at or above which a
+  // question counts as a near-duplicate of one kept before; default 0.7.
+  explicit NearDuplicateFilter(double threshold = 0.7) : threshold_(threshold) {}
+
+  // True, and remembers it, when `question` is neither a duplicate nor a near-duplicate
+  // of a question admitted before.
+  bool Admit(std::string_view question);
+
+  static Signature SignatureOf(std::string_view question);
+  static double Similarity(const Signature& a, const Signature& b);
+
+ private:
+  struct Kept {
+    Signature signature;
+    std::vector<std::string> numbers;  // words holding a digit, sorted
+  };
+  double threshold_;
+  std::vector<Kept> kept_;
+};
+
+}  // namespace longforge::workers

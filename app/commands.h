@@ -13,5 +13,6 @@ void AddWorkerCommand(CLI::App& app);  // also registers `sink`
 void AddRunCommand(CLI::App& app);
 void AddTokenizeCommand(CLI::App& app);
 void AddAskCommand(CLI::App& app);
+void AddStatsCommand(CLI::App& app);
 
 }  // namespace longforge::app

@@ -79,6 +79,13 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
   cmd.add_option("--questions-per-call", config.questioner.questions_per_call,
                  "Questions sharing one relevance request (the chunk is read once for all)")
       ->capture_default_str();
+  cmd.add_option("--questions-per-doc", config.questioner.sampling.questions_per_doc,
+                 "Questions generated per document without supplied ones: -1 scales with "
+                 "length (1 per 50k tokens, 1..20), 0 turns generation off")
+      ->capture_default_str();
+  cmd.add_option("--multi-hop-share", config.questioner.sampling.multi_hop_share,
+                 "Share of generated questions that join two distant chunks")
+      ->capture_default_str();
   cmd.add_option("--level", config.questioner.level, "Agent level: 1, 2 or 3")
       ->capture_default_str();
   cmd.add_option_function<int>(
@@ -111,6 +118,20 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
          },
          "full: whole document + question (long-context SFT, default); evidence: quotes + question")
       ->check(CLI::IsMember({"full", "evidence"}));
+  cmd.add_option_function<std::string>(
+         "--format",
+         [&config](const std::string& v) {
+           config.sink.format = v == "sharegpt" ? workers::SampleFormat::kShareGpt
+                                : v == "alpaca" ? workers::SampleFormat::kAlpaca
+                                                : workers::SampleFormat::kMessages;
+         },
+         "Dataset format: messages (OpenAI chat, default), sharegpt or alpaca")
+      ->check(CLI::IsMember({"messages", "sharegpt", "alpaca"}));
+  cmd.add_option_function<std::string>(
+         "--order", [&config](const std::string& v) { config.order_by_length = v == "length"; },
+         "arrival (default) or length: when the run (or the sink) ends, sort dataset.jsonl by "
+         "context length, shortest first (a curriculum)")
+      ->check(CLI::IsMember({"arrival", "length"}));
 }
 
 void FailOnProblems(const std::string& command, const std::vector<std::string>& problems) {

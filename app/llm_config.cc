@@ -16,7 +16,7 @@ LlmEndpoint LlmConfig::For(const std::string& stage) const {
 
 std::vector<std::string> LlmConfig::Validate() const {
   std::vector<std::string> problems;
-  for (const char* stage : {"relevance", "answer"}) {
+  for (const char* stage : {"questioner", "relevance", "answer", "filter"}) {
     const auto e = For(stage);
     if (e.url.empty()) continue;
     llm::HttpChatClientOptions o;
@@ -34,7 +34,7 @@ std::vector<std::string> LlmConfig::Validate() const {
 }
 
 std::string LlmConfig::Describe() const {
-  const auto r = For("relevance"), a = For("answer");
+  const auto r = For("relevance"), a = For("answer");  // questions, judge: as answer
   const auto name = [](const LlmEndpoint& e) {
     return e.url.empty() ? std::string("extractive (no LLM)") : "llm:" + e.model + " at " + e.url;
   };

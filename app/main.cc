@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   });
   longforge::app::AddRunCommand(app);
   longforge::app::AddAskCommand(app);
+  longforge::app::AddStatsCommand(app);
   longforge::app::AddIngestCommand(app);
   longforge::app::AddWorkerCommand(app);
   longforge::app::AddBrokerCommand(app);

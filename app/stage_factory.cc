@@ -2,9 +2,12 @@
 
 #include <algorithm>
 
+#include "answer_judge.h"
+#include "extractive_generator.h"
 #include "extractive_judge.h"
 #include "keywords.h"
 #include "llm_answer.h"
+#include "llm_generator.h"
 #include "llm_judge.h"
 #include "longforge/kafka/topics.h"
 #include "relevance_worker.h"
@@ -20,6 +23,9 @@ class OwningStage final : public Stage {
     inputs_ = std::move(inputs);
     max_in_flight_ = in_flight;
   }
+  // The client goes first: it fails its outstanding calls, whose callbacks may still
+  // use the backends and the handler, which are destroyed after it.
+  ~OwningStage() override { client.reset(); }
   void SetHandler(std::unique_ptr<kafka::Handler> h) { handler_ = std::move(h); }
   std::unique_ptr<workers::ChunkerProbe> chunker_probe;
   std::unique_ptr<workers::FilterProbe> filter_probe;
@@ -32,6 +38,8 @@ class OwningStage final : public Stage {
   std::unique_ptr<workers::Retriever> retriever;
   std::unique_ptr<workers::KeywordSource> keywords;
   std::unique_ptr<workers::Planner> planner;
+  std::unique_ptr<workers::QuestionGenerator> question_generator;
+  std::unique_ptr<workers::AnswerJudge> answer_judge;
 };
 
 }  // namespace
@@ -77,7 +85,21 @@ Result<std::unique_ptr<Stage>> Stage::Create(const std::string& name, const Pipe
   if (name == "questioner") {
     auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kChunked},
                                            config.max_in_flight);
-    s->SetHandler(std::make_unique<workers::QuestionerWorker>(config.questioner, store));
+    auto worker = std::make_unique<workers::QuestionerWorker>(config.questioner, store);
+    if (config.llm.For(name).url.empty()) {
+      s->question_generator = std::make_unique<workers::ExtractiveQuestionGenerator>();
+    } else {
+      s->llm_probe = std::make_unique<llm::LlmProbe>(registry);
+      auto client = MakeChatClient(config.llm, name, s->llm_probe.get());
+      if (!client) return client.error();
+      s->client = std::move(client.value());
+      workers::LlmGeneratorOptions go;
+      go.model = config.llm.For(name).model;
+      go.display_name = "llm:" + go.model;
+      s->question_generator = std::make_unique<workers::LlmQuestionGenerator>(*s->client, go);
+    }
+    worker->SetGenerator(s->question_generator.get());
+    s->SetHandler(std::move(worker));
     return std::unique_ptr<Stage>(std::move(s));
   }
   if (name == "relevance") {
@@ -134,7 +156,20 @@ Result<std::unique_ptr<Stage>> Stage::Create(const std::string& name, const Pipe
     auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kAnswers},
                                            config.max_in_flight);
     s->filter_probe = std::make_unique<workers::FilterProbe>(registry);
-    s->SetHandler(std::make_unique<workers::FilterWorker>(config.filter, s->filter_probe.get()));
+    auto worker = std::make_unique<workers::FilterWorker>(config.filter, s->filter_probe.get());
+    worker->SetStore(&store);  // grounding reads the evidence passages
+    if (!config.llm.For(name).url.empty()) {
+      s->llm_probe = std::make_unique<llm::LlmProbe>(registry);
+      auto client = MakeChatClient(config.llm, name, s->llm_probe.get());
+      if (!client) return client.error();
+      s->client = std::move(client.value());
+      auto judge = workers::LlmAnswerJudge::Create(
+          *s->client, workers::LlmAnswerJudgeOptions{config.llm.For(name).model, 256});
+      if (!judge) return judge.error();
+      s->answer_judge = std::move(judge.value());
+      worker->SetJudge(s->answer_judge.get());
+    }
+    s->SetHandler(std::move(worker));
     return std::unique_ptr<Stage>(std::move(s));
   }
   if (name == "sink") {

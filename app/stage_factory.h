@@ -29,6 +29,7 @@ struct PipelineConfig {
   workers::SinkOptions sink;
   workers::RetrievalOptions retrieval;
   LlmConfig llm;
+  bool order_by_length = false;     // --order length: sort dataset.jsonl when the run ends
   std::size_t max_in_flight = 256;  // --max-in-flight: per stage; the answer stage takes more
 
   // Every problem of every stage listed in `stages`, at once.

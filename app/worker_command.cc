@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "common_flags.h"
+#include "dataset_stats.h"
 #include "longforge/kafka/worker_runtime.h"
 #include "longforge/metrics/worker_probe.h"
 
@@ -52,6 +53,10 @@ void RunStage(WorkerArgs& args) {
                (*metrics)->endpoint().empty() ? "off" : (*metrics)->endpoint());
   if (auto s = kafka::RunWorker(rt, (*stage)->handler(), &probe, StopFlag()); !s) {
     fail(s.error().message);
+  }
+  if (args.stage == "sink" && args.pipeline.order_by_length) {
+    if (auto s = workers::SortDatasetByLength(args.pipeline.sink.out_dir); !s)
+      fail(s.error().message);
   }
   spdlog::info("worker {} stopped", args.stage);
 }

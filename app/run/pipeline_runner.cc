@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <nlohmann/json.hpp>
+#include "dataset_stats.h"
 #include "ingester.h"
 #include "longforge/kafka/consumer.h"
 #include "longforge/kafka/embedded_broker.h"
@@ -189,6 +190,9 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
   outcome.tokenizer = (*counter)->Name();
   outcome.backend = pipeline.llm.Describe();
   outcome.brokers = embedded ? "embedded (" + common.brokers + ")" : common.brokers;
+  if (pipeline.order_by_length && !outcome.interrupted) {
+    if (auto s = workers::SortDatasetByLength(pipeline.sink.out_dir); !s) return s.error();
+  }
   if (!options.report_path.empty()) {
     ReportInput in{outcome.summary,   outcome.seconds, outcome.backend,
                    outcome.tokenizer, outcome.brokers, outcome.input_problems};

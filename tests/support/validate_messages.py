@@ -99,7 +99,7 @@ def validate_file(schemas, path, fmt):
 
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--format", choices=["messages", "rejected"],
+    parser.add_argument("--format", choices=["messages", "sharegpt", "alpaca", "rejected"],
                         help="validate sink output lines against schemas/formats/<format>")
     parser.add_argument("schemas_dir")
     parser.add_argument("files", nargs="+")

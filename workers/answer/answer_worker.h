@@ -80,9 +80,12 @@ class AnswerWorker final : public kafka::Handler {
   void DrainKeywords();
   void Retrieve(Pending p, const Keywords* keywords);
   void Ask(const Pending& p, std::vector<std::string> evidence);
-  // Lv3 steps (multi_hop.cc); they run on LLM client threads.
+  // Lv3 steps (multi_hop.cc); they run on LLM client threads, and so does the
+  // retrieval for the root question after a sub-question (the retriever is thread-safe).
   void Hop(const Pending& p, std::vector<std::string> evidence);
   void NextStep(const Pending& p, envelope::Task root, std::vector<std::string> evidence);
+  std::vector<std::string> RootEvidence(const Pending& p, const envelope::Task& root,
+                                        std::vector<std::string> evidence);
   void FanOut(const Pending& p, const envelope::Task& root, const std::string& sub_question);
   static void Finish(const Pending& p, Result<kafka::Outputs> outputs);
 

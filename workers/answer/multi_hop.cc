@@ -13,11 +13,30 @@ void AnswerWorker::Finish(const Pending& p, Result<kafka::Outputs> outputs) {
   for (std::size_t i = 1; i < p.dones->size(); ++i) (*p.dones)[i](kafka::Outputs{});
 }
 
+std::vector<std::string> AnswerWorker::RootEvidence(const Pending& p, const envelope::Task& root,
+                                                    std::vector<std::string> evidence) {
+  if (retriever_ == nullptr) return evidence;
+  // Evidence for the question itself, now that more is known: its words, every
+  // sub-question and answer so far, and this hop's quotes.
+  std::vector<std::string> query = p.record->quotes;
+  query.push_back(root.question);
+  for (const auto& m : root.memory) query.push_back(m.question + " " + m.answer);
+  auto passages = retriever_->Select(root.doc_id, query);
+  if (!passages) return evidence;  // keep the sub-question's evidence
+  p.record->evidence.clear();
+  evidence.clear();
+  for (auto& passage : passages.value()) {
+    p.record->evidence.push_back({passage.begin, passage.end});
+    evidence.push_back(std::move(passage.text));
+  }
+  return evidence;
+}
+
 void AnswerWorker::Hop(const Pending& p, std::vector<std::string> evidence) {
   const envelope::Task& task = p.record->task;
   if (task.parent_task_id.empty()) return NextStep(p, task, std::move(evidence));
   // A sub-question's results are in: answer it, remember the answer, and go back to
-  // the question it serves, with the same evidence plus what is now known.
+  // the question it serves, with evidence retrieved again for it and what is known.
   backend_.Answer(
       task, evidence, [this, p, evidence](Result<std::string> answer, envelope::LlmUsage usage) {
         if (!answer) {
@@ -32,7 +51,8 @@ void AnswerWorker::Hop(const Pending& p, std::vector<std::string> evidence) {
         root.parent_task_id.clear();
         root.root_question.clear();
         root.memory.push_back({sub.question, answer->empty() ? "(not found)" : answer.value()});
-        NextStep(p, std::move(root), evidence);
+        auto root_evidence = RootEvidence(p, root, evidence);
+        NextStep(p, std::move(root), std::move(root_evidence));
       });
 }
 

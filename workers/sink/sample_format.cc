@@ -6,8 +6,9 @@ namespace longforge::workers {
 
 using nlohmann::json;
 
-std::string RenderMessagesRecord(const envelope::SampleRecord& sample, bool accepted,
-                                 bool full_context, const std::string& document) {
+namespace {
+
+json Meta(const envelope::SampleRecord& sample) {
   const auto& r = sample.record;
   json evidence = json::array();
   for (const auto& e : r.evidence) evidence.push_back({e.begin, e.end});
@@ -34,23 +35,55 @@ std::string RenderMessagesRecord(const envelope::SampleRecord& sample, bool acce
   for (const auto& m : r.task.memory) {
     meta["memory"].push_back({{"question", m.question}, {"answer", m.answer}});
   }
-  json out;
-  if (accepted) {
-    std::string user;
-    if (full_context) {
-      user = document + "\n\n" + r.task.question;
-    } else {
-      for (const auto& q : r.quotes) user += q + "\n";
-      user += "\n" + r.task.question;
-    }
-    out["messages"] = json::array(
-        {{{"role", "user"}, {"content", user}}, {{"role", "assistant"}, {"content", r.answer}}});
-  } else {
-    out["question"] = r.task.question;
-    out["answer"] = r.answer;
+  return meta;
+}
+
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
+
+const char* SampleFormatName(SampleFormat format) {
+  switch (format) {
+    case SampleFormat::kMessages:
+      return "messages";
+    case SampleFormat::kShareGpt:
+      return "sharegpt";
+    case SampleFormat::kAlpaca:
+      return "alpaca";
   }
-  out["meta"] = std::move(meta);
-  return out.dump(-1, ' ', false, json::error_handler_t::replace);
+  return "messages";
+}
+
+std::string RenderAccepted(const envelope::SampleRecord& sample, SampleFormat format,
+                           const std::string& context) {
+  const auto& r = sample.record;
+  const std::string prompt = context.empty() ? r.task.question : context + "\n\n" + r.task.question;
+  json out;
+  switch (format) {
+    case SampleFormat::kMessages:
+      out["messages"] = json::array({{{"role", "user"}, {"content", prompt}},
+                                     {{"role", "assistant"}, {"content", r.answer}}});
+      break;
+    case SampleFormat::kShareGpt:
+      out["conversations"] = json::array(
+          {{{"from", "human"}, {"value", prompt}}, {{"from", "gpt"}, {"value", r.answer}}});
+      break;
+    case SampleFormat::kAlpaca:
+      out["instruction"] = r.task.question;
+      out["input"] = context;
+      out["output"] = r.answer;
+      break;
+  }
+  out["meta"] = Meta(sample);
+  return Dump(out);
+}
+
+std::string RenderRejected(const envelope::SampleRecord& sample) {
+  json out;
+  out["question"] = sample.record.task.question;
+  out["answer"] = sample.record.answer;
+  out["meta"] = Meta(sample);
+  return Dump(out);
 }
 
 }  // namespace longforge::workers

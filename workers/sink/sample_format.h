@@ -1,6 +1,10 @@
 #pragma once
-// How a sample is written for trainers: OpenAI chat "messages" JSONL (read by
-// ms-swift, LLaMA-Factory and TRL), with a `meta` object for people and tools.
+// How a sample is written for trainers, one JSON line each, with a `meta` object for
+// people and tools:
+// - messages: OpenAI chat JSONL {"messages": [user, assistant]} (ms-swift,
+//   LLaMA-Factory, TRL);
+// - sharegpt: {"conversations": [{"from": "human"}, {"from": "gpt"}]};
+// - alpaca: {"instruction": question, "input": context, "output": answer}.
 
 #include <string>
 
@@ -8,9 +12,18 @@
 
 namespace longforge::workers {
 
-// One JSON line (without newline). With `full_context`, the user turn is the whole
-// document followed by the question; otherwise the evidence quotes and the question.
-std::string RenderMessagesRecord(const envelope::SampleRecord& sample, bool accepted,
-                                 bool full_context, const std::string& document);
+enum class SampleFormat { kMessages, kShareGpt, kAlpaca };
+
+// "messages" | "sharegpt" | "alpaca".
+const char* SampleFormatName(SampleFormat format);
+
+// An accepted sample: `context` (the whole document, or its evidence) then the question
+// as the prompt, the answer as the reply. No newline at the end.
+std::string RenderAccepted(const envelope::SampleRecord& sample, SampleFormat format,
+                           const std::string& context);
+
+// A rejected or review sample for people tuning the filters: question, answer, meta
+// (with the decision and reasons), no context.
+std::string RenderRejected(const envelope::SampleRecord& sample);
 
 }  // namespace longforge::workers

@@ -67,13 +67,26 @@ Status SinkWorker::OpenFile(File& f, const std::string& name) {
 }
 
 Result<std::string> SinkWorker::Render(const envelope::SampleRecord& sample, bool accepted) {
+  if (!accepted) return RenderRejected(sample);
+  const auto& r = sample.record;
+  const std::string key = store::DocumentStore::TextKey(r.task.doc_id);
   std::string context;
-  if (accepted && options_.context == SinkContext::kFull) {
-    auto text = store_.Get(store::DocumentStore::TextKey(sample.record.task.doc_id));
+  if (options_.context == SinkContext::kFull) {
+    auto text = store_.Get(key);
     if (!text) return text.error();
     context = std::move(text.value());
+  } else if (!r.evidence.empty()) {
+    // The evidence passages, in document order, as the model saw them.
+    for (const auto& span : r.evidence) {
+      auto text = store_.GetRange(key, span.begin, span.end);
+      if (!text) return text.error();
+      if (!context.empty()) context += "\n\n";
+      context += text.value();
+    }
+  } else {
+    for (const auto& q : r.quotes) context += (context.empty() ? "" : "\n") + q;
   }
-  return RenderMessagesRecord(sample, accepted, options_.context == SinkContext::kFull, context);
+  return RenderAccepted(sample, options_.format, context);
 }
 
 void SinkWorker::Handle(const kafka::InMessage& message, kafka::Done done) {

@@ -13,14 +13,16 @@
 #include "longforge/envelope/messages.h"
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
+#include "sample_format.h"
 
 namespace longforge::workers {
 
 enum class SinkContext { kFull, kEvidence };
 
 struct SinkOptions {
-  std::string out_dir;                       // --out: directory for the files; required
-  SinkContext context = SinkContext::kFull;  // --context full|evidence; default full
+  std::string out_dir;                            // --out: directory for the files; required
+  SinkContext context = SinkContext::kFull;       // --context full|evidence; default full
+  SampleFormat format = SampleFormat::kMessages;  // --format messages|sharegpt|alpaca
   // Called on the sink's thread for every record once it is on disk (or was already
   // there: a duplicate). `longforge run` counts tasks to their end with it.
   std::function<void(const envelope::SampleRecord&)> on_record;

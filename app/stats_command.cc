@@ -1,0 +1,25 @@
+#include <iostream>
+
+#include "commands.h"
+#include "dataset_stats.h"
+
+namespace longforge::app {
+
+void AddStatsCommand(CLI::App& app) {
+  auto dir = std::make_shared<std::string>();
+  auto* cmd = app.add_subcommand(
+      "stats",
+      "Summarise a dataset directory written by the sink: counts by question type, "
+      "origin, decision and reason, length histograms, LLM cost per accepted sample.");
+  cmd->add_option("dir", *dir, "Directory holding dataset.jsonl and rejected.jsonl")->required();
+  cmd->callback([dir] {
+    auto stats = workers::ReadDatasetStats(*dir);
+    if (!stats) {
+      std::cerr << "longforge stats: " << stats.error().message << "\n";
+      throw CLI::RuntimeError(1);
+    }
+    std::cout << workers::FormatDatasetStats(*stats);
+  });
+}
+
+}  // namespace longforge::app

@@ -103,6 +103,22 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
   cmd.add_option("--cache", config.llm.cache_path,
                  "SQLite response cache: a re-run replays finished LLM calls (run: default "
                  "<store>/llm-cache.sqlite)");
+  cmd.add_option("--min-term-share", config.filter.min_term_share,
+                 "Filter: share of the answer's content terms that must occur in the evidence")
+      ->capture_default_str();
+  cmd.add_option("--min-rouge-l-recall", config.filter.min_rouge_l_recall,
+                 "Filter: ROUGE-L recall of the answer against the evidence below which it is "
+                 "ungrounded")
+      ->capture_default_str();
+  cmd.add_option("--min-reference-f1", config.filter.min_reference_f1,
+                 "Filter: token F1 against the reference that counts as a match")
+      ->capture_default_str();
+  cmd.add_option("--max-answer-chars", config.filter.max_answer_chars,
+                 "Filter: longer answers are rejected")
+      ->capture_default_str();
+  cmd.add_flag("!--accept-on-judge-disagreement", config.filter.review_on_judge_disagreement,
+               "Filter: when the rules and the LLM judge disagree, accept (the more lenient) "
+               "instead of sending the sample to review");
   cmd.add_option("--hop-limit", config.answer.hop_limit,
                  "Level 3: sub-questions per question before the answer is forced")
       ->capture_default_str();

@@ -59,6 +59,10 @@ TEST(Run, AccountsForEveryTaskOfTheExamples) {
     EXPECT_EQ(j["messages"][1]["role"], "assistant");
     EXPECT_FALSE(j["messages"][1]["content"].get<std::string>().empty());
     EXPECT_EQ(j["meta"]["backend"], "extractive (no LLM)");
+    // The question's language is recorded: the examples are English and Chinese.
+    const std::string question = j["messages"][0]["content"];
+    const bool chinese = question.find("茶馆") != std::string::npos;
+    EXPECT_EQ(j["meta"]["language"], chinese ? "zh" : "en") << question;
   }
   if (const auto why = ValidatorUnavailable(); !why.empty()) GTEST_SKIP() << why;
   std::string out;
@@ -206,11 +210,13 @@ TEST(Run, GeneratesVerifiedQuestionsForABookWithTheExtractiveBackend) {
 TEST(Run, ReportsEveryConfigurationProblemAtOnce) {
   const std::string dir = TempDir();
   const auto r = RunPipeline(dir, {kExamples},
-                             {"--chunk-tokens", "3", "--level", "7", "--questions-per-call", "0"});
+                             {"--chunk-tokens", "3", "--level", "7", "--questions-per-call", "0",
+                              "--min-reference-f1", "2"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(Contains(r.err, "--chunk-tokens must be 16..100000")) << r.err;
   EXPECT_TRUE(Contains(r.err, "--level must be 1, 2 or 3")) << r.err;
   EXPECT_TRUE(Contains(r.err, "--questions-per-call must be 1..32")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "min reference F1 must be in [0, 1]")) << r.err;
 }
 
 TEST(Run, ChunksAndAnswersOverABook) {

@@ -3,7 +3,6 @@
 // compact_lang_det.h uses FILE without including <cstdio>.
 #include <cstdio>
 
-#include <cld2/public/compact_lang_det.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
@@ -75,17 +74,6 @@ bool IsRefusal(std::string_view answer) {
     if (folded.find(phrase) != std::string::npos) return true;
   }
   return false;
-}
-
-std::optional<std::string> DetectLanguage(std::string_view text) {
-  bool reliable = false;
-  const CLD2::Language language = CLD2::DetectLanguage(text.data(), static_cast<int>(text.size()),
-                                                       /*is_plain_text=*/true, &reliable);
-  if (!reliable || language == CLD2::UNKNOWN_LANGUAGE) return std::nullopt;
-  std::string code = CLD2::LanguageCode(language);
-  // "zh-Hant" and "zh" are one language written two ways.
-  if (const auto dash = code.find('-'); dash != std::string::npos) code.resize(dash);
-  return code;
 }
 
 bool LanguagesDiffer(std::string_view question, std::string_view answer, std::size_t min_letters) {

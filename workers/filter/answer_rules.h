@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "longforge/text/language.h"
+
 namespace longforge::workers {
 
 // True when `answer` declines to answer ("I don't know", "the document does not say",
@@ -15,9 +17,7 @@ namespace longforge::workers {
 // straight ones).
 bool IsRefusal(std::string_view answer);
 
-// The language CLD2 reliably detects in `text` as a primary ISO 639-1 code ("en",
-// "zh" for both Chinese scripts), or nullopt when detection is unreliable or unknown.
-std::optional<std::string> DetectLanguage(std::string_view text);
+using text::DetectLanguage;  // core/text/language.h
 
 // True only when both texts have at least `min_letters` letters, both languages are
 // detected reliably, and they differ. Short or ambiguous texts never mismatch.

@@ -1,5 +1,7 @@
 #include "questioner_worker.h"
 
+#include "longforge/text/language.h"
+
 #include <memory>
 #include <mutex>
 #include <set>
@@ -18,9 +20,15 @@ namespace {
 constexpr const char* kSingleTypes[] = {"fact", "number", "who", "cause", "comparison", "summary"};
 
 kafka::Outputs FanOut(const envelope::ChunkedEvent& doc, const envelope::ChunkTable& table,
-                      const std::vector<envelope::Task>& tasks, envelope::TaskLedger ledger,
+                      std::vector<envelope::Task> tasks, envelope::TaskLedger ledger,
                       std::size_t per_call) {
-  for (const auto& t : tasks) ledger.task_ids.push_back(t.task_id);
+  for (auto& t : tasks) {
+    ledger.task_ids.push_back(t.task_id);
+    // The question's language (with its reference, for more text to go on).
+    if (t.language.empty()) {
+      t.language = text::DetectLanguage(t.question + " " + t.reference.value_or("")).value_or("");
+    }
+  }
   kafka::Outputs out;
   for (const auto& chunk : table.chunks) {
     for (std::size_t i = 0; i < tasks.size(); i += per_call) {

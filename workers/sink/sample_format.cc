@@ -18,6 +18,7 @@ json Meta(const envelope::SampleRecord& sample) {
                {"level", r.task.level},
                {"origin", r.task.origin},
                {"question_type", r.task.type},
+               {"language", r.task.language},
                {"source_chunks", r.task.source_chunks},
                {"evidence", evidence},
                {"quotes", r.quotes},

@@ -34,6 +34,7 @@ void to_json(json& j, const Task& m) {
   if (m.reference) j["reference"] = *m.reference;
   if (!m.parent_task_id.empty()) j["parent_task_id"] = m.parent_task_id;
   if (!m.root_question.empty()) j["root_question"] = m.root_question;
+  if (!m.language.empty()) j["language"] = m.language;
   if (!m.chunks_ref.empty()) j["chunks_ref"] = m.chunks_ref;
   if (m.spent.calls > 0) j["spent"] = m.spent;
 }
@@ -50,6 +51,7 @@ void from_json(const json& j, Task& m) {
   Optional(j, "level", m.level);
   Optional(j, "parent_task_id", m.parent_task_id);
   Optional(j, "root_question", m.root_question);
+  Optional(j, "language", m.language);
   Optional(j, "chunks_ref", m.chunks_ref);
   Optional(j, "spent", m.spent);
   Optional(j, "memory", m.memory);

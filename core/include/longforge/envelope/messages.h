@@ -71,6 +71,7 @@ struct Task {
   std::optional<std::string> reference;  // reference answer, when known
   std::string origin = "supplied";       // supplied | generated
   std::string type = "supplied";         // question type (fact, number, multi-hop, …)
+  std::string language;                  // of the question (ISO 639, CLD2); empty: unknown
   std::vector<uint32_t> source_chunks;   // chunks a generated question was written from
   int level = 2;                         // agent level 1..3
   std::string parent_task_id;            // Lv3 sub-question: the task it serves

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "cargo_llm.h"
 #include "cluster.h"
 #include "support/fake_llm_server.h"
 #include "support/subprocess.h"
@@ -21,21 +22,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Relevance: quote the cargo sentence when the passage has one; keywords and answers
-// in the shapes the prompts ask for.
 FakeReply Script(const FakeRequest& r, std::chrono::milliseconds relevance_delay) {
-  const std::string& user = r.messages.back().content;
-  if (r.stage == "relevance") {
-    FakeReply reply = FakeReply::Content("NONE");
-    const auto at = user.find("The vessel Marlin");
-    if (at != std::string::npos) {
-      reply = FakeReply::Content(user.substr(at, user.find('.', at) - at + 1));
-    }
-    reply.delay = relevance_delay;
-    return reply;
-  }
-  if (r.stage == "keywords") return FakeReply::Content("INFO: cargo\nKEYWORDS: cargo, vessel");
-  return FakeReply::Content("Copper ingots.");
+  return CargoScript(r, relevance_delay);
 }
 
 std::vector<std::string> RunArgs(const std::string& dir, const std::string& input,

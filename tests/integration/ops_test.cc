@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "cargo_llm.h"
 #include "cluster.h"
 #include "longforge/kafka/topics.h"
 #include "ops_prometheus.h"
@@ -183,22 +184,10 @@ TEST(OpsCompose, CreatesEveryTopicWithItsPartitions) {
 
 // --- Real scrapes ---------------------------------------------------------------------
 
-// Relevance quotes the cargo sentence; the answer declines for question 1 of every
-// document (an empty answer, rejected by the filter) and answers the others.
+// The answer declines for question 1 of every document (an empty answer, rejected
+// by the filter) and answers the others.
 FakeReply Script(const FakeRequest& r, std::chrono::milliseconds relevance_delay) {
-  const std::string& user = r.messages.back().content;
-  if (r.stage == "relevance") {
-    FakeReply reply = FakeReply::Content("NONE");
-    const auto at = user.find("The vessel Marlin");
-    if (at != std::string::npos) {
-      reply = FakeReply::Content(user.substr(at, user.find('.', at) - at + 1));
-    }
-    reply.delay = relevance_delay;
-    return reply;
-  }
-  if (r.stage == "keywords") return FakeReply::Content("INFO: cargo\nKEYWORDS: cargo, vessel");
-  if (user.find("x1 carry") != std::string::npos) return FakeReply::Content("NOT IN EVIDENCE");
-  return FakeReply::Content("Copper ingots.");
+  return CargoScript(r, relevance_delay, "x1 carry");
 }
 
 // Polls `promql` until it equals `expected` (scrapes lag the counters by up to an

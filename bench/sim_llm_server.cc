@@ -12,8 +12,10 @@
 // keep-alive connection per thread). Prints the port on the first line of stdout.
 
 #include <httplib.h>
+
 #include <signal.h>
 #include <sys/socket.h>
+#include "longforge/llm/openai_protocol.h"
 
 #include <algorithm>
 #include <chrono>
@@ -179,18 +181,7 @@ class StageStats {
 
 std::string Completion(const std::string& model, const std::string& content, std::size_t prompt,
                        std::size_t completion) {
-  const nlohmann::json body = {{"id", "chatcmpl-sim"},
-                               {"object", "chat.completion"},
-                               {"model", model},
-                               {"choices",
-                                {{{"index", 0},
-                                  {"message", {{"role", "assistant"}, {"content", content}}},
-                                  {"finish_reason", "stop"}}}},
-                               {"usage",
-                                {{"prompt_tokens", prompt},
-                                 {"completion_tokens", completion},
-                                 {"total_tokens", prompt + completion}}}};
-  return body.dump();
+  return llm::EncodeChatCompletion(model, content, prompt, completion);
 }
 
 class SimServer {

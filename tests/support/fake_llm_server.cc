@@ -1,5 +1,7 @@
 #include "support/fake_llm_server.h"
 
+#include "longforge/llm/openai_protocol.h"
+
 #include <httplib.h>
 #include <sys/socket.h>
 
@@ -22,18 +24,8 @@ std::string CompletionBody(const FakeRequest& request, const std::string& conten
   for (const llm::ChatMessage& m : request.messages) prompt_bytes += m.content.size();
   const int prompt = ApproxTokens(prompt_bytes);
   const int completion = ApproxTokens(content.size());
-  const nlohmann::json body = {{"id", "chatcmpl-fake"},
-                               {"object", "chat.completion"},
-                               {"model", request.model},
-                               {"choices",
-                                {{{"index", 0},
-                                  {"message", {{"role", "assistant"}, {"content", content}}},
-                                  {"finish_reason", "stop"}}}},
-                               {"usage",
-                                {{"prompt_tokens", prompt},
-                                 {"completion_tokens", completion},
-                                 {"total_tokens", prompt + completion}}}};
-  return body.dump();
+  return llm::EncodeChatCompletion(request.model, content, static_cast<std::size_t>(prompt),
+                                   static_cast<std::size_t>(completion));
 }
 
 FakeRequest ParseRequest(const std::string& body) {

@@ -67,4 +67,20 @@ std::string BodyExcerpt(std::string_view body, std::size_t max_chars) {
   return out;
 }
 
+std::string EncodeChatCompletion(const std::string& model, const std::string& content,
+                                 std::size_t prompt_tokens, std::size_t completion_tokens) {
+  const nlohmann::json body = {{"id", "chatcmpl-longforge"},
+                               {"object", "chat.completion"},
+                               {"model", model},
+                               {"choices",
+                                {{{"index", 0},
+                                  {"message", {{"role", "assistant"}, {"content", content}}},
+                                  {"finish_reason", "stop"}}}},
+                               {"usage",
+                                {{"prompt_tokens", prompt_tokens},
+                                 {"completion_tokens", completion_tokens},
+                                 {"total_tokens", prompt_tokens + completion_tokens}}}};
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace longforge::llm

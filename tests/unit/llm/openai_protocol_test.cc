@@ -48,5 +48,14 @@ TEST(HttpChatClientProtocol, RejectsBodiesWithoutContent) {
   }
 }
 
+TEST(OpenAiProtocol, EncodedCompletionDecodesBack) {
+  const auto r = DecodeChatResponse(EncodeChatCompletion("m", "NONE\n「引文」", 120, 3));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->content, "NONE\n「引文」");
+  EXPECT_EQ(r->model, "m");
+  EXPECT_EQ(r->prompt_tokens, 120);
+  EXPECT_EQ(r->completion_tokens, 3);
+}
+
 }  // namespace
 }  // namespace longforge::llm

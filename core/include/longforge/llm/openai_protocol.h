@@ -20,6 +20,11 @@ std::string EncodeChatRequest(const ChatRequest& request, const std::string& mod
 // decides the disposition.
 Result<ChatResponse> DecodeChatResponse(std::string_view body);
 
+// A chat completion as a server sends it (one choice, usage filled in): what
+// DecodeChatResponse reads. For the fake and simulated servers of tests and benchmarks.
+std::string EncodeChatCompletion(const std::string& model, const std::string& content,
+                                 std::size_t prompt_tokens, std::size_t completion_tokens);
+
 // At most `max_chars` bytes of `body` with control characters flattened, for error
 // messages (never the whole body: it may be large).
 std::string BodyExcerpt(std::string_view body, std::size_t max_chars = 200);

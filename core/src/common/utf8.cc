@@ -1,41 +1,73 @@
 #include "longforge/common/utf8.h"
 
+#include <array>
 #include <cstdint>
 
 namespace longforge {
+namespace {
+
+// The well-formed sequence starting at s[i]: its length (1..4), or 0 when ill-formed,
+// in which case `subpart` is the length of the maximal ill-formed prefix (>= 1) that
+// one U+FFFD replaces.
+std::size_t SequenceAt(const std::uint8_t* s, std::size_t n, std::size_t i, std::size_t& subpart) {
+  const std::uint8_t c = s[i];
+  if (c < 0x80) return 1;
+  std::size_t need = 0;
+  std::uint8_t lo = 0x80, hi = 0xBF;  // bounds of the first continuation byte
+  if (c >= 0xC2 && c <= 0xDF) {
+    need = 1;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    need = 2;
+    if (c == 0xE0) lo = 0xA0;  // no overlongs
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 3;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    subpart = 1;
+    return 0;
+  }
+  std::size_t j = i + 1;
+  for (std::size_t k = 0; k < need; ++k, ++j, lo = 0x80, hi = 0xBF) {
+    if (j >= n || s[j] < lo || s[j] > hi) {
+      subpart = j - i;
+      return 0;
+    }
+  }
+  return j - i;
+}
+
+}  // namespace
 
 std::optional<std::size_t> FindInvalidUtf8(std::string_view text) {
   const auto* s = reinterpret_cast<const std::uint8_t*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const std::uint8_t c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t len = 0;
-    std::uint8_t lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;  // no overlongs
-      if (c == 0xED) hi = 0x9F;  // no surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-    } else {
-      return i;
-    }
-    if (i + len > n || s[i + 1] < lo || s[i + 1] > hi) return i;
-    for (std::size_t k = 2; k < len; ++k) {
-      if ((s[i + k] & 0xC0) != 0x80) return i;
-    }
+  std::size_t subpart = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t len = SequenceAt(s, text.size(), i, subpart);
+    if (len == 0) return i;
     i += len;
   }
   return std::nullopt;
+}
+
+std::string ReplaceInvalidUtf8(std::string_view text) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+  const auto* s = reinterpret_cast<const std::uint8_t*>(text.data());
+  std::string out;
+  out.reserve(text.size() + 16);
+  std::size_t subpart = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t len = SequenceAt(s, text.size(), i, subpart);
+    if (len > 0) {
+      out.append(text.substr(i, len));
+      i += len;
+    } else {
+      out += kReplacement;
+      i += subpart;
+    }
+  }
+  return out;
 }
 
 std::string Base64Encode(std::string_view bytes) {
@@ -59,6 +91,41 @@ std::string Base64Encode(std::string_view bytes) {
     out += kAlphabet[(v >> 12) & 63];
     out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
     out += '=';
+  }
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  static const std::array<std::int8_t, 256> kValue = [] {
+    std::array<std::int8_t, 256> v{};
+    v.fill(-1);
+    const std::string_view alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::size_t i = 0; i < alphabet.size(); ++i) v[std::uint8_t(alphabet[i])] = i;
+    return v;
+  }();
+  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
+  std::size_t pad = 0;
+  while (pad < 2 && text[text.size() - 1 - pad] == '=') ++pad;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  std::uint32_t acc = 0;
+  for (std::size_t i = 0; i < text.size() - pad; ++i) {
+    const std::int8_t v = kValue[std::uint8_t(text[i])];
+    if (v < 0) return std::nullopt;
+    acc = (acc << 6) | std::uint32_t(v);
+    if (i % 4 == 3) {
+      out += char(acc >> 16);
+      out += char(acc >> 8);
+      out += char(acc);
+      acc = 0;
+    }
+  }
+  if (pad == 1) {
+    out += char(acc >> 10);
+    out += char(acc >> 2);
+  } else if (pad == 2) {
+    out += char(acc >> 4);
   }
   return out;
 }

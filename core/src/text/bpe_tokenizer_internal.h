@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "longforge/common/error.h"
+#include "longforge/common/utf8.h"
 #include "longforge/text/bpe_tokenizer.h"
 
 namespace longforge::text::bpe {
@@ -158,11 +159,8 @@ struct LoadedTokenizer {
 Result<LoadedTokenizer> LoadHuggingFaceFile(const std::string& path);
 Result<LoadedTokenizer> LoadTiktokenFile(const std::string& path);
 
-// Well-formed UTF-8 with every maximal ill-formed subsequence replaced by U+FFFD
-// (WHATWG / Unicode "substitution of maximal subparts", what TextDecoder does).
-std::string ReplaceInvalidUtf8(std::string_view text);
-// Standard base64 with padding; nullopt on a malformed string.
-std::optional<std::string> Base64Decode(std::string_view text);
+using longforge::Base64Decode;        // common/utf8.h
+using longforge::ReplaceInvalidUtf8;  // common/utf8.h
 // GPT-2's byte-level alphabet: the UTF-8 of the code point standing for each byte.
 const std::array<std::string, 256>& ByteLevelAlphabet();
 

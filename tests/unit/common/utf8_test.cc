@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include <string>
 
 namespace longforge {
@@ -64,6 +66,20 @@ TEST(Base64Encode, EncodesArbitraryBytes) {
   EXPECT_EQ(Base64Encode(std::string("\x00\xff\xfe", 3)), "AP/+");
   EXPECT_EQ(Base64Encode(std::string("\xfb\xff", 2)), "+/8=");
   EXPECT_EQ(Base64Encode(std::string(1, '\0')), "AA==");
+}
+
+TEST(ReplaceInvalidUtf8, ReplacesEachMaximalSubpartOnce) {
+  EXPECT_EQ(ReplaceInvalidUtf8("caf\xC3\xA9"), "caf\xC3\xA9");
+  // A truncated 3-byte sequence is one U+FFFD; a stray byte is one more.
+  EXPECT_EQ(ReplaceInvalidUtf8("a\xE4\xB8 b\xFF"), "a\xEF\xBF\xBD b\xEF\xBF\xBD");
+  EXPECT_EQ(ReplaceInvalidUtf8(""), "");
+}
+
+TEST(Base64Decode, InvertsEncodeAndRejectsGarbage) {
+  const std::vector<std::string> samples = {"f", "fo", "foo", "foob", std::string("\0\xFF\x10", 3)};
+  for (const auto& s : samples) EXPECT_EQ(Base64Decode(Base64Encode(s)), s);
+  EXPECT_FALSE(Base64Decode("abc").has_value());
+  EXPECT_FALSE(Base64Decode("ab!=").has_value());
 }
 
 }  // namespace

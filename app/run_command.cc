@@ -72,6 +72,7 @@ void AddRunCommand(CLI::App& app) {
       opts->pipeline.llm.cache_path = opts->common.store_dir + "/llm-cache.sqlite";
     }
     auto outcome = RunPipeline(*opts);
+    spdlog::debug("pipeline torn down");
     if (!outcome) {
       std::cerr << "longforge run: " << outcome.error().message << "\n";
       throw CLI::RuntimeError(1);

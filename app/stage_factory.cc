@@ -65,8 +65,19 @@ std::vector<std::string> PipelineConfig::Validate(const std::vector<std::string>
   if (has("sink")) add(sink.Validate());
   if (has("answer")) add(retrieval.Validate());
   if (has("relevance") || has("answer")) add(llm.Validate());
-  if (max_in_flight < 1) problems.emplace_back("--max-in-flight must be at least 1");
   return problems;
+}
+
+std::size_t PipelineConfig::InFlightFor(const std::string& name) const {
+  std::size_t n = max_in_flight;
+  if (n == 0) {
+    n = 256;
+    const bool calls_llm = name == "relevance" || name == "questioner" || name == "filter";
+    if (calls_llm && !llm.For(name).url.empty() && llm.concurrency > 0) {
+      n = std::max<std::size_t>(n, 2 * static_cast<std::size_t>(llm.concurrency));
+    }
+  }
+  return name == "answer" ? std::max<std::size_t>(n, 200000) : n;
 }
 
 Result<std::unique_ptr<Stage>> Stage::Create(const std::string& name, const PipelineConfig& config,
@@ -76,7 +87,7 @@ Result<std::unique_ptr<Stage>> Stage::Create(const std::string& name, const Pipe
   using namespace longforge::kafka;
   if (name == "chunker") {
     auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kDocuments},
-                                           config.max_in_flight);
+                                           config.InFlightFor(name));
     s->chunker_probe = std::make_unique<workers::ChunkerProbe>(registry);
     s->SetHandler(std::make_unique<workers::ChunkerWorker>(config.chunker, store, counter,
                                                            s->chunker_probe.get()));
@@ -84,7 +95,7 @@ Result<std::unique_ptr<Stage>> Stage::Create(const std::string& name, const Pipe
   }
   if (name == "questioner") {
     auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kChunked},
-                                           config.max_in_flight);
+                                           config.InFlightFor(name));
     auto worker = std::make_unique<workers::QuestionerWorker>(config.questioner, store);
     if (config.llm.For(name).url.empty()) {
       s->question_generator = std::make_unique<workers::ExtractiveQuestionGenerator>();
@@ -104,7 +115,7 @@ Result<std::unique_ptr<Stage>> Stage::Create(const std::string& name, const Pipe
   }
   if (name == "relevance") {
     auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kRelevanceRequests},
-                                           config.max_in_flight);
+                                           config.InFlightFor(name));
     if (config.llm.For(name).url.empty()) {
       s->judge = std::make_unique<workers::ExtractiveJudge>();
     } else {
@@ -124,10 +135,8 @@ Result<std::unique_ptr<Stage>> Stage::Create(const std::string& name, const Pipe
     return std::unique_ptr<Stage>(std::move(s));
   }
   if (name == "answer") {
-    // Holds every result of a task until the task completes: its in-flight bound is
-    // in messages (offsets), not in work, so it is much larger.
     auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kRelevanceResults},
-                                           std::max<std::size_t>(config.max_in_flight, 200000));
+                                           config.InFlightFor(name));
     if (config.llm.For(name).url.empty()) {
       s->answer_backend = workers::MakeExtractiveAnswerBackend();
       s->keywords = workers::MakeExtractiveKeywordSource();
@@ -154,7 +163,7 @@ Result<std::unique_ptr<Stage>> Stage::Create(const std::string& name, const Pipe
   }
   if (name == "filter") {
     auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kAnswers},
-                                           config.max_in_flight);
+                                           config.InFlightFor(name));
     s->filter_probe = std::make_unique<workers::FilterProbe>(registry);
     auto worker = std::make_unique<workers::FilterWorker>(config.filter, s->filter_probe.get());
     worker->SetStore(&store);  // grounding reads the evidence passages
@@ -174,7 +183,7 @@ Result<std::unique_ptr<Stage>> Stage::Create(const std::string& name, const Pipe
   }
   if (name == "sink") {
     auto s = std::make_unique<OwningStage>(name, std::vector<std::string>{kDataset, kRejected},
-                                           config.max_in_flight);
+                                           config.InFlightFor(name));
     auto sink = workers::SinkWorker::Open(config.sink, store);
     if (!sink) return sink.error();
     s->SetHandler(std::move(sink.value()));

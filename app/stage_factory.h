@@ -30,10 +30,16 @@ struct PipelineConfig {
   workers::RetrievalOptions retrieval;
   LlmConfig llm;
   bool order_by_length = false;     // --order length: sort dataset.jsonl when the run ends
-  std::size_t max_in_flight = 256;  // --max-in-flight: per stage; the answer stage takes more
+  std::size_t max_in_flight = 0;  // --max-in-flight: per stage; 0 = InFlightFor's default
 
   // Every problem of every stage listed in `stages`, at once.
   std::vector<std::string> Validate(const std::vector<std::string>& stages) const;
+  // Messages stage `name` works on at once: --max-in-flight when given; by default 256,
+  // and at least twice --llm-concurrency for a stage that calls an LLM (a message keeps
+  // its slot while its output awaits the broker's acknowledgement, and the server must
+  // not idle meanwhile). The answer stage holds every result of a task until the task
+  // completes, so its bound (in messages, not in work) is far larger.
+  std::size_t InFlightFor(const std::string& name) const;
 };
 
 // chunker, questioner, relevance, answer, filter, sink — in pipeline order.

@@ -83,6 +83,7 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
     if (!broker) return broker.error();
     embedded = std::move(broker.value());
     common.brokers = embedded->bootstraps();
+    spdlog::debug("embedded broker up on {}", common.brokers);
   }
   auto kopts = common.Kafka(problems);
   kopts.embedded = embedded != nullptr;
@@ -109,9 +110,11 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
     stages.push_back(std::move(stage.value()));
     probes.push_back(std::make_unique<metrics::WorkerProbe>((*metrics)->registry(), name));
   }
+  spdlog::debug("stages created");
   auto producer = kafka::Producer::Create(kopts);
   if (!producer) return producer.error();
   if (auto s = (*producer)->CheckConnection(std::chrono::seconds(10)); !s) return s.error();
+  spdlog::debug("producer connected");
 
   std::atomic<bool> stop_stages{false}, stop_observer{false};
   std::vector<Status> stage_status(stages.size());
@@ -176,6 +179,7 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
   spdlog::info("stages stopped");
   stop_observer = true;
   observer.join();
+  spdlog::debug("observer stopped");
   for (std::size_t i = 0; i < stages.size(); ++i) {
     if (!stage_status[i].ok()) return stage_status[i].error();
   }

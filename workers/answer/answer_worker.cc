@@ -32,6 +32,8 @@ void AnswerWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
                                   std::to_string(result->chunk.index) + " outside chunk_count " +
                                   std::to_string(result->chunk_count)));
   }
+  // The index is built while the rest of the relevance pass runs, not after it.
+  if (retriever_ != nullptr) retriever_->Prefetch(result->task.doc_id);
   auto complete =
       gatherer_.Add(std::move(result.value()), std::move(done), std::chrono::steady_clock::now());
   if (complete) Complete(std::move(*complete));

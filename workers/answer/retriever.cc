@@ -36,28 +36,89 @@ Retriever::Retriever(store::DocumentStore& store, const text::TokenCounter& coun
                      RetrievalOptions options)
     : store_(store), counter_(counter), options_(Checked(options)) {}
 
-Result<const Retriever::Entry*> Retriever::Find(const std::string& doc_id) {
+Retriever::~Retriever() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    prefetch_queue_.clear();
+  }
+  prefetch_cv_.notify_all();
+  if (prefetch_thread_.joinable()) prefetch_thread_.join();
+}
+
+Result<Retriever::Entry> Retriever::Build(const std::string& doc_id,
+                                          text::Analyzer& analyzer) const {
+  auto text = store_.Get(store::DocumentStore::TextKey(doc_id));
+  if (!text) return text.error();
+  const std::string& t = text.value();
+  auto chunks = text::ChunkText(t, counter_, text::ChunkOptions{options_.chunk_tokens});
+  std::vector<std::vector<std::string>> terms;
+  terms.reserve(chunks.size());
+  for (const auto& c : chunks) {
+    terms.push_back(analyzer.Analyze(std::string_view(t).substr(c.begin, c.end - c.begin)));
+  }
+  text::Bm25Index index(terms);
+  std::string opening = t.substr(0, text::CodePointPrefix(t, kOpeningBytes));
+  return Entry{doc_id, std::move(chunks), std::move(index), std::move(opening)};
+}
+
+void Retriever::Insert(Entry entry) {
+  entries_.push_front(std::move(entry));
+  while (entries_.size() > options_.max_cached_documents) entries_.pop_back();
+}
+
+Result<const Retriever::Entry*> Retriever::Find(const std::string& doc_id,
+                                                std::unique_lock<std::mutex>& lock) {
+  // A prefetch of this document is queued or under way: take its result.
+  prefetch_cv_.wait(lock, [&] { return stopping_ || !prefetching_.contains(doc_id); });
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     if (it->doc_id != doc_id) continue;
     entries_.splice(entries_.begin(), entries_, it);
     ++stats_.cache_hits;
     return &entries_.front();
   }
-  auto text = store_.Get(store::DocumentStore::TextKey(doc_id));
-  if (!text) return text.error();
+  auto entry = Build(doc_id, analyzer_);
+  if (!entry) return entry.error();
   ++stats_.index_builds;
-  const std::string& t = text.value();
-  auto chunks = text::ChunkText(t, counter_, text::ChunkOptions{options_.chunk_tokens});
-  std::vector<std::vector<std::string>> terms;
-  terms.reserve(chunks.size());
-  for (const auto& c : chunks) {
-    terms.push_back(analyzer_.Analyze(std::string_view(t).substr(c.begin, c.end - c.begin)));
-  }
-  text::Bm25Index index(terms);
-  std::string opening = t.substr(0, text::CodePointPrefix(t, kOpeningBytes));
-  entries_.push_front(Entry{doc_id, std::move(chunks), std::move(index), std::move(opening)});
-  while (entries_.size() > options_.max_cached_documents) entries_.pop_back();
+  Insert(std::move(entry.value()));
   return &entries_.front();
+}
+
+void Retriever::Prefetch(const std::string& doc_id) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || prefetching_.contains(doc_id)) return;
+    for (const auto& e : entries_) {
+      if (e.doc_id == doc_id) return;
+    }
+    prefetching_.insert(doc_id);
+    prefetch_queue_.push_back(doc_id);
+    if (!prefetch_thread_.joinable()) prefetch_thread_ = std::thread([this] { PrefetchLoop(); });
+  }
+  prefetch_cv_.notify_all();
+}
+
+void Retriever::PrefetchLoop() {
+  text::Analyzer analyzer;  // its own: analyzer_ belongs to callers holding mu_
+  std::unique_lock lock(mu_);
+  while (true) {
+    prefetch_cv_.wait(lock, [&] { return stopping_ || !prefetch_queue_.empty(); });
+    if (stopping_) break;
+    const std::string doc_id = std::move(prefetch_queue_.front());
+    prefetch_queue_.pop_front();
+    lock.unlock();
+    auto entry = Build(doc_id, analyzer);
+    lock.lock();
+    if (entry) {
+      ++stats_.index_builds;
+      ++stats_.prefetches;
+      Insert(std::move(entry.value()));
+    }
+    prefetching_.erase(doc_id);
+    prefetch_cv_.notify_all();
+  }
+  prefetching_.clear();
+  prefetch_cv_.notify_all();
 }
 
 Result<std::vector<Passage>> Retriever::Read(const Entry& entry,
@@ -76,8 +137,8 @@ Result<std::vector<Passage>> Retriever::Read(const Entry& entry,
 
 Result<std::vector<Passage>> Retriever::Select(const std::string& doc_id,
                                                const std::vector<std::string>& query_texts) {
-  std::lock_guard lock(mu_);
-  auto found = Find(doc_id);
+  std::unique_lock lock(mu_);
+  auto found = Find(doc_id, lock);
   if (!found) return found.error();
   const Entry& entry = *found.value();
 
@@ -114,8 +175,8 @@ Result<std::vector<Passage>> Retriever::Select(const std::string& doc_id,
 }
 
 Result<std::string> Retriever::Opening(const std::string& doc_id, std::size_t max_bytes) {
-  std::lock_guard lock(mu_);
-  auto found = Find(doc_id);
+  std::unique_lock lock(mu_);
+  auto found = Find(doc_id, lock);
   if (!found) return found.error();
   const std::string& opening = found.value()->opening;
   return opening.substr(0, text::CodePointPrefix(opening, max_bytes));

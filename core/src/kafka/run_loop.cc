@@ -86,6 +86,8 @@ void RunLoop::Start(InMessage message) {
   tracker_.Started(work->tp, message.offset);
   if (probe_) probe_->Consumed(message.topic);
   ++totals_.consumed;
+  spdlog::trace("{}: started {}[{}]@{}", options_.worker, message.topic, message.partition,
+                message.offset);
   work->message = std::move(message);
   work_.emplace(id, std::move(work));
   Dispatch(id);
@@ -196,9 +198,10 @@ void RunLoop::Finish(uint64_t id) {
   auto it = work_.find(id);
   Work& work = *it->second;
   if (generation_[work.tp] == work.generation) tracker_.Finished(work.tp, work.message.offset);
-  if (probe_) {
-    probe_->ProcessingSeconds(std::chrono::duration<double>(Clock::now() - work.started).count());
-  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - work.started).count();
+  if (probe_) probe_->ProcessingSeconds(seconds);
+  spdlog::debug("{}: finished {}[{}]@{} in {:.1f} ms", options_.worker, work.message.topic,
+                work.message.partition, work.message.offset, seconds * 1e3);
   ++totals_.finished;
   work_.erase(it);
 }

@@ -163,6 +163,43 @@ TEST_F(RetrieverTest, CachesIndexesLeastRecentlyUsedFirstOut) {
   EXPECT_EQ(r.stats().index_builds, 4u);
 }
 
+TEST_F(RetrieverTest, PrefetchBuildsTheIndexOnceAndSelectUsesIt) {
+  Retriever r(*store_, *counter_, Small());
+  const std::string id = Put(Filler(40) + kNeedle + Filler(40));
+  r.Prefetch(id);
+  r.Prefetch(id);  // queued or under way: not a second build
+  auto passages = r.Select(id, {"Who knew the password of the lighthouse?"});
+  ASSERT_TRUE(passages.ok()) << passages.error().message;
+  ASSERT_FALSE(passages->empty());
+  EXPECT_NE(passages->front().text.find("marmalade"), std::string::npos);
+  r.Prefetch(id);  // cached: nothing to do
+  ASSERT_TRUE(r.Select(id, {"ship"}).ok());
+  const auto stats = r.stats();
+  EXPECT_EQ(stats.index_builds, 1u);
+  EXPECT_EQ(stats.prefetches, 1u);
+  EXPECT_EQ(stats.cache_hits, 2u);
+}
+
+TEST_F(RetrieverTest, FailedPrefetchLeavesTheErrorToSelect) {
+  Retriever r(*store_, *counter_, Small());
+  r.Prefetch("0123456789abcdef");
+  auto passages = r.Select("0123456789abcdef", {"anything"});
+  ASSERT_FALSE(passages.ok());
+  EXPECT_EQ(passages.error().disposition, Disposition::kDeadLetter);
+  EXPECT_EQ(r.stats().prefetches, 0u);
+}
+
+TEST_F(RetrieverTest, DestroyedWithPrefetchesQueued) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 6; ++i) ids.push_back(Put(Filler(200 + i)));
+  {
+    Retriever r(*store_, *counter_, Small());
+    for (const auto& id : ids) r.Prefetch(id);
+  }  // must neither hang nor leave the thread running
+  Retriever r(*store_, *counter_, Small());
+  ASSERT_TRUE(r.Select(ids.back(), {"ship"}).ok());
+}
+
 TEST_F(RetrieverTest, OpeningIsCutAtACodePoint) {
   const std::string id = Put("\xC3\xA9t\xC3\xA9 " + Filler(3));  // "été ..."
   Retriever r(*store_, *counter_, Small());

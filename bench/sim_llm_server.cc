@@ -2,7 +2,8 @@
 // C requests served at once (the rest queue, first come first served), each held for
 // latency L plus an optional cost per prompt token (prefill), answering every stage's
 // contract plausibly (sim_replies.h). Counts requests and prompt tokens per
-// X-Longforge-Stage and reports them, with throughput, at GET /stats; POST /reset zeroes
+// X-Longforge-Stage and reports them, with throughput, at GET /stats (?detail: every
+// request's arrival and completion time, sorted); POST /reset zeroes
 // the counters.
 //
 // It must not be what a benchmark measures, so it avoids what makes a naive loopback
@@ -125,6 +126,7 @@ class StageStats {
     s.prompt_tokens += prompt;
     s.completion_tokens += completion;
     s.done_s.push_back(done_s);
+    s.arrived_s.push_back(arrived_s);
   }
 
   double Since(Clock::time_point t) {
@@ -140,7 +142,7 @@ class StageStats {
 
   // busy_rate: requests ÷ (last completion − first arrival); steady_rate: the middle
   // 80% of completions ÷ the time they took, which leaves out ramp-up and drain.
-  nlohmann::json Json() {
+  nlohmann::json Json(bool detail = false) {
     std::lock_guard lock(mu_);
     nlohmann::json out = nlohmann::json::object();
     std::uint64_t requests = 0, prompt = 0, completion = 0;
@@ -158,6 +160,12 @@ class StageStats {
           {"last_done_s", s.last_done_s},
           {"busy_rate", busy > 0 ? static_cast<double>(s.requests) / busy : 0.0},
           {"steady_rate", steady_s > 0 ? static_cast<double>(hi - 1 - lo) / steady_s : 0.0}};
+      if (detail) {
+        std::vector<double> arrived = s.arrived_s;
+        std::sort(arrived.begin(), arrived.end());
+        out[name]["arrived_s"] = arrived;
+        out[name]["done_s"] = done;
+      }
       requests += s.requests;
       prompt += s.prompt_tokens;
       completion += s.completion_tokens;
@@ -173,6 +181,7 @@ class StageStats {
     std::uint64_t requests = 0, prompt_tokens = 0, completion_tokens = 0;
     double first_arrival_s = 0, last_done_s = 0;
     std::vector<double> done_s;
+    std::vector<double> arrived_s;
   };
   std::mutex mu_;
   Clock::time_point origin_ = Clock::now();
@@ -195,8 +204,8 @@ class SimServer {
     server_.set_read_timeout(300);
     server_.Post("/v1/chat/completions",
                  [this](const httplib::Request& req, httplib::Response& res) { Chat(req, res); });
-    server_.Get("/stats", [this](const httplib::Request&, httplib::Response& res) {
-      nlohmann::json j = stats_.Json();
+    server_.Get("/stats", [this](const httplib::Request& req, httplib::Response& res) {
+      nlohmann::json j = stats_.Json(req.has_param("detail"));
       j["server"] = slots_.Json();
       j["server"]["latency_ms"] = options_.latency_ms;
       j["server"]["per_token_us"] = options_.per_token_us;

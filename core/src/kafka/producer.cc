@@ -4,6 +4,8 @@
 
 #include <array>
 
+#include "longforge/kafka/topics.h"
+
 namespace longforge::kafka {
 
 Result<std::unique_ptr<Producer>> Producer::Create(const KafkaOptions& options) {
@@ -15,6 +17,12 @@ Result<std::unique_ptr<Producer>> Producer::Create(const KafkaOptions& options) 
   producer->handle_.reset(rd_kafka_new(RD_KAFKA_PRODUCER, conf->release(), err.data(), err.size()));
   if (!producer->handle_) return Error::Stop(std::string("kafka producer: ") + err.data());
   producer->brokers_ = options.brokers;
+  for (const auto& topic : AllTopics()) {
+    // A lookup failure here only means the first message waits for it, as without.
+    if (auto* rkt = rd_kafka_topic_new(producer->handle_.get(), topic.name.c_str(), nullptr)) {
+      producer->topics_.emplace_back(rkt);
+    }
+  }
   producer->poller_ = std::thread([p = producer.get()] {
     while (!p->stopping_.load(std::memory_order_relaxed)) rd_kafka_poll(p->handle_.get(), 50);
   });
@@ -28,6 +36,7 @@ Producer::~Producer() {
   }
   stopping_ = true;
   if (poller_.joinable()) poller_.join();
+  topics_.clear();
   // Destroying the handle fails what is left; their callbacks run from rd_kafka_destroy.
   handle_.reset();
 }

@@ -264,7 +264,8 @@ Status RunLoop::Run(Consumer& consumer, const std::atomic<bool>& stop) {
     }
     const bool can_take = !stop.load() && work_.size() < options_.max_in_flight;
     if (can_take) {
-      KafkaMessage msg = consumer.Poll(work_.empty() ? 100 : 5);
+      // Short waits: a stop request is noticed within one (20 ms when idle).
+      KafkaMessage msg = consumer.Poll(work_.empty() ? 20 : 5);
       if (!msg) continue;
       if (msg->err) {
         if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {

@@ -173,8 +173,26 @@ class HttpChatClient::Impl {
       int running = 0;
       curl_multi_perform(multi_.get(), &running);
       int queued = 0;
+      defer_callbacks_ = true;
       while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &queued)) {
         if (msg->msg == CURLMSG_DONE) Finish(msg->easy_handle, msg->data.result);
+      }
+      defer_callbacks_ = false;
+      if (!finished_.empty()) {
+        // The freed slots go to waiting requests, which are sent before the callbacks
+        // run: with hundreds of replies arriving together, running their callbacks
+        // first held every slot idle for milliseconds per wave.
+        while (active_.size() < static_cast<std::size_t>(options_.concurrency) &&
+               !ready_.empty()) {
+          TransferPtr t = std::move(ready_.front());
+          ready_.pop_front();
+          StartAttempt(std::move(t));
+        }
+        curl_multi_perform(multi_.get(), &running);
+        std::vector<std::pair<TransferPtr, Result<ChatResponse>>> finished;
+        finished.swap(finished_);
+        for (auto& [t, result] : finished) t->cb(std::move(result));
+        continue;  // the callbacks may have submitted more: no poll wait before admitting
       }
       curl_multi_poll(multi_.get(), nullptr, 0, PollTimeoutMs(), nullptr);
     }
@@ -302,12 +320,22 @@ class HttpChatClient::Impl {
       probe_->Completed(t->stage, seconds.count(), response.prompt_tokens,
                         response.completion_tokens);
     }
-    t->cb(std::move(response));
+    Answer(std::move(t), std::move(response));
   }
 
   void Fail(TransferPtr t, Error error) {
     if (probe_ != nullptr) probe_->Count(t->stage, Outcome::kError);
-    t->cb(std::move(error));
+    Answer(std::move(t), std::move(error));
+  }
+
+  // Runs the transfer's callback now, or after the next admissions when the run loop
+  // is reading completions.
+  void Answer(TransferPtr t, Result<ChatResponse> result) {
+    if (defer_callbacks_) {
+      finished_.emplace_back(std::move(t), std::move(result));
+      return;
+    }
+    t->cb(std::move(result));
   }
 
   // Answers everything still owned by the client, on the client thread, then refuses
@@ -342,6 +370,8 @@ class HttpChatClient::Impl {
   // Client thread only.
   std::vector<CurlEasy> idle_;  // reused handles
   std::deque<TransferPtr> ready_;
+  bool defer_callbacks_ = false;  // set while Run reads completions
+  std::vector<std::pair<TransferPtr, Result<ChatResponse>>> finished_;  // their callbacks
   std::multimap<Clock::time_point, TransferPtr> delayed_;  // waiting out a backoff
   std::unordered_map<CURL*, TransferPtr> active_;
   std::mt19937_64 rng_;

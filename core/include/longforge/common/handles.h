@@ -21,7 +21,6 @@ struct RdKafkaDeleter {
   void operator()(rd_kafka_headers_t* p) const { rd_kafka_headers_destroy(p); }
   void operator()(rd_kafka_queue_t* p) const { rd_kafka_queue_destroy(p); }
   void operator()(rd_kafka_error_t* p) const { rd_kafka_error_destroy(p); }
-  void operator()(rd_kafka_mock_cluster_t* p) const { rd_kafka_mock_cluster_destroy(p); }
   void operator()(rd_kafka_topic_t* p) const { rd_kafka_topic_destroy(p); }
   void operator()(const rd_kafka_metadata_t* p) const { rd_kafka_metadata_destroy(p); }
 };
@@ -34,7 +33,6 @@ using KafkaQueue = std::unique_ptr<rd_kafka_queue_t, RdKafkaDeleter>;
 using KafkaError = std::unique_ptr<rd_kafka_error_t, RdKafkaDeleter>;
 using KafkaTopic = std::unique_ptr<rd_kafka_topic_t, RdKafkaDeleter>;
 using KafkaMetadata = std::unique_ptr<const rd_kafka_metadata_t, RdKafkaDeleter>;
-using KafkaMockCluster = std::unique_ptr<rd_kafka_mock_cluster_t, RdKafkaDeleter>;
 
 struct CurlDeleter {
   void operator()(CURL* p) const { curl_easy_cleanup(p); }

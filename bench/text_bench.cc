@@ -1,5 +1,5 @@
-// Text layer micro-benchmarks over real books: chunking, sentence segmentation, analysis,
-// BM25 indexing and querying. Books come from ../shared/data/books next to the source
+// Text layer micro-benchmarks over real books: document preparation (UTF-8 checks, NFC,
+// hash), chunking, sentence segmentation, analysis, BM25 indexing and querying. Books come from ../shared/data/books next to the source
 // tree; a benchmark whose book is absent reports an error and is skipped.
 
 #include <benchmark/benchmark.h>
@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "longforge/store/document_text.h"
 #include "longforge/text/analyzer.h"
 #include "longforge/text/bm25.h"
 #include "longforge/text/chunker.h"
@@ -112,6 +113,23 @@ void BM_IcuSentences(benchmark::State& state, bool utf16) {
 }
 BENCHMARK_CAPTURE(BM_IcuSentences, utf8_utext, false)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_IcuSentences, utf16_copy, true)->Unit(benchmark::kMillisecond);
+
+// What ingest does to every document before storing it: size, NUL and UTF-8 checks,
+// NFC normalization and the content hash.
+void BM_PrepareDocument(benchmark::State& state, const char* name) {
+  const std::string* book = nullptr;
+  if (!Load(state, name, &book)) {
+    return;
+  }
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(store::PrepareDocument(*book, name, std::size_t{1} << 30));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
+                          static_cast<int64_t>(book->size()));
+}
+BENCHMARK_CAPTURE(BM_PrepareDocument, war_and_peace, kWarAndPeace)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PrepareDocument, hongloumeng, kHongloumeng)->Unit(benchmark::kMillisecond);
 
 void BM_SegmenterSentences(benchmark::State& state) {
   const std::string* book = nullptr;

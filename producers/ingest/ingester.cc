@@ -1,19 +1,20 @@
 #include "ingester.h"
 
+#include <simdjson.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <ext/stdio_filebuf.h>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "longforge/common/time.h"
 
 namespace longforge::producers {
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 std::vector<std::string> IngestOptions::Validate() const {
   std::vector<std::string> problems;
@@ -31,7 +32,16 @@ void Ingester::Problem(std::string where, std::string reason) {
 
 void Ingester::IngestPath(const std::string& path) {
   if (path == "-") {
-    IngestStream(std::cin, "stdin", options_.stdin_jsonl);
+    // A buffered stream on a copy of fd 0 (closed with the buffer): std::cin, synced
+    // with stdio, reads a byte at a time, ~0.1 s for a 3 MB line.
+    const int fd = ::dup(STDIN_FILENO);
+    if (fd < 0) {
+      IngestStream(std::cin, "stdin", options_.stdin_jsonl);
+      return;
+    }
+    __gnu_cxx::stdio_filebuf<char> buffer(fd, std::ios::in, 1 << 16);
+    std::istream in(&buffer);
+    IngestStream(in, "stdin", options_.stdin_jsonl);
     return;
   }
   std::error_code ec;
@@ -108,39 +118,60 @@ void Ingester::IngestStream(std::istream& in, const std::string& where, bool jso
 }
 
 void Ingester::IngestJsonlLine(const std::string& line, const std::string& where) {
-  const json j = json::parse(line, nullptr, false);
-  if (j.is_discarded()) return Problem(where, "not valid JSON");
-  if (!j.is_object()) return Problem(where, "expected a JSON object");
-  if (!j.contains("text") || !j["text"].is_string()) {
+  // simdjson's DOM parser validates the whole line (syntax and UTF-8) at ~1 GB/s: a
+  // 3 MB book in ~3 ms, where nlohmann::json took ~20.
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(line).get(root) != simdjson::SUCCESS) return Problem(where, "not valid JSON");
+  simdjson::dom::object j;
+  if (root.get_object().get(j) != simdjson::SUCCESS) {
+    return Problem(where, "expected a JSON object");
+  }
+  std::string_view text;
+  if (j["text"].get_string().get(text) != simdjson::SUCCESS) {
     return Problem(where, "missing \"text\" (a string)");
   }
   std::string id, title;
-  if (j.contains("id")) {
-    if (!j["id"].is_string() && !j["id"].is_number_integer()) {
+  if (const auto v = j["id"]; v.error() == simdjson::SUCCESS) {
+    std::string_view s;
+    int64_t i = 0;
+    uint64_t u = 0;
+    if (v.get_string().get(s) == simdjson::SUCCESS) {
+      id = s;
+    } else if (v.get_int64().get(i) == simdjson::SUCCESS) {
+      id = std::to_string(i);
+    } else if (v.get_uint64().get(u) == simdjson::SUCCESS) {
+      id = std::to_string(u);
+    } else {
       return Problem(where, "\"id\" must be a string or integer");
     }
-    id = j["id"].is_string() ? j["id"].get<std::string>() : std::to_string(j["id"].get<int64_t>());
   }
-  if (j.contains("title") && j["title"].is_string()) title = j["title"].get<std::string>();
+  if (std::string_view t; j["title"].get_string().get(t) == simdjson::SUCCESS) title = t;
   std::vector<envelope::SuppliedQuestion> questions;
-  if (j.contains("questions")) {
-    if (!j["questions"].is_array()) return Problem(where, "\"questions\" must be an array");
-    for (std::size_t i = 0; i < j["questions"].size(); ++i) {
-      const auto& q = j["questions"][i];
-      const std::string qwhere = "questions[" + std::to_string(i) + "]";
-      if (!q.is_object() || !q.contains("question") || !q["question"].is_string()) {
+  if (const auto v = j["questions"]; v.error() == simdjson::SUCCESS) {
+    simdjson::dom::array list;
+    if (v.get_array().get(list) != simdjson::SUCCESS) {
+      return Problem(where, "\"questions\" must be an array");
+    }
+    std::size_t i = 0;
+    for (const simdjson::dom::element q : list) {
+      const std::string qwhere = "questions[" + std::to_string(i++) + "]";
+      std::string_view question;
+      if (!q.is_object() || q["question"].get_string().get(question) != simdjson::SUCCESS) {
         return Problem(where, qwhere + ": needs a \"question\" string");
       }
-      envelope::SuppliedQuestion sq{q["question"].get<std::string>(), std::nullopt};
-      if (q.contains("answer")) {
-        if (!q["answer"].is_string())
+      envelope::SuppliedQuestion sq{std::string(question), std::nullopt};
+      if (const auto a = q["answer"]; a.error() == simdjson::SUCCESS) {
+        std::string_view answer;
+        if (a.get_string().get(answer) != simdjson::SUCCESS) {
           return Problem(where, qwhere + ": \"answer\" must be a string");
-        sq.answer = q["answer"].get<std::string>();
+        }
+        sq.answer = std::string(answer);
       }
       questions.push_back(std::move(sq));
     }
   }
-  Submit(j["text"].get<std::string>(), title, where, id, std::move(questions));
+  Submit(text, title, where, id, std::move(questions));
 }
 
 void Ingester::Submit(std::string_view raw, std::string title, std::string source,

@@ -79,6 +79,31 @@ std::string RenderAccepted(const envelope::SampleRecord& sample, SampleFormat fo
   return Dump(out);
 }
 
+std::string EscapeJsonString(const std::string& text) {
+  std::string quoted = Dump(json(text));
+  return quoted.substr(1, quoted.size() - 2);
+}
+
+std::string RenderAcceptedEscaped(const envelope::SampleRecord& sample, SampleFormat format,
+                                  const std::string& escaped_context) {
+  // Rendered around a stand-in for the context, which is then swapped for the escaped
+  // text. JSON escaping works character by character, so this gives the bytes of
+  // RenderAccepted; should the stand-in also occur in another field (no NUL passes
+  // ingest, but a question could carry one), it falls back to escaping in full.
+  using namespace std::string_literals;
+  static const std::string kStandIn = "\0longforge-context\0"s;
+  static const std::string kEscapedStandIn = EscapeJsonString(kStandIn);
+  std::string out = RenderAccepted(sample, format, kStandIn);
+  const auto at = out.find(kEscapedStandIn);
+  if (at == std::string::npos ||
+      out.find(kEscapedStandIn, at + kEscapedStandIn.size()) != std::string::npos) {
+    const auto context = json::parse("\"" + escaped_context + "\"").get<std::string>();
+    return RenderAccepted(sample, format, context);
+  }
+  out.replace(at, kEscapedStandIn.size(), escaped_context);
+  return out;
+}
+
 std::string RenderRejected(const envelope::SampleRecord& sample) {
   json out;
   out["question"] = sample.record.task.question;

@@ -22,6 +22,16 @@ const char* SampleFormatName(SampleFormat format);
 std::string RenderAccepted(const envelope::SampleRecord& sample, SampleFormat format,
                            const std::string& context);
 
+// `text` as Dump writes a JSON string, without the quotes. Writing the same context
+// for many samples (every question of a document), a caller escapes it once.
+std::string EscapeJsonString(const std::string& text);
+
+// RenderAccepted with the context already escaped by EscapeJsonString: the same bytes,
+// without escaping a 3 MB document again for each of its questions. `escaped_context`
+// must not be empty.
+std::string RenderAcceptedEscaped(const envelope::SampleRecord& sample, SampleFormat format,
+                                  const std::string& escaped_context);
+
 // A rejected or review sample for people tuning the filters: question, answer, meta
 // (with the decision and reasons), no context.
 std::string RenderRejected(const envelope::SampleRecord& sample);

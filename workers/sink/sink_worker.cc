@@ -72,9 +72,11 @@ Result<std::string> SinkWorker::Render(const envelope::SampleRecord& sample, boo
   const std::string key = store::DocumentStore::TextKey(r.task.doc_id);
   std::string context;
   if (options_.context == SinkContext::kFull) {
-    auto text = store_.Get(key);
-    if (!text) return text.error();
-    context = std::move(text.value());
+    auto escaped = EscapedDocument(r.task.doc_id);
+    if (!escaped) return escaped.error();
+    if (!escaped.value()->empty()) {
+      return RenderAcceptedEscaped(sample, options_.format, *escaped.value());
+    }
   } else if (!r.evidence.empty()) {
     // The evidence passages, in document order, as the model saw them.
     for (const auto& span : r.evidence) {
@@ -87,6 +89,19 @@ Result<std::string> SinkWorker::Render(const envelope::SampleRecord& sample, boo
     for (const auto& q : r.quotes) context += (context.empty() ? "" : "\n") + q;
   }
   return RenderAccepted(sample, options_.format, context);
+}
+
+Result<const std::string*> SinkWorker::EscapedDocument(const std::string& doc_id) {
+  for (auto it = escaped_documents_.begin(); it != escaped_documents_.end(); ++it) {
+    if (it->first != doc_id) continue;
+    escaped_documents_.splice(escaped_documents_.begin(), escaped_documents_, it);
+    return &escaped_documents_.front().second;
+  }
+  auto text = store_.Get(store::DocumentStore::TextKey(doc_id));
+  if (!text) return text.error();
+  escaped_documents_.emplace_front(doc_id, EscapeJsonString(text.value()));
+  if (escaped_documents_.size() > kEscapedDocuments) escaped_documents_.pop_back();
+  return &escaped_documents_.front().second;
 }
 
 void SinkWorker::Handle(const kafka::InMessage& message, kafka::Done done) {

@@ -244,12 +244,15 @@ Status RunLoop::Run(Consumer& consumer, const std::atomic<bool>& stop) {
   consumer_ = &consumer;
   auto last_commit = Clock::now();
   auto last_tick = Clock::now();
+  const auto tick_interval = handler_.TickInterval();
+  const bool tick_when_idle = handler_.TickWhenIdle();
+  bool idle_tick_due = false;  // a message started since the last tick
   std::optional<Clock::time_point> drain_deadline;
   while (!fatal_) {
     DrainEvents();
     RunDueRetries();
     const auto now = Clock::now();
-    if (now - last_tick >= std::chrono::milliseconds(100)) {
+    if (now - last_tick >= tick_interval) {
       handler_.Tick();
       if (probe_) probe_->InFlight(static_cast<double>(work_.size()));
       last_tick = now;
@@ -264,9 +267,17 @@ Status RunLoop::Run(Consumer& consumer, const std::atomic<bool>& stop) {
     }
     const bool can_take = !stop.load() && work_.size() < options_.max_in_flight;
     if (can_take) {
-      // Short waits: a stop request is noticed within one (20 ms when idle).
-      KafkaMessage msg = consumer.Poll(work_.empty() ? 20 : 5);
-      if (!msg) continue;
+      // Short waits: a stop request is noticed within one (20 ms when idle). A handler
+      // that ticks when idle is ticked as soon as the input runs dry.
+      KafkaMessage msg = consumer.Poll(work_.empty() ? 20 : (idle_tick_due ? 0 : 5));
+      if (!msg) {
+        if (idle_tick_due) {
+          handler_.Tick();
+          last_tick = Clock::now();
+          idle_tick_due = false;
+        }
+        continue;
+      }
       if (msg->err) {
         if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
           spdlog::warn("{}: consumer: {}", options_.worker, rd_kafka_message_errstr(msg.get()));
@@ -280,6 +291,7 @@ Status RunLoop::Run(Consumer& consumer, const std::atomic<bool>& stop) {
       if (msg->key) in.key.assign(static_cast<const char*>(msg->key), msg->key_len);
       if (msg->payload) in.value.assign(static_cast<const char*>(msg->payload), msg->len);
       Start(std::move(in));
+      idle_tick_due = tick_when_idle;
     } else {
       std::unique_lock lock(events_->mu);
       events_->cv.wait_for(lock, std::chrono::milliseconds(20),

@@ -2,6 +2,7 @@
 // The seam between the shared run loop and a worker's logic. Tests drive handlers
 // directly, without a broker.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -38,9 +39,13 @@ class Handler {
   // May finish synchronously (call done before returning) or later from another
   // thread. Thread-safety: Handle is called from the run loop thread only.
   virtual void Handle(const InMessage& message, Done done) = 0;
-  // Called by the run loop about every 100 ms on its thread: time-based work
-  // (timeouts of gathered tasks) goes here.
+  // Called by the run loop about every TickInterval() on its thread: time-based work
+  // (timeouts of gathered tasks, group commits) goes here.
   virtual void Tick() {}
+  virtual std::chrono::milliseconds TickInterval() const { return std::chrono::milliseconds(100); }
+  // True: also tick as soon as no further message is waiting after one was handed in
+  // (a group commit that does not wait out the interval when traffic pauses).
+  virtual bool TickWhenIdle() const { return false; }
 };
 
 // Adapter for handlers that finish every message synchronously.

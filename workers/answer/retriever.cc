@@ -4,6 +4,9 @@
 #include <numeric>
 #include <stdexcept>
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "longforge/text/segmenter.h"
 
 namespace longforge::workers {
@@ -99,6 +102,9 @@ void Retriever::Prefetch(const std::string& doc_id) {
 }
 
 void Retriever::PrefetchLoop() {
+  // Background work: on a busy machine the threads that keep the LLM fed go first
+  // (Linux applies nice to the calling thread; failure just leaves the priority).
+  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
   text::Analyzer analyzer;  // its own: analyzer_ belongs to callers holding mu_
   std::unique_lock lock(mu_);
   while (true) {

@@ -19,6 +19,7 @@ Status Set(rd_kafka_conf_t* conf, const std::string& key, const std::string& val
 std::vector<std::string> KafkaOptions::Validate() const {
   std::vector<std::string> problems;
   if (brokers.empty()) problems.emplace_back("no brokers: pass --brokers or set LONGFORGE_BROKERS");
+  if (linger_ms < 0) problems.emplace_back("producer linger must be >= 0 ms");
   for (const auto& [key, value] : properties) {
     if (key.empty()) problems.emplace_back("-X with an empty property name");
   }
@@ -44,7 +45,7 @@ Result<KafkaConf> MakeConf(const KafkaOptions& options, Role role) {
       props.insert(props.end(), {{"client.id", options.client_id + "-producer"},
                                  {"enable.idempotence", "true"},
                                  {"acks", "all"},
-                                 {"linger.ms", "5"},
+                                 {"linger.ms", std::to_string(options.linger_ms)},
                                  {"message.max.bytes", "1000000"}});
       break;
     case Role::kConsumer:

@@ -173,15 +173,13 @@ class HttpChatClient::Impl {
       int running = 0;
       curl_multi_perform(multi_.get(), &running);
       int queued = 0;
-      defer_callbacks_ = true;
       while (CURLMsg* msg = curl_multi_info_read(multi_.get(), &queued)) {
-        if (msg->msg == CURLMSG_DONE) Finish(msg->easy_handle, msg->data.result);
+        if (msg->msg == CURLMSG_DONE) Detach(msg->easy_handle, msg->data.result);
       }
-      defer_callbacks_ = false;
-      if (!finished_.empty()) {
-        // The freed slots go to waiting requests, which are sent before the callbacks
-        // run: with hundreds of replies arriving together, running their callbacks
-        // first held every slot idle for milliseconds per wave.
+      if (!detached_.empty()) {
+        // The freed slots go to waiting requests, which are sent before the replies are
+        // decoded and their callbacks run: with hundreds of replies arriving together,
+        // doing that first held every slot idle for milliseconds per wave.
         while (active_.size() < static_cast<std::size_t>(options_.concurrency) &&
                !ready_.empty()) {
           TransferPtr t = std::move(ready_.front());
@@ -189,9 +187,9 @@ class HttpChatClient::Impl {
           StartAttempt(std::move(t));
         }
         curl_multi_perform(multi_.get(), &running);
-        std::vector<std::pair<TransferPtr, Result<ChatResponse>>> finished;
-        finished.swap(finished_);
-        for (auto& [t, result] : finished) t->cb(std::move(result));
+        std::vector<Detached> detached;
+        detached.swap(detached_);
+        for (Detached& d : detached) Finish(std::move(d));
         continue;  // the callbacks may have submitted more: no poll wait before admitting
       }
       curl_multi_poll(multi_.get(), nullptr, 0, PollTimeoutMs(), nullptr);
@@ -253,16 +251,31 @@ class HttpChatClient::Impl {
     active_.emplace(h, std::move(t));
   }
 
-  void Finish(CURL* h, CURLcode code) {
+  // A finished attempt: its slot is free, its reply not yet looked at.
+  struct Detached {
+    TransferPtr t;
+    CURLcode code = CURLE_OK;
+    long status = 0;
+  };
+
+  // Takes the attempt on `h` out of the multi handle, freeing its slot and handle.
+  void Detach(CURL* h, CURLcode code) {
     const auto it = active_.find(h);
     if (it == active_.end()) return;  // cannot happen: every added handle is in active_
-    TransferPtr t = std::move(it->second);
+    Detached d{std::move(it->second), code, 0};
     active_.erase(it);
     curl_multi_remove_handle(multi_.get(), h);
-    if (probe_ != nullptr) probe_->AttemptFinished(t->stage);
-    long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    idle_.push_back(std::move(t->easy));
+    if (probe_ != nullptr) probe_->AttemptFinished(d.t->stage);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &d.status);
+    idle_.push_back(std::move(d.t->easy));
+    detached_.push_back(std::move(d));
+  }
+
+  // Decides a detached attempt: success, retry or failure.
+  void Finish(Detached d) {
+    TransferPtr t = std::move(d.t);
+    const CURLcode code = d.code;
+    const long status = d.status;
     if (code != CURLE_OK) return RetryOrFail(std::move(t), CurlReason(*t, code), std::nullopt);
 
     const std::string http = "HTTP " + std::to_string(status);
@@ -320,22 +333,12 @@ class HttpChatClient::Impl {
       probe_->Completed(t->stage, seconds.count(), response.prompt_tokens,
                         response.completion_tokens);
     }
-    Answer(std::move(t), std::move(response));
+    t->cb(std::move(response));
   }
 
   void Fail(TransferPtr t, Error error) {
     if (probe_ != nullptr) probe_->Count(t->stage, Outcome::kError);
-    Answer(std::move(t), std::move(error));
-  }
-
-  // Runs the transfer's callback now, or after the next admissions when the run loop
-  // is reading completions.
-  void Answer(TransferPtr t, Result<ChatResponse> result) {
-    if (defer_callbacks_) {
-      finished_.emplace_back(std::move(t), std::move(result));
-      return;
-    }
-    t->cb(std::move(result));
+    t->cb(std::move(error));
   }
 
   // Answers everything still owned by the client, on the client thread, then refuses
@@ -370,8 +373,7 @@ class HttpChatClient::Impl {
   // Client thread only.
   std::vector<CurlEasy> idle_;  // reused handles
   std::deque<TransferPtr> ready_;
-  bool defer_callbacks_ = false;  // set while Run reads completions
-  std::vector<std::pair<TransferPtr, Result<ChatResponse>>> finished_;  // their callbacks
+  std::vector<Detached> detached_;  // finished attempts of this round of the loop
   std::multimap<Clock::time_point, TransferPtr> delayed_;  // waiting out a backoff
   std::unordered_map<CURL*, TransferPtr> active_;
   std::mt19937_64 rng_;

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "longforge/common/strings.h"
+#include "longforge/llm/usage.h"
 
 namespace longforge::workers {
 namespace {
@@ -66,7 +67,8 @@ void LlmAnswerJudge::Judge(std::string question, std::string reference, std::str
   request.max_tokens = options_.max_tokens;
   request.messages = Prompt(question, reference, answer);
   client_.Submit(std::move(request), [done = std::move(done)](Result<llm::ChatResponse> r) {
-    done(r.ok() ? ParseJudgeReply(r->content) : std::nullopt);
+    if (!r.ok()) return done(std::nullopt, envelope::LlmUsage{});
+    done(ParseJudgeReply(r->content), llm::UsageOf(*r));
   });
 }
 

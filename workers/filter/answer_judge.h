@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "longforge/common/error.h"
+#include "longforge/envelope/messages.h"
 #include "longforge/llm/chat.h"
 
 namespace longforge::workers {
@@ -19,8 +20,9 @@ class AnswerJudge {
  public:
   virtual ~AnswerJudge() = default;
   // true: equivalent; false: not; nullopt: no verdict (the call failed or the reply
-  // could not be read).
-  using Callback = std::function<void(std::optional<bool> equivalent)>;
+  // could not be read). `usage`: what the judgement cost (zero when no call returned),
+  // added to the sample's totals.
+  using Callback = std::function<void(std::optional<bool> equivalent, envelope::LlmUsage usage)>;
   // Thread-safe; never blocks; `done` runs exactly once, possibly on another thread.
   virtual void Judge(std::string question, std::string reference, std::string answer,
                      Callback done) = 0;

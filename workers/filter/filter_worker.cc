@@ -4,6 +4,7 @@
 #include "grounding.h"
 #include "longforge/common/hash.h"
 #include "longforge/kafka/topics.h"
+#include "longforge/llm/usage.h"
 #include "text_match.h"
 
 namespace longforge::workers {
@@ -156,7 +157,9 @@ void FilterWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
   std::string answer = record->answer;
   judge_->Judge(std::move(question), std::move(reference), std::move(answer),
                 [this, check = std::move(check), rec = std::move(record.value()),
-                 done = std::move(done)](std::optional<bool> equivalent) mutable {
+                 done = std::move(done)](std::optional<bool> equivalent,
+                                         envelope::LlmUsage usage) mutable {
+                  llm::AddUsage(rec.usage, usage);  // the sample's cost includes its judge
                   done(Finish(std::move(rec), Decide(check, equivalent, options_)));
                 });
 }

@@ -127,6 +127,16 @@ TEST(FilterJudge, AgreeingYesAccepts) {
   EXPECT_NE(request.messages.back().content.find("It was invented in 1817."), std::string::npos);
 }
 
+TEST(FilterJudge, TheJudgesCallIsAddedToTheSamplesUsage) {
+  Rig rig(Says("Same year. [[YES]]"));
+  envelope::AnswerRecord record = kRulesPass;
+  record.usage = {3, 900, 40};  // relevance and answer calls before the filter
+  const auto s = rig.Run(record);
+  EXPECT_EQ(s.record.usage.calls, 4u);
+  EXPECT_GT(s.record.usage.prompt_tokens, 900u);
+  EXPECT_GT(s.record.usage.completion_tokens, 40u);
+}
+
 TEST(FilterJudge, AgreeingNoRejects) {
   Rig rig(Says("Different years. [[NO]]"));
   const auto s = rig.Run(kRulesFail);

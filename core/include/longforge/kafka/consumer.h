@@ -63,7 +63,7 @@ class Consumer {
   static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t* parts, void* opaque);
   static int OnStatistics(rd_kafka_t* rk, char* json, size_t len, void* opaque);
-  Status AssignAll(const std::vector<std::string>& topics);
+  Status AssignAll(const std::vector<std::string>& topics, int64_t start_offset);
 
   KafkaHandle handle_;
   RebalanceListener* listener_ = nullptr;

@@ -1,5 +1,6 @@
 // ops/: the Prometheus config and alerts pass promtool, the Grafana dashboard's queries
-// parse and name only exported metrics, the compose file creates every topic, and a
+// parse and name only exported metrics, the compose file creates every topic, the
+// runtime image installs every library the binary links, and a
 // real Prometheus scraping real workers reads the counters the pipeline reports.
 // Skips where Debian's prometheus (prometheus, promtool) or curl is absent.
 
@@ -180,6 +181,34 @@ TEST(OpsCompose, CreatesEveryTopicWithItsPartitions) {
   for (const auto& stage : kStages) {
     EXPECT_NE(compose.find("\"" + stage + "\""), std::string::npos) << stage;
   }
+}
+
+// The runtime image installs, by package, every library the binary links directly
+// (its NEEDED entries), except those debian:12-slim already has.
+TEST(OpsCompose, RuntimeImageInstallsEveryLinkedLibrary) {
+  const std::string script = R"(bin="$1"
+for lib in $(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+  path=$(ldd "$bin" | awk -v l="$lib" '$1 == l { print $3 }')
+  real=$(readlink -f "$path")
+  dpkg -S "$real" 2>/dev/null || dpkg -S "${real#/usr}" 2>/dev/null || echo "unowned:$lib"
+done | cut -d: -f1 | sort -u)";
+  if (RunCommand({"sh", "-c", "command -v readelf && command -v dpkg"}, 10s).exit_code != 0) {
+    GTEST_SKIP() << "readelf or dpkg is not installed";
+  }
+  const auto found = RunCommand({"bash", "-c", script, "owners", LongforgeBinary()}, 60s);
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  const std::string dockerfile = Slurp(kOps + "/compose/Dockerfile");
+  const std::string runtime = dockerfile.substr(dockerfile.find("FROM debian:12-slim"));
+  const std::set<std::string> in_base = {"libc6", "libgcc-s1", "libstdc++6"};
+  std::istringstream packages(found.out);
+  int checked = 0;
+  for (std::string pkg; std::getline(packages, pkg);) {
+    if (pkg.empty() || in_base.contains(pkg)) continue;
+    ++checked;
+    EXPECT_TRUE(std::regex_search(runtime, std::regex("\\s" + pkg + "\\s")))
+        << pkg << " (linked by longforge) is not installed by the runtime stage";
+  }
+  EXPECT_GT(checked, 5) << found.out;
 }
 
 // --- Real scrapes ---------------------------------------------------------------------

@@ -38,7 +38,7 @@ void Observe(const kafka::KafkaOptions& kopts, RunTracker& tracker, const std::a
     return;
   }
   while (!stop.load()) {
-    auto msg = (*consumer)->Poll(50);
+    auto msg = (*consumer)->Poll(10);
     if (!msg || msg->err) continue;
     const std::string topic = rd_kafka_topic_name(msg->rkt);
     const std::string value(static_cast<const char*>(msg->payload), msg->len);

@@ -35,6 +35,7 @@ Producer::~Producer() {
                   left);
   }
   stopping_ = true;
+  rd_kafka_yield(handle_.get());  // ends the poll thread's current wait at once
   if (poller_.joinable()) poller_.join();
   topics_.clear();
   // Destroying the handle fails what is left; their callbacks run from rd_kafka_destroy.

@@ -11,7 +11,6 @@
 #include "ingester.h"
 #include "longforge/kafka/producer.h"
 #include "longforge/kafka/topics.h"
-#include "stage_factory.h"
 
 namespace longforge::app {
 namespace {
@@ -80,8 +79,7 @@ void AddIngestCommand(CLI::App& app) {
       ->capture_default_str();
   cmd->callback([args] {
     std::vector<std::string> problems = args->options.Validate();
-    auto kopts = args->common.Kafka(problems);
-    kopts.linger_ms = kIngestLingerMs;
+    const auto kopts = args->common.Kafka(problems);
     if (args->paths.empty() && args->watch_dir.empty()) {
       problems.emplace_back("nothing to ingest: give paths, - for stdin, or --watch DIR");
     }

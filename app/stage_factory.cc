@@ -50,10 +50,6 @@ const std::vector<std::string>& StageNames() {
   return kNames;
 }
 
-int ProducerLingerMs(const std::string& name) {
-  return name == "questioner" || name == "relevance" ? 5 : 1;
-}
-
 std::vector<std::string> PipelineConfig::Validate(const std::vector<std::string>& stages) const {
   std::vector<std::string> problems;
   const auto add = [&](const std::vector<std::string>& p) {

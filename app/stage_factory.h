@@ -45,12 +45,6 @@ struct PipelineConfig {
 // chunker, questioner, relevance, answer, filter, sink — in pipeline order.
 const std::vector<std::string>& StageNames();
 
-// The producer linger.ms for stage `name` (kafka::KafkaOptions::linger_ms): 5 for the
-// questioner and relevance stages, which emit a message per chunk, 1 for the others,
-// which emit one per document or task and gain nothing from waiting.
-int ProducerLingerMs(const std::string& name);
-// The same for `longforge ingest` and run's ingester: one message per document.
-constexpr int kIngestLingerMs = 1;
 
 class Stage {
  public:

@@ -31,7 +31,6 @@ void RunStage(WorkerArgs& args) {
   std::vector<std::string> problems = args.pipeline.Validate({args.stage});
   kafka::WorkerRuntimeOptions rt;
   rt.kafka = args.common.Kafka(problems);
-  rt.kafka.linger_ms = ProducerLingerMs(args.stage);
   FailOnProblems("worker " + args.stage, problems);
   const auto fail = [](const std::string& msg) {
     std::cerr << "longforge worker: " << msg << "\n";

@@ -111,9 +111,7 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
     probes.push_back(std::make_unique<metrics::WorkerProbe>((*metrics)->registry(), name));
   }
   spdlog::debug("stages created");
-  kafka::KafkaOptions ingest_kopts = kopts;
-  ingest_kopts.linger_ms = kIngestLingerMs;
-  auto producer = kafka::Producer::Create(ingest_kopts);
+  auto producer = kafka::Producer::Create(kopts);
   if (!producer) return producer.error();
   if (auto s = (*producer)->CheckConnection(std::chrono::seconds(10)); !s) return s.error();
   spdlog::debug("producer connected");
@@ -125,7 +123,6 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
     threads.emplace_back([&, i] {
       kafka::WorkerRuntimeOptions rt;
       rt.kafka = kopts;
-      rt.kafka.linger_ms = ProducerLingerMs(stages[i]->name());
       rt.input_topics = stages[i]->inputs();
       rt.assign_directly = true;
       rt.group_id = "longforge-" + stages[i]->name();

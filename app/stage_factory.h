@@ -29,7 +29,7 @@ struct PipelineConfig {
   workers::SinkOptions sink;
   workers::RetrievalOptions retrieval;
   LlmConfig llm;
-  bool order_by_length = false;     // --order length: sort dataset.jsonl when the run ends
+  bool order_by_length = false;   // --order length: sort dataset.jsonl when the run ends
   std::size_t max_in_flight = 0;  // --max-in-flight: per stage; 0 = InFlightFor's default
 
   // Every problem of every stage listed in `stages`, at once.
@@ -44,7 +44,6 @@ struct PipelineConfig {
 
 // chunker, questioner, relevance, answer, filter, sink — in pipeline order.
 const std::vector<std::string>& StageNames();
-
 
 class Stage {
  public:

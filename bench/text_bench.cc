@@ -1,6 +1,7 @@
 // Text layer micro-benchmarks over real books: document preparation (UTF-8 checks, NFC,
-// hash), chunking, sentence segmentation, analysis, BM25 indexing and querying. Books come from ../shared/data/books next to the source
-// tree; a benchmark whose book is absent reports an error and is skipped.
+// hash), chunking, sentence segmentation, analysis, BM25 indexing and querying. Books come from
+// ../shared/data/books next to the source tree; a benchmark whose book is absent reports an error
+// and is skipped.
 
 #include <benchmark/benchmark.h>
 #include <unicode/brkiter.h>
@@ -127,8 +128,7 @@ void BM_PrepareDocument(benchmark::State& state, const char* name) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) *
                           static_cast<int64_t>(book->size()));
 }
-BENCHMARK_CAPTURE(BM_PrepareDocument, war_and_peace, kWarAndPeace)
-    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_PrepareDocument, war_and_peace, kWarAndPeace)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_PrepareDocument, hongloumeng, kHongloumeng)->Unit(benchmark::kMillisecond);
 
 void BM_SegmenterSentences(benchmark::State& state) {

@@ -3,8 +3,8 @@
 // document's retrieval chunks (~300 tokens), filled into an evidence budget (~4,500
 // tokens) in score order and handed back in document order.
 
-#include <cstddef>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <list>

@@ -155,13 +155,13 @@ void FilterWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
   std::string question = record->task.question;
   std::string reference = *record->task.reference;
   std::string answer = record->answer;
-  judge_->Judge(std::move(question), std::move(reference), std::move(answer),
-                [this, check = std::move(check), rec = std::move(record.value()),
-                 done = std::move(done)](std::optional<bool> equivalent,
-                                         envelope::LlmUsage usage) mutable {
-                  llm::AddUsage(rec.usage, usage);  // the sample's cost includes its judge
-                  done(Finish(std::move(rec), Decide(check, equivalent, options_)));
-                });
+  judge_->Judge(
+      std::move(question), std::move(reference), std::move(answer),
+      [this, check = std::move(check), rec = std::move(record.value()), done = std::move(done)](
+          std::optional<bool> equivalent, envelope::LlmUsage usage) mutable {
+        llm::AddUsage(rec.usage, usage);  // the sample's cost includes its judge
+        done(Finish(std::move(rec), Decide(check, equivalent, options_)));
+      });
 }
 
 }  // namespace longforge::workers

@@ -45,9 +45,7 @@ class SinkWorker final : public kafka::Handler {
   // At least every 10 ms, and as soon as the input pauses: one fsync covers a whole
   // batch under load, and a lone record is not held back (at a fixed 100 ms it was a
   // visible part of a question's latency).
-  std::chrono::milliseconds TickInterval() const override {
-    return std::chrono::milliseconds(10);
-  }
+  std::chrono::milliseconds TickInterval() const override { return std::chrono::milliseconds(10); }
   bool TickWhenIdle() const override { return true; }
 
   std::size_t written() const { return written_; }

@@ -41,8 +41,8 @@ Result<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::Start(
   }
   for (const auto& topic : AllTopics()) {
     const int partitions = options.partitions > 0 ? options.partitions : topic.partitions;
-    const auto rc = rd_kafka_mock_topic_create(broker->cluster_, topic.name.c_str(),
-                                               partitions, std::min(options.brokers, 3));
+    const auto rc = rd_kafka_mock_topic_create(broker->cluster_, topic.name.c_str(), partitions,
+                                               std::min(options.brokers, 3));
     if (rc != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return Error::Stop("embedded broker: creating " + topic.name + ": " + rd_kafka_err2str(rc));
     }

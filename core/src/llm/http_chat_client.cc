@@ -180,8 +180,7 @@ class HttpChatClient::Impl {
         // The freed slots go to waiting requests, which are sent before the replies are
         // decoded and their callbacks run: with hundreds of replies arriving together,
         // doing that first held every slot idle for milliseconds per wave.
-        while (active_.size() < static_cast<std::size_t>(options_.concurrency) &&
-               !ready_.empty()) {
+        while (active_.size() < static_cast<std::size_t>(options_.concurrency) && !ready_.empty()) {
           TransferPtr t = std::move(ready_.front());
           ready_.pop_front();
           StartAttempt(std::move(t));

@@ -240,8 +240,8 @@ TEST(SampleFormat, EscapedContextGivesTheBytesOfTheFullRendering) {
   const std::vector<std::string> contexts = {
       "plain text", "quotes \" and \\ backslashes\n\ttabs", "\x01\x1f control",
       "\xC3\xA9t\xC3\xA9 \xE7\xBA\xA2\xE6\xA5\xBC\xE6\xA2\xA6 \xF0\x9F\x98\x80", "\n\n"};
-  for (const auto format : {SampleFormat::kMessages, SampleFormat::kShareGpt,
-                            SampleFormat::kAlpaca}) {
+  for (const auto format :
+       {SampleFormat::kMessages, SampleFormat::kShareGpt, SampleFormat::kAlpaca}) {
     for (const auto& context : contexts) {
       auto sample = Sample("s1", "accept");
       EXPECT_EQ(RenderAcceptedEscaped(sample, format, EscapeJsonString(context)),

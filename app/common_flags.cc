@@ -123,7 +123,7 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
                  "Level 3: sub-questions per question before the answer is forced")
       ->capture_default_str();
   cmd.add_option("--max-in-flight", config.max_in_flight,
-                 "Messages each stage works on at once; default 256, and at least twice "
+                 "Messages each stage works on at once; 0 or unset: 256, and at least twice "
                  "--llm-concurrency for stages that call an LLM");
   cmd.add_option("--out", config.sink.out_dir,
                  "Output directory of the sink (dataset.jsonl, rejected.jsonl)");

@@ -165,11 +165,7 @@ class HttpChatClient::Impl {
         ready_.push_back(std::move(delayed_.begin()->second));
         delayed_.erase(delayed_.begin());
       }
-      while (active_.size() < static_cast<std::size_t>(options_.concurrency) && !ready_.empty()) {
-        TransferPtr t = std::move(ready_.front());
-        ready_.pop_front();
-        StartAttempt(std::move(t));
-      }
+      AdmitReady();
       int running = 0;
       curl_multi_perform(multi_.get(), &running);
       int queued = 0;
@@ -180,11 +176,7 @@ class HttpChatClient::Impl {
         // The freed slots go to waiting requests, which are sent before the replies are
         // decoded and their callbacks run: with hundreds of replies arriving together,
         // doing that first held every slot idle for milliseconds per wave.
-        while (active_.size() < static_cast<std::size_t>(options_.concurrency) && !ready_.empty()) {
-          TransferPtr t = std::move(ready_.front());
-          ready_.pop_front();
-          StartAttempt(std::move(t));
-        }
+        AdmitReady();
         curl_multi_perform(multi_.get(), &running);
         std::vector<Detached> detached;
         detached.swap(detached_);
@@ -194,6 +186,15 @@ class HttpChatClient::Impl {
       curl_multi_poll(multi_.get(), nullptr, 0, PollTimeoutMs(), nullptr);
     }
     Shutdown();
+  }
+
+  // Starts waiting requests while slots are free.
+  void AdmitReady() {
+    while (active_.size() < static_cast<std::size_t>(options_.concurrency) && !ready_.empty()) {
+      TransferPtr t = std::move(ready_.front());
+      ready_.pop_front();
+      StartAttempt(std::move(t));
+    }
   }
 
   int PollTimeoutMs() const {

@@ -155,7 +155,7 @@ void FailOnProblems(const std::string& command, const std::vector<std::string>& 
   if (problems.empty()) return;
   std::cerr << "longforge " << command << ": invalid configuration:\n";
   for (const auto& p : problems) std::cerr << "  - " << p << "\n";
-  throw CLI::RuntimeError(2);
+  throw CLI::RuntimeError(1);
 }
 
 }  // namespace longforge::app

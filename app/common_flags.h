@@ -34,7 +34,7 @@ void AddTokenizerFlag(CLI::App& cmd, CommonFlags& flags);
 void AddMetricsFlags(CLI::App& cmd, CommonFlags& flags, int default_port);
 void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config);
 
-// Prints every problem and throws CLI::RuntimeError(2) when there are any.
+// Prints every problem and throws CLI::RuntimeError(1) (could not run) when there are any.
 void FailOnProblems(const std::string& command, const std::vector<std::string>& problems);
 
 }  // namespace longforge::app

@@ -32,8 +32,11 @@ int main(int argc, char** argv) {
   longforge::app::InstallSignalHandlers();
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return app.exit(e);  // a command's own exit code, after it printed why
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; a wrong or missing argument could not run: 1.
+    return app.exit(e) == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     std::cerr << "longforge: internal error: " << e.what() << "\n";
     return 70;

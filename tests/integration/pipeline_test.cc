@@ -64,7 +64,7 @@ TEST(Run, AccountsForEveryTaskOfTheExamples) {
     const bool chinese = question.find("茶馆") != std::string::npos;
     EXPECT_EQ(j["meta"]["language"], chinese ? "zh" : "en") << question;
   }
-  if (const auto why = ValidatorUnavailable(); !why.empty()) GTEST_SKIP() << why;
+  if (const auto why = ValidatorUnavailable(); !why.empty()) GTEST_FAIL() << why;
   std::string out;
   EXPECT_EQ(ValidateJsonl({dir + "/out/dataset.jsonl"}, "messages", out), 0) << out;
   EXPECT_EQ(ValidateJsonl({dir + "/out/rejected.jsonl"}, "rejected", out), 0) << out;
@@ -138,7 +138,7 @@ TEST(Run, WritesShareGptAndAlpacaLinesThatValidate) {
         EXPECT_EQ(j["conversations"][1]["from"], "gpt");
       }
     }
-    if (const auto why = ValidatorUnavailable(); !why.empty()) GTEST_SKIP() << why;
+    if (const auto why = ValidatorUnavailable(); !why.empty()) GTEST_FAIL() << why;
     std::string out;
     EXPECT_EQ(ValidateJsonl({dir + "/out/dataset.jsonl"}, format, out), 0) << out;
   }
@@ -201,7 +201,7 @@ TEST(Run, GeneratesVerifiedQuestionsForABookWithTheExtractiveBackend) {
     types.insert(meta["question_type"].get<std::string>());
   }
   EXPECT_FALSE(types.empty());
-  if (const auto why = ValidatorUnavailable(); !why.empty()) GTEST_SKIP() << why;
+  if (const auto why = ValidatorUnavailable(); !why.empty()) GTEST_FAIL() << why;
   std::string out;
   EXPECT_EQ(ValidateJsonl({dir + "/out/dataset.jsonl"}, "messages", out), 0) << out;
   EXPECT_EQ(ValidateJsonl({dir + "/out/rejected.jsonl"}, "rejected", out), 0) << out;
@@ -260,9 +260,42 @@ TEST(Ingest, UnreachableBrokerFailsWithAClearMessage) {
 
 TEST(Ingest, NeedsBrokersAndInputs) {
   const auto r = RunCommand({LongforgeBinary(), "ingest"}, 30s);
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(Contains(r.err, "no brokers")) << r.err;
   EXPECT_TRUE(Contains(r.err, "nothing to ingest")) << r.err;
+}
+
+// Every command: a wrong or missing argument could not run (exit 1, CLI11's message on
+// stderr); --help is not an error.
+TEST(Cli, ArgumentErrorsExitOneWithTheParsersMessage) {
+  const std::vector<std::vector<std::string>> wrong = {{},
+                                                       {"run"},
+                                                       {"run", "--no-such-flag"},
+                                                       {"ask"},
+                                                       {"stats"},
+                                                       {"worker"},
+                                                       {"worker", "no-such-stage"},
+                                                       {"tokenize"},
+                                                       {"broker", "--bogus"},
+                                                       {"sink", "--bogus"},
+                                                       {"no-such-command"}};
+  for (const auto& args : wrong) {
+    std::vector<std::string> argv = {LongforgeBinary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto r = RunCommand(argv, 30s);
+    std::string shown = "longforge";
+    for (const auto& a : args) shown += " " + a;
+    EXPECT_EQ(r.exit_code, 1) << shown << "\n" << r.err;
+    EXPECT_FALSE(r.err.empty()) << shown << " printed no reason";
+  }
+  for (const std::vector<std::string>& help :
+       {std::vector<std::string>{"--help"}, {"run", "--help"}, {"worker", "--help"}}) {
+    std::vector<std::string> argv = {LongforgeBinary()};
+    argv.insert(argv.end(), help.begin(), help.end());
+    const auto r = RunCommand(argv, 30s);
+    EXPECT_EQ(r.exit_code, 0) << help.back() << r.err;
+    EXPECT_TRUE(Contains(r.out, "Usage")) << r.out;
+  }
 }
 
 }  // namespace

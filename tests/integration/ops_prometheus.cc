@@ -7,25 +7,8 @@
 #include <nlohmann/json.hpp>
 
 namespace longforge::testing {
-namespace {
-
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-bool OnPath(const std::string& name) {
-  return RunCommand({"sh", "-c", "command -v " + name}, 10s).exit_code == 0;
-}
-
-}  // namespace
-
-std::string PrometheusUnavailable() {
-  for (const char* tool : {"prometheus", "promtool", "curl"}) {
-    if (!OnPath(tool)) {
-      return std::string(tool) + " is not installed (Debian packages prometheus and curl)";
-    }
-  }
-  return "";
-}
 
 CommandResult Promtool(const std::vector<std::string>& args) {
   std::vector<std::string> argv = {"promtool"};

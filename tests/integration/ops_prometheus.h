@@ -13,9 +13,6 @@
 
 namespace longforge::testing {
 
-// Why the ops tests cannot run here ("" when prometheus, promtool and curl are present).
-std::string PrometheusUnavailable();
-
 // Runs `promtool args...`; exit code and output.
 CommandResult Promtool(const std::vector<std::string>& args);
 

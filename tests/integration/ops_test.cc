@@ -18,6 +18,7 @@
 #include "longforge/kafka/topics.h"
 #include "ops_prometheus.h"
 #include "support/fake_llm_server.h"
+#include "support/programs.h"
 #include "support/subprocess.h"
 
 namespace longforge::testing {
@@ -31,8 +32,7 @@ const std::string kOps = kSource + "/ops";
 const std::vector<std::string> kStages = {"chunker", "questioner", "relevance",
                                           "answer",  "filter",     "sink"};
 
-#define SKIP_WITHOUT_PROMETHEUS() \
-  if (const auto why = PrometheusUnavailable(); !why.empty()) GTEST_SKIP() << why
+#define REQUIRE_PROMETHEUS() LF_REQUIRE_PROGRAMS("prometheus", "promtool", "curl")
 
 std::string Slurp(const std::string& path) {
   std::ifstream in(path);
@@ -112,7 +112,7 @@ std::set<std::string> MetricNamesIn(const std::vector<std::string>& exprs) {
 }
 
 TEST(OpsPrometheus, PromtoolAcceptsTheScrapeConfigsAndRules) {
-  SKIP_WITHOUT_PROMETHEUS();
+  REQUIRE_PROMETHEUS();
   auto r = Promtool({"check", "config", kOps + "/prometheus/prometheus.yml"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   r = Promtool({"check", "rules", kOps + "/prometheus/alerts.yml"});
@@ -143,7 +143,7 @@ TEST(OpsPrometheus, EveryAlertHasAUnitTest) {
 }
 
 TEST(OpsGrafana, EveryQueryParsesAndNamesOnlyExportedMetrics) {
-  SKIP_WITHOUT_PROMETHEUS();
+  REQUIRE_PROMETHEUS();
   const auto exprs = DashboardExprs("5m");
   ASSERT_GE(exprs.size(), 10u);
   // promtool has no query parser of its own: each expression becomes a recording rule.
@@ -192,9 +192,7 @@ for lib in $(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
   real=$(readlink -f "$path")
   dpkg -S "$real" 2>/dev/null || dpkg -S "${real#/usr}" 2>/dev/null || echo "unowned:$lib"
 done | cut -d: -f1 | sort -u)";
-  if (RunCommand({"sh", "-c", "command -v readelf && command -v dpkg"}, 10s).exit_code != 0) {
-    GTEST_SKIP() << "readelf or dpkg is not installed";
-  }
+  LF_REQUIRE_PROGRAMS("readelf", "dpkg", "ldd", "awk");
   const auto found = RunCommand({"bash", "-c", script, "owners", LongforgeBinary()}, 60s);
   ASSERT_EQ(found.exit_code, 0) << found.err;
   const std::string dockerfile = Slurp(kOps + "/compose/Dockerfile");
@@ -250,8 +248,8 @@ std::map<std::string, double> ReasonsIn(const std::string& rejected_path) {
 }
 
 TEST(OpsScrape, PrometheusReadsTheCountersOfSeparateWorkers) {
-  SKIP_WITHOUT_PROMETHEUS();
-  if (RunCommand({"kcat", "-V"}, 10s).exit_code != 0) GTEST_SKIP() << "kcat is not installed";
+  REQUIRE_PROMETHEUS();
+  LF_REQUIRE_PROGRAMS("kcat");
   const std::string dir = TempDir();
   FakeLlmServer llm([](const FakeRequest& r) { return Script(r, 0ms); });
   Cluster cluster(dir);
@@ -349,7 +347,7 @@ double SummaryValue(const std::string& out, const std::string& key) {
 }
 
 TEST(OpsScrape, PrometheusCountersMatchTheRunSummary) {
-  SKIP_WITHOUT_PROMETHEUS();
+  REQUIRE_PROMETHEUS();
   const std::string dir = TempDir();
   // Slow relevance replies make each document take a few scrape intervals; with one
   // document open at a time, every scrape after the last document started has seen all

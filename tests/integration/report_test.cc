@@ -7,6 +7,7 @@
 
 #include "cluster.h"
 #include "support/fake_llm_server.h"
+#include "support/programs.h"
 #include "support/subprocess.h"
 
 namespace longforge::testing {
@@ -22,9 +23,7 @@ std::size_t Count(const std::string& haystack, const std::string& needle) {
 }
 
 TEST(Report, RendersInHeadlessChromiumWithEveryChart) {
-  if (!std::filesystem::exists("/usr/bin/chromium")) {
-    GTEST_SKIP() << "/usr/bin/chromium is absent (Debian package chromium, in ops/packages.txt)";
-  }
+  LF_REQUIRE_PROGRAMS("/usr/bin/chromium");
   const std::string dir = TempDir();
   WriteSyntheticDocuments(dir + "/docs.jsonl", 2, 3, 40);
   FakeLlmServer server([](const FakeRequest& r) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "longforge/text/bpe_tokenizer.h"
+#include "support/programs.h"
 #include "support/subprocess.h"
 
 namespace longforge::text {
@@ -60,15 +61,25 @@ Ids ParseIds(const std::string& line) {
   return ids;
 }
 
-// Why the reference cannot run here, or empty.
-std::string MissingPrerequisite() {
-  if (testing::RunCommand({"node", "--version"}).exit_code != 0) return "node is not installed";
+// Why the reference tokenizers cannot run here, or empty. Node and the pinned npm
+// packages are installed by ops/setup.sh and ops/test.sh, so their absence fails a test.
+std::string MissingReference() {
+  if (auto missing = testing::MissingPrograms({"node"}); !missing.empty()) return missing;
   if (!fs::exists(kReference / "node_modules" / "js-tiktoken") ||
       !fs::exists(kReference / "node_modules" / "@lenml" / "tokenizers")) {
-    return "node_modules missing: run ops/install-node-reference.sh";
+    return (kReference / "node_modules").string() +
+           " lacks js-tiktoken or @lenml/tokenizers: run ops/install-node-reference.sh "
+           "(ops/test.sh does)";
   }
+  return "";
+}
+
+// The tokenizer files come from ../shared/data, which is optional: empty when present.
+std::string MissingTokenizerFiles() {
   for (const auto& [_, kind] : kKinds) {
-    if (!fs::exists(kind.tokenizer)) return "tokenizer missing: " + kind.tokenizer.string();
+    if (!fs::exists(kind.tokenizer)) {
+      return "this test needs ../shared/data: tokenizer missing: " + kind.tokenizer.string();
+    }
   }
   return "";
 }
@@ -178,11 +189,11 @@ class BookReference : public ::testing::TestWithParam<BookCase> {};
 
 TEST_P(BookReference, WholeBookIdsMatchNode) {
   const BookCase& c = GetParam();
-  if (const std::string missing = MissingPrerequisite(); !missing.empty()) {
-    GTEST_SKIP() << "reference unavailable: " << missing;
-  }
+  if (const std::string missing = MissingTokenizerFiles(); !missing.empty())
+    GTEST_SKIP() << missing;
   const fs::path file = kData / "books" / c.book;
-  if (!fs::exists(file)) GTEST_SKIP() << "book missing: " << file;
+  if (!fs::exists(file)) GTEST_SKIP() << "this test needs ../shared/data: book missing: " << file;
+  if (const std::string missing = MissingReference(); !missing.empty()) GTEST_FAIL() << missing;
   const std::string text = ReadFile(file);
   const Ids ours = Tokenizer(c.kind).Encode(text);
   ExpectSameIds(ours, Reference(c.kind, {file})[0], c.book);
@@ -211,9 +222,9 @@ class EdgeReference : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(EdgeReference, EdgeCaseIdsMatchNode) {
   const std::string kind = GetParam();
-  if (const std::string missing = MissingPrerequisite(); !missing.empty()) {
-    GTEST_SKIP() << "reference unavailable: " << missing;
-  }
+  if (const std::string missing = MissingTokenizerFiles(); !missing.empty())
+    GTEST_SKIP() << missing;
+  if (const std::string missing = MissingReference(); !missing.empty()) GTEST_FAIL() << missing;
   TempDir dir{fs::temp_directory_path() / ("lf_tok_ref_" + std::to_string(::getpid()))};
   fs::create_directories(dir.path);
   std::vector<Edge> edges = EdgeCases();

@@ -1,16 +1,17 @@
 #include "validate.h"
 
-#include <filesystem>
-
+#include "support/programs.h"
 #include "support/subprocess.h"
 
 namespace longforge::testing {
 
 std::string ValidatorUnavailable() {
-  if (!std::filesystem::exists("/usr/bin/python3")) return "/usr/bin/python3 is not installed";
+  if (auto missing = MissingPrograms({"/usr/bin/python3"}); !missing.empty()) return missing;
   const auto r = RunCommand({"/usr/bin/python3", "-c", "import jsonschema"});
-  if (r.exit_code != 0)
-    return "python3-jsonschema is not installed (apt-get install python3-jsonschema)";
+  if (r.exit_code != 0) {
+    return "/usr/bin/python3 cannot import jsonschema: Debian package python3-jsonschema "
+           "(ops/packages.txt); run ops/setup.sh";
+  }
   return "";
 }
 

@@ -7,7 +7,8 @@
 
 namespace longforge::testing {
 
-// Empty when the validator can run; otherwise why not (the test then skips).
+// Empty when the validator can run; otherwise why not (the test then fails: the
+// validator's packages are in ops/packages.txt).
 std::string ValidatorUnavailable();
 // Exit code 0 = every line valid; `output` gets what the validator printed.
 int ValidateJsonl(const std::vector<std::string>& files, const std::string& format,

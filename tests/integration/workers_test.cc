@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cluster.h"
+#include "support/programs.h"
 #include "validate.h"
 
 namespace longforge::testing {
@@ -78,6 +79,7 @@ TEST(Workers, SigkilledWorkersRestartWithoutLossOrDuplicates) {
 }
 
 TEST(Workers, KcatSubmitsADocumentAndReadsTheRecord) {
+  LF_REQUIRE_PROGRAMS("kcat");
   const std::string dir = TempDir();
   Cluster cluster(dir);
   std::string error;
@@ -113,6 +115,7 @@ TEST(Workers, KcatSubmitsADocumentAndReadsTheRecord) {
 }
 
 TEST(Workers, DeadLettersBadMessagesAndCarriesOn) {
+  LF_REQUIRE_PROGRAMS("kcat", "curl");
   const std::string dir = TempDir();
   Cluster cluster(dir);
   std::string error;
@@ -216,7 +219,8 @@ TEST(Workers, WatchIngestsNewFilesAndWorkersStopCleanlyOnSigterm) {
 }
 
 TEST(Workers, EveryMessageOnEveryTopicMatchesItsSchema) {
-  if (const auto why = ValidatorUnavailable(); !why.empty()) GTEST_SKIP() << why;
+  LF_REQUIRE_PROGRAMS("kcat");
+  if (const auto why = ValidatorUnavailable(); !why.empty()) GTEST_FAIL() << why;
   const std::string dir = TempDir();
   Cluster cluster(dir);
   std::string error;

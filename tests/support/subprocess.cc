@@ -1,5 +1,8 @@
 #include "support/subprocess.h"
 
+#include <errno.h>
+#include <string.h>
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -13,6 +16,8 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include "support/programs.h"
 
 namespace longforge::testing {
 namespace fs = std::filesystem;
@@ -37,6 +42,11 @@ std::string FreshPath(const std::string& stem) {
 
 std::unique_ptr<Subprocess> Subprocess::Start(const std::vector<std::string>& argv,
                                               const std::string& stdin_data) {
+  // A program the tests run that is not installed fails the test with its package name,
+  // and its stderr says the same, instead of an empty output nobody can explain.
+  const std::string missing = MissingPrograms({argv.at(0)});
+  if (!missing.empty()) ADD_FAILURE() << missing;
+  const std::string cannot_run = "longforge tests: cannot run " + argv[0] + ": ";
   auto p = std::unique_ptr<Subprocess>(new Subprocess());
   p->out_path_ = FreshPath("out");
   p->err_path_ = FreshPath("err");
@@ -55,6 +65,9 @@ std::unique_ptr<Subprocess> Subprocess::Start(const std::vector<std::string>& ar
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
     ::execvp(args[0], args.data());
+    const std::string why = cannot_run + ::strerror(errno) + "\n" + missing + "\n";
+    ssize_t n = ::write(2, why.data(), why.size());
+    (void)n;
     ::_exit(127);
   }
   ::close(in_pipe[0]);

@@ -313,7 +313,7 @@ class EnvelopeSchema : public ::testing::Test {
  protected:
   void SetUp() override {
     if (auto why = schema_check::ValidatorUnavailable())
-      GTEST_SKIP() << "schema validation: " << *why;
+      GTEST_FAIL() << "schema validation: " << *why;
   }
   std::string WriteJsonl(const std::string& name, const std::vector<std::string>& lines) {
     const auto dir = std::filesystem::path(LONGFORGE_BINARY_DIR) / "tests/unit/envelope";

@@ -16,12 +16,15 @@ namespace longforge::schema_check {
 
 inline constexpr const char* kPython = "/usr/bin/python3";
 
-// Why schema validation cannot run here, or nullopt when it can.
+// Why schema validation cannot run here, or nullopt when it can. Its packages are in
+// ops/packages.txt, so tests fail (not skip) when it cannot.
 inline std::optional<std::string> ValidatorUnavailable() {
-  if (::access(kPython, X_OK) != 0) return std::string(kPython) + " is missing";
+  if (::access(kPython, X_OK) != 0) {
+    return std::string(kPython) + " is not installed: Debian package python3 (ops/packages.txt)";
+  }
   const std::string probe = std::string(kPython) + " -c 'import jsonschema' >/dev/null 2>&1";
   if (std::system(probe.c_str()) != 0) {
-    return std::string(kPython) + " has no jsonschema module (apt-get install python3-jsonschema)";
+    return std::string(kPython) + " has no jsonschema module (Debian package python3-jsonschema in ops/packages.txt)";
   }
   return std::nullopt;
 }

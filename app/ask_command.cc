@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "longforge/store/document_store.h"
-#include "pipeline_runner.h"
+#include "run/pipeline_runner.h"
 
 namespace longforge::app {
 namespace {

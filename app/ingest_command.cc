@@ -8,9 +8,9 @@
 
 #include "commands.h"
 #include "common_flags.h"
-#include "ingester.h"
 #include "longforge/kafka/producer.h"
 #include "longforge/kafka/topics.h"
+#include "producers/ingest/ingester.h"
 
 namespace longforge::app {
 namespace {

@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "commands.h"
-#include "pipeline_runner.h"
+#include "run/pipeline_runner.h"
 
 namespace longforge::app {
 namespace {

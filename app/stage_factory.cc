@@ -2,15 +2,15 @@
 
 #include <algorithm>
 
-#include "answer_judge.h"
-#include "extractive_generator.h"
-#include "extractive_judge.h"
-#include "keywords.h"
-#include "llm_answer.h"
-#include "llm_generator.h"
-#include "llm_judge.h"
 #include "longforge/kafka/topics.h"
-#include "relevance_worker.h"
+#include "workers/answer/keywords.h"
+#include "workers/answer/llm_answer.h"
+#include "workers/filter/answer_judge.h"
+#include "workers/questioner/extractive_generator.h"
+#include "workers/questioner/llm_generator.h"
+#include "workers/relevance/extractive_judge.h"
+#include "workers/relevance/llm_judge.h"
+#include "workers/relevance/relevance_worker.h"
 
 namespace longforge::app {
 namespace {

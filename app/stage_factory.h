@@ -8,16 +8,16 @@
 #include <string>
 #include <vector>
 
-#include "answer_worker.h"
-#include "chunker_worker.h"
-#include "filter_worker.h"
 #include "llm_config.h"
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
 #include "longforge/text/token_counter.h"
-#include "questioner_worker.h"
-#include "retriever.h"
-#include "sink_worker.h"
+#include "workers/answer/answer_worker.h"
+#include "workers/answer/retriever.h"
+#include "workers/chunker/chunker_worker.h"
+#include "workers/filter/filter_worker.h"
+#include "workers/questioner/questioner_worker.h"
+#include "workers/sink/sink_worker.h"
 
 namespace longforge::app {
 

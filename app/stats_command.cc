@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "commands.h"
-#include "dataset_stats.h"
+#include "workers/sink/dataset_stats.h"
 
 namespace longforge::app {
 

@@ -4,9 +4,9 @@
 
 #include "commands.h"
 #include "common_flags.h"
-#include "dataset_stats.h"
 #include "longforge/kafka/worker_runtime.h"
 #include "longforge/metrics/worker_probe.h"
+#include "workers/sink/dataset_stats.h"
 
 namespace longforge::app {
 namespace {

@@ -1,4 +1,4 @@
-#include "pipeline_runner.h"
+#include "run/pipeline_runner.h"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -9,15 +9,15 @@
 #include <thread>
 
 #include <nlohmann/json.hpp>
-#include "dataset_stats.h"
-#include "ingester.h"
 #include "longforge/kafka/consumer.h"
 #include "longforge/kafka/embedded_broker.h"
 #include "longforge/kafka/producer.h"
 #include "longforge/kafka/topics.h"
 #include "longforge/kafka/worker_runtime.h"
 #include "longforge/metrics/worker_probe.h"
-#include "run_report.h"
+#include "producers/ingest/ingester.h"
+#include "run/run_report.h"
+#include "workers/sink/dataset_stats.h"
 
 namespace longforge::app {
 namespace {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "common_flags.h"
-#include "run_tracker.h"
+#include "run/run_tracker.h"
 
 namespace longforge::app {
 

@@ -1,4 +1,4 @@
-#include "run_report.h"
+#include "run/run_report.h"
 
 #include <algorithm>
 #include <cmath>

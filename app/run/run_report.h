@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "run_tracker.h"
+#include "run/run_tracker.h"
 
 namespace longforge::app {
 

@@ -1,4 +1,4 @@
-#include "run_tracker.h"
+#include "run/run_tracker.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "ingester.h"
+#include "producers/ingest/ingester.h"
 
 #include <simdjson.h>
 #include <spdlog/spdlog.h>

@@ -10,13 +10,13 @@
 #include <fstream>
 #include <mutex>
 
-#include "extractive_judge.h"
-#include "llm_judge.h"
 #include "longforge/llm/http_chat_client.h"
 #include "longforge/store/document_store.h"
 #include "longforge/text/chunker.h"
-#include "retriever.h"
 #include "support/fake_llm_server.h"
+#include "workers/answer/retriever.h"
+#include "workers/relevance/extractive_judge.h"
+#include "workers/relevance/llm_judge.h"
 
 namespace longforge {
 namespace {

@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "answer_backend.h"
-#include "keywords.h"
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
-#include "planner.h"
-#include "retriever.h"
-#include "task_gatherer.h"
+#include "workers/answer/answer_backend.h"
+#include "workers/answer/keywords.h"
+#include "workers/answer/planner.h"
+#include "workers/answer/retriever.h"
+#include "workers/answer/task_gatherer.h"
 
 namespace longforge::workers {
 

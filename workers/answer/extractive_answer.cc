@@ -2,10 +2,10 @@
 #include <mutex>
 #include <set>
 
-#include "answer_backend.h"
 #include "longforge/common/strings.h"
 #include "longforge/text/analyzer.h"
 #include "longforge/text/segmenter.h"
+#include "workers/answer/answer_backend.h"
 
 namespace longforge::workers {
 namespace {

@@ -1,4 +1,4 @@
-#include "keywords.h"
+#include "workers/answer/keywords.h"
 
 #include "longforge/llm/usage.h"
 
@@ -7,9 +7,9 @@
 #include <set>
 #include <utility>
 
-#include "llm_answer.h"
 #include "longforge/text/analyzer.h"
 #include "longforge/text/segmenter.h"
+#include "workers/answer/llm_answer.h"
 
 namespace longforge::workers {
 namespace {

@@ -1,4 +1,4 @@
-#include "llm_answer.h"
+#include "workers/answer/llm_answer.h"
 
 #include "longforge/llm/usage.h"
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "answer_backend.h"
 #include "longforge/llm/chat.h"
+#include "workers/answer/answer_backend.h"
 
 namespace longforge::workers {
 

@@ -1,10 +1,10 @@
 // Lv3: the agent loop of the answer worker, carried entirely in the messages.
 
-#include "answer_worker.h"
 #include "longforge/common/hash.h"
 #include "longforge/envelope/chunk_table.h"
 #include "longforge/kafka/topics.h"
 #include "longforge/llm/usage.h"
+#include "workers/answer/answer_worker.h"
 
 namespace longforge::workers {
 

@@ -1,4 +1,4 @@
-#include "planner.h"
+#include "workers/answer/planner.h"
 
 #include <cctype>
 

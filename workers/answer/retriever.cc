@@ -1,4 +1,4 @@
-#include "retriever.h"
+#include "workers/answer/retriever.h"
 
 #include <algorithm>
 #include <numeric>

@@ -1,4 +1,4 @@
-#include "task_gatherer.h"
+#include "workers/answer/task_gatherer.h"
 
 namespace longforge::workers {
 

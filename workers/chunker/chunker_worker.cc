@@ -1,4 +1,4 @@
-#include "chunker_worker.h"
+#include "workers/chunker/chunker_worker.h"
 
 #include "longforge/common/hash.h"
 #include "longforge/envelope/chunk_table.h"

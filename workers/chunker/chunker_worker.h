@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "chunker_probe.h"
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
 #include "longforge/store/document_text.h"
 #include "longforge/text/token_counter.h"
+#include "workers/chunker/chunker_probe.h"
 
 namespace longforge::workers {
 

@@ -1,4 +1,4 @@
-#include "answer_judge.h"
+#include "workers/filter/answer_judge.h"
 
 #include <cctype>
 

@@ -1,4 +1,4 @@
-#include "answer_rules.h"
+#include "workers/filter/answer_rules.h"
 
 // compact_lang_det.h uses FILE without including <cstdio>.
 #include <cstdio>
@@ -6,7 +6,7 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
-#include "text_match.h"
+#include "workers/filter/text_match.h"
 
 namespace longforge::workers {
 namespace {

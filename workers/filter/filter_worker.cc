@@ -1,11 +1,11 @@
-#include "filter_worker.h"
+#include "workers/filter/filter_worker.h"
 
-#include "answer_rules.h"
-#include "grounding.h"
 #include "longforge/common/hash.h"
 #include "longforge/kafka/topics.h"
 #include "longforge/llm/usage.h"
-#include "text_match.h"
+#include "workers/filter/answer_rules.h"
+#include "workers/filter/grounding.h"
+#include "workers/filter/text_match.h"
 
 namespace longforge::workers {
 namespace {

@@ -9,12 +9,12 @@
 #include <string>
 #include <vector>
 
-#include "answer_judge.h"
-#include "filter_probe.h"
 #include "longforge/envelope/messages.h"
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
 #include "longforge/text/analyzer.h"
+#include "workers/filter/answer_judge.h"
+#include "workers/filter/filter_probe.h"
 
 namespace longforge::workers {
 

@@ -1,9 +1,9 @@
-#include "grounding.h"
+#include "workers/filter/grounding.h"
 
 #include <string>
 #include <unordered_set>
 
-#include "text_match.h"
+#include "workers/filter/text_match.h"
 
 namespace longforge::workers {
 

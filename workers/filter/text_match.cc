@@ -1,4 +1,4 @@
-#include "text_match.h"
+#include "workers/filter/text_match.h"
 
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>

@@ -17,7 +17,7 @@
 
 #include "longforge/text/analyzer.h"
 #include "longforge/text/segmenter.h"
-#include "question_generator.h"
+#include "workers/questioner/question_generator.h"
 
 namespace longforge::workers {
 

@@ -1,10 +1,10 @@
-#include "generated_tasks.h"
+#include "workers/questioner/generated_tasks.h"
 
 #include <map>
 #include <set>
 
-#include "question_dedupe.h"
-#include "questioner_worker.h"
+#include "workers/questioner/question_dedupe.h"
+#include "workers/questioner/questioner_worker.h"
 
 namespace longforge::workers {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "longforge/envelope/messages.h"
-#include "question_generator.h"
+#include "workers/questioner/question_generator.h"
 
 namespace longforge::workers {
 

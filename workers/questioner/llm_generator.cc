@@ -1,9 +1,9 @@
-#include "llm_generator.h"
+#include "workers/questioner/llm_generator.h"
 
 #include <algorithm>
 
 #include "longforge/common/strings.h"
-#include "question_dedupe.h"
+#include "workers/questioner/question_dedupe.h"
 
 namespace longforge::workers {
 namespace {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "longforge/llm/chat.h"
-#include "question_generator.h"
+#include "workers/questioner/question_generator.h"
 
 namespace longforge::workers {
 

@@ -1,4 +1,4 @@
-#include "question_sampler.h"
+#include "workers/questioner/question_sampler.h"
 
 #include <algorithm>
 #include <cmath>

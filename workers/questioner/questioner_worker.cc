@@ -1,4 +1,4 @@
-#include "questioner_worker.h"
+#include "workers/questioner/questioner_worker.h"
 
 #include "longforge/text/language.h"
 
@@ -6,11 +6,11 @@
 #include <mutex>
 #include <set>
 
-#include "generated_tasks.h"
 #include "longforge/common/hash.h"
 #include "longforge/envelope/chunk_table.h"
 #include "longforge/kafka/topics.h"
-#include "question_dedupe.h"
+#include "workers/questioner/generated_tasks.h"
+#include "workers/questioner/question_dedupe.h"
 
 namespace longforge::workers {
 namespace {

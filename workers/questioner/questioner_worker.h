@@ -11,8 +11,8 @@
 #include "longforge/envelope/messages.h"
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
-#include "question_generator.h"
-#include "question_sampler.h"
+#include "workers/questioner/question_generator.h"
+#include "workers/questioner/question_sampler.h"
 
 namespace longforge::workers {
 

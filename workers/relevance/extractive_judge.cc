@@ -1,4 +1,4 @@
-#include "extractive_judge.h"
+#include "workers/relevance/extractive_judge.h"
 
 #include "longforge/common/strings.h"
 

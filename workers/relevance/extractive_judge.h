@@ -6,7 +6,7 @@
 
 #include "longforge/text/analyzer.h"
 #include "longforge/text/segmenter.h"
-#include "relevance_judge.h"
+#include "workers/relevance/relevance_judge.h"
 
 namespace longforge::workers {
 

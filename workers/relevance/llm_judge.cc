@@ -1,4 +1,4 @@
-#include "llm_judge.h"
+#include "workers/relevance/llm_judge.h"
 
 #include "longforge/llm/usage.h"
 
@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "longforge/common/strings.h"
-#include "relevance_reply.h"
+#include "workers/relevance/relevance_reply.h"
 
 namespace longforge::workers {
 namespace {

@@ -10,8 +10,8 @@
 
 #include "longforge/common/error.h"
 #include "longforge/llm/chat.h"
-#include "relevance_judge.h"
-#include "relevance_probe.h"
+#include "workers/relevance/relevance_judge.h"
+#include "workers/relevance/relevance_probe.h"
 
 namespace longforge::workers {
 

@@ -1,4 +1,4 @@
-#include "relevance_worker.h"
+#include "workers/relevance/relevance_worker.h"
 
 #include "longforge/kafka/topics.h"
 

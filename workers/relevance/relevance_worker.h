@@ -5,7 +5,7 @@
 
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
-#include "relevance_judge.h"
+#include "workers/relevance/relevance_judge.h"
 
 namespace longforge::workers {
 

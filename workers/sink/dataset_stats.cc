@@ -1,4 +1,4 @@
-#include "dataset_stats.h"
+#include "workers/sink/dataset_stats.h"
 
 #include <algorithm>
 #include <cmath>

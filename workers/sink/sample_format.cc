@@ -1,4 +1,4 @@
-#include "sample_format.h"
+#include "workers/sink/sample_format.h"
 
 #include <nlohmann/json.hpp>
 

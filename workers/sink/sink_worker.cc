@@ -1,4 +1,4 @@
-#include "sink_worker.h"
+#include "workers/sink/sink_worker.h"
 
 #include <unistd.h>
 
@@ -8,7 +8,7 @@
 
 #include "longforge/envelope/messages.h"
 #include "longforge/kafka/topics.h"
-#include "sample_format.h"
+#include "workers/sink/sample_format.h"
 
 namespace longforge::workers {
 namespace fs = std::filesystem;

@@ -14,7 +14,7 @@
 #include "longforge/envelope/messages.h"
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
-#include "sample_format.h"
+#include "workers/sink/sample_format.h"
 
 namespace longforge::workers {
 

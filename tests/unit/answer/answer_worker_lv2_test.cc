@@ -7,9 +7,9 @@
 #include <thread>
 #include <vector>
 
-#include "answer_worker.h"
 #include "longforge/kafka/topics.h"
 #include "unit/store/temp_store.h"
+#include "workers/answer/answer_worker.h"
 
 namespace longforge::workers {
 namespace {

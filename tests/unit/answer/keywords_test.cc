@@ -1,4 +1,4 @@
-#include "keywords.h"
+#include "workers/answer/keywords.h"
 
 #include <gtest/gtest.h>
 

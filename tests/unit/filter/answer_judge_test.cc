@@ -1,4 +1,4 @@
-#include "answer_judge.h"
+#include "workers/filter/answer_judge.h"
 
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
@@ -8,9 +8,9 @@
 #include <future>
 #include <string>
 
-#include "filter_worker.h"
 #include "longforge/kafka/topics.h"
 #include "unit/llm/llm_test_util.h"
+#include "workers/filter/filter_worker.h"
 
 namespace longforge::workers {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "filter_worker.h"
 #include "longforge/kafka/topics.h"
+#include "workers/filter/filter_worker.h"
 
 namespace longforge::workers {
 namespace {

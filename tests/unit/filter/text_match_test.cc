@@ -1,8 +1,8 @@
-#include "text_match.h"
+#include "workers/filter/text_match.h"
 
 #include <gtest/gtest.h>
 
-#include "answer_rules.h"
+#include "workers/filter/answer_rules.h"
 
 namespace longforge::workers {
 namespace {

@@ -1,4 +1,4 @@
-#include "ingester.h"
+#include "producers/ingest/ingester.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

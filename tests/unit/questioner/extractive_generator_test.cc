@@ -1,4 +1,4 @@
-#include "extractive_generator.h"
+#include "workers/questioner/extractive_generator.h"
 
 #include <gtest/gtest.h>
 

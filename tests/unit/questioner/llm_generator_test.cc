@@ -1,4 +1,4 @@
-#include "llm_generator.h"
+#include "workers/questioner/llm_generator.h"
 
 #include <gtest/gtest.h>
 

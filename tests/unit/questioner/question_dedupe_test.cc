@@ -1,4 +1,4 @@
-#include "question_dedupe.h"
+#include "workers/questioner/question_dedupe.h"
 
 #include <gtest/gtest.h>
 

@@ -6,13 +6,13 @@
 #include <regex>
 #include <set>
 
-#include "extractive_generator.h"
-#include "llm_generator.h"
 #include "longforge/envelope/chunk_table.h"
 #include "longforge/kafka/topics.h"
-#include "questioner_worker.h"
 #include "unit/llm/llm_test_util.h"
 #include "unit/store/temp_store.h"
+#include "workers/questioner/extractive_generator.h"
+#include "workers/questioner/llm_generator.h"
+#include "workers/questioner/questioner_worker.h"
 
 namespace longforge::workers {
 namespace {

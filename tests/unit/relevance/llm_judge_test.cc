@@ -1,4 +1,4 @@
-#include "llm_judge.h"
+#include "workers/relevance/llm_judge.h"
 
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>

@@ -1,4 +1,4 @@
-#include "relevance_reply.h"
+#include "workers/relevance/relevance_reply.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "answer_worker.h"
+#include "workers/answer/answer_worker.h"
 
 #include <gtest/gtest.h>
 

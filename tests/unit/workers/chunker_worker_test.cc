@@ -1,4 +1,4 @@
-#include "chunker_worker.h"
+#include "workers/chunker/chunker_worker.h"
 
 #include <gtest/gtest.h>
 

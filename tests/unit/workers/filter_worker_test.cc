@@ -1,4 +1,4 @@
-#include "filter_worker.h"
+#include "workers/filter/filter_worker.h"
 
 #include <gtest/gtest.h>
 

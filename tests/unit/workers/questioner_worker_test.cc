@@ -1,4 +1,4 @@
-#include "questioner_worker.h"
+#include "workers/questioner/questioner_worker.h"
 
 #include <gtest/gtest.h>
 

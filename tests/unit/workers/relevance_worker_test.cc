@@ -1,13 +1,13 @@
-#include "relevance_worker.h"
+#include "workers/relevance/relevance_worker.h"
 
 #include <gtest/gtest.h>
 
 #include <optional>
 #include <string>
 
-#include "extractive_judge.h"
 #include "longforge/kafka/topics.h"
 #include "unit/store/temp_store.h"
+#include "workers/relevance/extractive_judge.h"
 
 namespace longforge::workers {
 namespace {

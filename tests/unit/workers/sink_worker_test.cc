@@ -1,4 +1,4 @@
-#include "sink_worker.h"
+#include "workers/sink/sink_worker.h"
 
 #include <gtest/gtest.h>
 

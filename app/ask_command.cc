@@ -92,8 +92,8 @@ void AddAskCommand(CLI::App& app) {
         << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     RunOptions run = args->run;
     run.inputs = {(work / "input.jsonl").string()};
-    run.pipeline.sink.out_dir = (work / "out").string();
-    run.pipeline.sink.context = workers::SinkContext::kEvidence;
+    run.pipeline.sink.sink.out_dir = (work / "out").string();
+    run.pipeline.sink.sink.context = workers::SinkContext::kEvidence;
     if (run.pipeline.llm.cache_path.empty()) {
       run.pipeline.llm.cache_path = run.common.store_dir + "/llm-cache.sqlite";
     }
@@ -107,7 +107,7 @@ void AddAskCommand(CLI::App& app) {
       for (const auto& n : outcome->summary.notes) std::cerr << n << "\n";
       throw CLI::RuntimeError(2);
     }
-    PrintAnswer(run.pipeline.sink.out_dir, run.common.store_dir);
+    PrintAnswer(run.pipeline.sink.sink.out_dir, run.common.store_dir);
     std::error_code ec;
     fs::remove_all(work, ec);
   });

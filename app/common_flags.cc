@@ -70,6 +70,22 @@ void AddMetricsFlags(CLI::App& cmd, CommonFlags& flags, int default_port) {
       ->capture_default_str();
 }
 
+void AddLlmFlags(CLI::App& cmd, llm::LlmConfig& c) {
+  cmd.add_option("--llm-url", c.all.url,
+                 "OpenAI-compatible base URL ending in /v1 (vLLM, SGLang, llama.cpp, TGI, Ollama, "
+                 "hosted); none = the extractive baseline. API key: $LONGFORGE_LLM_API_KEY or "
+                 "$OPENAI_API_KEY");
+  cmd.add_option("--llm-model", c.all.model, "Model name for every LLM stage");
+  cmd.add_option("--relevance-llm-url", c.relevance.url, "LLM for the relevance stage only");
+  cmd.add_option("--relevance-llm-model", c.relevance.model, "Model for the relevance stage");
+  cmd.add_option("--answer-llm-url", c.answer.url, "LLM for the answer stage only");
+  cmd.add_option("--answer-llm-model", c.answer.model, "Model for the answer stage");
+  cmd.add_option("--llm-concurrency", c.concurrency, "LLM requests in flight per stage")
+      ->capture_default_str();
+  cmd.add_option("--llm-timeout", c.timeout_s, "Seconds allowed per LLM request")
+      ->capture_default_str();
+}
+
 void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
   cmd.add_option("--chunk-tokens", config.chunker.chunk_tokens, "Reading chunk size in tokens")
       ->capture_default_str();
@@ -90,13 +106,13 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
       ->capture_default_str();
   cmd.add_option_function<int>(
       "--gather-timeout",
-      [&config](int s) { config.answer.gather_timeout = std::chrono::seconds(s); },
+      [&config](int s) { config.answer.answer.gather_timeout = std::chrono::seconds(s); },
       "Seconds a task may wait for missing chunk results before it is answered without them "
       "(default 600)");
-  cmd.add_option("--retrieval-chunk-tokens", config.retrieval.chunk_tokens,
+  cmd.add_option("--retrieval-chunk-tokens", config.answer.retrieval.chunk_tokens,
                  "Retrieval chunk size in tokens (the answer stage's BM25 units)")
       ->capture_default_str();
-  cmd.add_option("--evidence-tokens", config.retrieval.budget_tokens,
+  cmd.add_option("--evidence-tokens", config.answer.retrieval.budget_tokens,
                  "Evidence budget handed to the answer model, in tokens")
       ->capture_default_str();
   AddLlmFlags(cmd, config.llm);
@@ -119,18 +135,18 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
   cmd.add_flag("!--accept-on-judge-disagreement", config.filter.review_on_judge_disagreement,
                "Filter: when the rules and the LLM judge disagree, accept (the more lenient) "
                "instead of sending the sample to review");
-  cmd.add_option("--hop-limit", config.answer.hop_limit,
+  cmd.add_option("--hop-limit", config.answer.answer.hop_limit,
                  "Level 3: sub-questions per question before the answer is forced")
       ->capture_default_str();
   cmd.add_option("--max-in-flight", config.max_in_flight,
                  "Messages each stage works on at once; 0 or unset: 256, and at least twice "
                  "--llm-concurrency for stages that call an LLM");
-  cmd.add_option("--out", config.sink.out_dir,
+  cmd.add_option("--out", config.sink.sink.out_dir,
                  "Output directory of the sink (dataset.jsonl, rejected.jsonl)");
   cmd.add_option_function<std::string>(
          "--context",
          [&config](const std::string& v) {
-           config.sink.context =
+           config.sink.sink.context =
                v == "evidence" ? workers::SinkContext::kEvidence : workers::SinkContext::kFull;
          },
          "full: whole document + question (long-context SFT, default); evidence: quotes + question")
@@ -138,14 +154,15 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
   cmd.add_option_function<std::string>(
          "--format",
          [&config](const std::string& v) {
-           config.sink.format = v == "sharegpt" ? workers::SampleFormat::kShareGpt
-                                : v == "alpaca" ? workers::SampleFormat::kAlpaca
-                                                : workers::SampleFormat::kMessages;
+           config.sink.sink.format = v == "sharegpt" ? workers::SampleFormat::kShareGpt
+                                     : v == "alpaca" ? workers::SampleFormat::kAlpaca
+                                                     : workers::SampleFormat::kMessages;
          },
          "Dataset format: messages (OpenAI chat, default), sharegpt or alpaca")
       ->check(CLI::IsMember({"messages", "sharegpt", "alpaca"}));
   cmd.add_option_function<std::string>(
-         "--order", [&config](const std::string& v) { config.order_by_length = v == "length"; },
+         "--order",
+         [&config](const std::string& v) { config.sink.order_by_length = v == "length"; },
          "arrival (default) or length: when the run (or the sink) ends, sort dataset.jsonl by "
          "context length, shortest first (a curriculum)")
       ->check(CLI::IsMember({"arrival", "length"}));

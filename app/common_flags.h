@@ -9,7 +9,7 @@
 
 #include "longforge/kafka/options.h"
 #include "longforge/metrics/metrics_server.h"
-#include "stage_factory.h"
+#include "stages.h"
 
 namespace longforge::app {
 
@@ -32,6 +32,7 @@ void AddKafkaFlags(CLI::App& cmd, CommonFlags& flags);
 void AddStoreFlag(CLI::App& cmd, CommonFlags& flags);
 void AddTokenizerFlag(CLI::App& cmd, CommonFlags& flags);
 void AddMetricsFlags(CLI::App& cmd, CommonFlags& flags, int default_port);
+void AddLlmFlags(CLI::App& cmd, llm::LlmConfig& config);
 void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config);
 
 // Prints every problem and throws CLI::RuntimeError(1) (could not run) when there are any.

@@ -1,15 +1,14 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <filesystem>
 #include <iostream>
-#include <map>
 #include <thread>
 
 #include "commands.h"
 #include "common_flags.h"
 #include "longforge/kafka/producer.h"
 #include "longforge/kafka/topics.h"
+#include "producers/ingest/directory_watcher.h"
 #include "producers/ingest/ingester.h"
 
 namespace longforge::app {
@@ -23,29 +22,12 @@ struct IngestArgs {
   int watch_interval_ms = 1000;
 };
 
-// Polls `dir` for new files; a file is taken once its size and mtime held still for
-// one interval (it is no longer being written).
+// Ingests every new, finished file of --watch DIR until stopped.
 void Watch(const IngestArgs& args, producers::Ingester& ingester, kafka::Producer& producer) {
-  namespace fs = std::filesystem;
-  std::map<std::string, std::pair<std::uintmax_t, fs::file_time_type>> seen, pending;
-  spdlog::info("watching {} for new files", args.watch_dir);
+  producers::DirectoryWatcher watcher(args.watch_dir);
+  spdlog::info("watching {} for new files", watcher.dir());
   while (!StopFlag().load()) {
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(args.watch_dir, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (!it->is_regular_file() || it->path().filename().string().starts_with(".")) continue;
-      const std::string path = it->path().string();
-      if (seen.contains(path)) continue;
-      const auto now = std::make_pair(it->file_size(), it->last_write_time());
-      const auto p = pending.find(path);
-      if (p != pending.end() && p->second == now) {
-        ingester.IngestPath(path);
-        seen[path] = now;
-        pending.erase(p);
-      } else {
-        pending[path] = now;
-      }
-    }
+    for (const std::string& path : watcher.Poll()) ingester.IngestPath(path);
     producer.Flush(std::chrono::milliseconds(0));
     std::this_thread::sleep_for(std::chrono::milliseconds(args.watch_interval_ms));
   }

@@ -37,7 +37,7 @@ void PrintSummary(const RunOutcome& o, const std::string& out_dir) {
 
 void AddRunCommand(CLI::App& app) {
   auto opts = std::make_shared<RunOptions>();
-  opts->pipeline.sink.out_dir = "out";
+  opts->pipeline.sink.sink.out_dir = "out";
   auto* cmd = app.add_subcommand(
       "run",
       "All-in-one for one machine: the embedded Kafka (or --brokers) and every stage in this "
@@ -77,7 +77,7 @@ void AddRunCommand(CLI::App& app) {
       std::cerr << "longforge run: " << outcome.error().message << "\n";
       throw CLI::RuntimeError(1);
     }
-    PrintSummary(*outcome, opts->pipeline.sink.out_dir);
+    PrintSummary(*outcome, opts->pipeline.sink.sink.out_dir);
     if (outcome->interrupted) {
       std::cerr << "longforge run: interrupted before every task ended; run it again to resume\n";
       throw CLI::RuntimeError(1);

@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "commands.h"
-#include "workers/sink/dataset_stats.h"
+#include "workers/sink/sink_stage.h"
 
 namespace longforge::app {
 

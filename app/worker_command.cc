@@ -6,7 +6,6 @@
 #include "common_flags.h"
 #include "longforge/kafka/worker_runtime.h"
 #include "longforge/metrics/worker_probe.h"
-#include "workers/sink/dataset_stats.h"
 
 namespace longforge::app {
 namespace {
@@ -18,17 +17,14 @@ struct WorkerArgs {
   std::string group;
 };
 
-// Default metrics port per stage, so several workers on one host do not collide.
-int DefaultPort(const std::string& stage) {
-  const auto& names = StageNames();
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (names[i] == stage) return 9401 + static_cast<int>(i);
-  }
-  return 9400;
-}
+// Default metrics port per stage (9401 for the chunker … 9406 for the sink), so several
+// workers on one host do not collide.
+int DefaultPort(PipelineStage stage) { return 9401 + static_cast<int>(stage); }
 
 void RunStage(WorkerArgs& args) {
-  std::vector<std::string> problems = args.pipeline.Validate({args.stage});
+  // The command line only accepts stage names (CLI::IsMember(StageNames())).
+  const PipelineStage id = *ParsePipelineStage(args.stage);
+  std::vector<std::string> problems = args.pipeline.Validate({id});
   kafka::WorkerRuntimeOptions rt;
   rt.kafka = args.common.Kafka(problems);
   FailOnProblems("worker " + args.stage, problems);
@@ -42,7 +38,9 @@ void RunStage(WorkerArgs& args) {
   if (!store) fail(store.error().message);
   auto counter = text::LoadTokenCounter(args.common.tokenizer);
   if (!counter) fail(counter.error().message);
-  auto stage = Stage::Create(args.stage, args.pipeline, **store, **counter, (*metrics)->registry());
+  const kafka::StageContext context{**store, **counter, (*metrics)->registry(), args.pipeline.llm,
+                                    args.pipeline.max_in_flight};
+  auto stage = StageFor(id).build(args.pipeline, context);
   if (!stage) fail(stage.error().message);
   metrics::WorkerProbe probe((*metrics)->registry(), args.stage);
   rt.input_topics = (*stage)->inputs();
@@ -54,10 +52,7 @@ void RunStage(WorkerArgs& args) {
   if (auto s = kafka::RunWorker(rt, (*stage)->handler(), &probe, StopFlag()); !s) {
     fail(s.error().message);
   }
-  if (args.stage == "sink" && args.pipeline.order_by_length) {
-    if (auto s = workers::SortDatasetByLength(args.pipeline.sink.out_dir); !s)
-      fail(s.error().message);
-  }
+  if (auto s = (*stage)->Finish(); !s) fail(s.error().message);
   spdlog::info("worker {} stopped", args.stage);
 }
 
@@ -85,7 +80,9 @@ void AddWorkerCommand(CLI::App& app) {
       ->check(CLI::IsMember(StageNames()));
   AddStageOptions(*cmd, *args, -1);  // -1: the stage's own default port
   cmd->callback([args] {
-    if (args->common.metrics.port < 0) args->common.metrics.port = DefaultPort(args->stage);
+    if (args->common.metrics.port < 0) {
+      args->common.metrics.port = DefaultPort(*ParsePipelineStage(args->stage));
+    }
     RunStage(*args);
   });
 
@@ -94,9 +91,9 @@ void AddWorkerCommand(CLI::App& app) {
       "sink",
       "Write accepted samples (and rejected ones, with reasons) as JSONL under --out; "
       "same as `worker sink`.");
-  AddStageOptions(*sink, *sink_args, DefaultPort("sink"));
+  AddStageOptions(*sink, *sink_args, DefaultPort(PipelineStage::kSink));
   sink->callback([sink_args] {
-    sink_args->stage = "sink";
+    sink_args->stage = StageName(PipelineStage::kSink);
     RunStage(*sink_args);
   });
 }

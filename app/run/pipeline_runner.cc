@@ -17,7 +17,6 @@
 #include "longforge/metrics/worker_probe.h"
 #include "producers/ingest/ingester.h"
 #include "run/run_report.h"
-#include "workers/sink/dataset_stats.h"
 
 namespace longforge::app {
 namespace {
@@ -73,7 +72,8 @@ void PrintProgress(const RunTracker& tracker, Clock::time_point start) {
 
 Result<RunOutcome> RunPipeline(const RunOptions& options) {
   const auto start = Clock::now();
-  std::vector<std::string> problems = options.pipeline.Validate(StageNames());
+  std::vector<std::string> problems =
+      options.pipeline.Validate({kPipelineStages.begin(), kPipelineStages.end()});
   if (options.inputs.empty()) problems.emplace_back("no --input given");
   if (options.max_open_documents < 1) problems.emplace_back("--max-open-documents must be >= 1");
   std::unique_ptr<kafka::EmbeddedBroker> embedded;
@@ -101,14 +101,19 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
 
   RunTracker tracker;
   PipelineConfig pipeline = options.pipeline;
-  pipeline.sink.on_record = [&tracker](const envelope::SampleRecord& s) { tracker.Recorded(s); };
-  std::vector<std::unique_ptr<Stage>> stages;
+  pipeline.sink.sink.on_record = [&tracker](const envelope::SampleRecord& s) {
+    tracker.Recorded(s);
+  };
+  const kafka::StageContext context{**store, **counter, (*metrics)->registry(), pipeline.llm,
+                                    pipeline.max_in_flight};
+  std::vector<std::unique_ptr<kafka::Stage>> stages;
   std::vector<std::unique_ptr<metrics::WorkerProbe>> probes;
-  for (const auto& name : StageNames()) {
-    auto stage = Stage::Create(name, pipeline, **store, **counter, (*metrics)->registry());
+  for (const StageEntry& entry : Stages()) {
+    auto stage = entry.build(pipeline, context);
     if (!stage) return stage.error();
     stages.push_back(std::move(stage.value()));
-    probes.push_back(std::make_unique<metrics::WorkerProbe>((*metrics)->registry(), name));
+    probes.push_back(
+        std::make_unique<metrics::WorkerProbe>((*metrics)->registry(), StageName(entry.id)));
   }
   spdlog::debug("stages created");
   auto producer = kafka::Producer::Create(kopts);
@@ -125,12 +130,13 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
       rt.kafka = kopts;
       rt.input_topics = stages[i]->inputs();
       rt.assign_directly = true;
-      rt.group_id = "longforge-" + stages[i]->name();
-      rt.loop.worker = stages[i]->name();
+      const std::string name = StageName(stages[i]->id());
+      rt.group_id = "longforge-" + name;
+      rt.loop.worker = name;
       rt.loop.max_in_flight = stages[i]->max_in_flight();
       stage_status[i] = kafka::RunWorker(rt, stages[i]->handler(), probes[i].get(), stop_stages);
       if (!stage_status[i].ok()) {
-        spdlog::error("{}: {}", stages[i]->name(), stage_status[i].error().message);
+        spdlog::error("{}: {}", name, stage_status[i].error().message);
         StopFlag() = true;
       }
     });
@@ -194,8 +200,10 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
   outcome.tokenizer = (*counter)->Name();
   outcome.backend = pipeline.llm.Describe();
   outcome.brokers = embedded ? "embedded (" + common.brokers + ")" : common.brokers;
-  if (pipeline.order_by_length && !outcome.interrupted) {
-    if (auto s = workers::SortDatasetByLength(pipeline.sink.out_dir); !s) return s.error();
+  if (!outcome.interrupted) {
+    for (auto& stage : stages) {
+      if (auto s = stage->Finish(); !s) return s.error();
+    }
   }
   if (!options.report_path.empty()) {
     ReportInput in{outcome.summary,   outcome.seconds, outcome.backend,

@@ -1,18 +1,17 @@
 #pragma once
-// Which LLM each stage talks to. No URL for a stage = the extractive baseline there.
-
-#include <prometheus/registry.h>
-#include <CLI/CLI.hpp>
+// Which LLM each pipeline stage talks to. No URL for a stage = the extractive baseline
+// there. The command line fills it (app/); stage descriptors read it.
 
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "longforge/common/error.h"
+#include "longforge/common/stage.h"
 #include "longforge/llm/chat.h"
 #include "longforge/llm/llm_probe.h"
 
-namespace longforge::app {
+namespace longforge::llm {
 
 struct LlmEndpoint {
   std::string url;    // base URL ending in /v1
@@ -27,19 +26,19 @@ struct LlmConfig {
   int timeout_s = 300;     // --llm-timeout: seconds per request; default 300
   std::string cache_path;  // --cache: SQLite response cache; empty = none
 
-  // The endpoint a stage uses ("relevance" or "answer"); url empty = extractive.
-  LlmEndpoint For(const std::string& stage) const;
-  std::vector<std::string> Validate() const;
+  // The endpoint `stage` uses: relevance its own, every other LLM stage (questioner,
+  // answer, filter) the answer endpoint; url empty = extractive. The chunker and the
+  // sink call no LLM: always empty.
+  LlmEndpoint For(PipelineStage stage) const;
+  // Every problem with the endpoint `stage` uses (none when it uses no LLM).
+  std::vector<std::string> Validate(PipelineStage stage) const;
   // "extractive (no LLM)" or e.g. "relevance: llm:qwen3-8b; answer: llm:qwen3-8b".
   std::string Describe() const;
 };
 
-void AddLlmFlags(CLI::App& cmd, LlmConfig& config);
-
 // The client a stage talks through: HTTP with retries, behind the response cache when
 // one is configured. Error (kStop) names what is wrong.
-Result<std::unique_ptr<llm::ChatClient>> MakeChatClient(const LlmConfig& config,
-                                                        const std::string& stage,
-                                                        llm::LlmProbe* probe);
+Result<std::unique_ptr<ChatClient>> MakeChatClient(const LlmConfig& config, PipelineStage stage,
+                                                   LlmProbe* probe);
 
-}  // namespace longforge::app
+}  // namespace longforge::llm

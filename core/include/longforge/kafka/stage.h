@@ -1,0 +1,81 @@
+#pragma once
+// One shape for every pipeline stage. A stage's descriptor (workers/<stage>/<stage>_stage.h)
+// builds a `Stage` from its options and a `StageContext`; `longforge worker NAME` runs one
+// built stage per process and `longforge run` runs all of them, through the same run loop.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "longforge/common/error.h"
+#include "longforge/common/stage.h"
+#include "longforge/kafka/handler.h"
+
+namespace prometheus {
+class Registry;
+}
+namespace longforge::store {
+class DocumentStore;
+}
+namespace longforge::text {
+class TokenCounter;
+}
+namespace longforge::llm {
+struct LlmConfig;
+}
+
+namespace longforge::kafka {
+
+// What a stage borrows while it runs; the caller keeps all of it alive longer than
+// every stage built from it.
+struct StageContext {
+  store::DocumentStore& store;
+  const text::TokenCounter& counter;
+  prometheus::Registry& registry;  // the stage's probes register here
+  const llm::LlmConfig& llm;       // which LLM each stage talks to
+  std::size_t max_in_flight = 0;   // --max-in-flight; 0 = DefaultInFlight
+};
+
+// Messages a stage works on at once, the same rule for every stage: --max-in-flight
+// when given; else 256, and at least twice the LLM concurrency for a stage that calls
+// an LLM (a message keeps its slot while its output awaits the broker's acknowledgement,
+// and the server must not idle meanwhile).
+std::size_t DefaultInFlight(std::size_t max_in_flight, bool calls_llm, int llm_concurrency);
+
+// A built stage: its handler and everything the handler borrows (backends, LLM client,
+// probes), which live exactly as long as the stage.
+class Stage {
+ public:
+  virtual ~Stage() = default;
+  virtual PipelineStage id() const = 0;
+  virtual const std::vector<std::string>& inputs() const = 0;  // topics it consumes
+  virtual std::size_t max_in_flight() const = 0;
+  virtual Handler& handler() = 0;
+  // After the run loop stopped: work a stage does once its input has ended (the sink
+  // sorts its dataset by length when asked to).
+  virtual Status Finish() { return {}; }
+};
+
+// The common part of every stage: its id, inputs, in-flight bound and handler. A
+// descriptor derives from it to hold what the handler borrows, declared so that the
+// handler is destroyed first.
+class BasicStage : public Stage {
+ public:
+  BasicStage(PipelineStage id, std::vector<std::string> inputs, std::size_t max_in_flight)
+      : id_(id), inputs_(std::move(inputs)), max_in_flight_(max_in_flight) {}
+  PipelineStage id() const override { return id_; }
+  const std::vector<std::string>& inputs() const override { return inputs_; }
+  std::size_t max_in_flight() const override { return max_in_flight_; }
+  Handler& handler() override { return *handler_; }
+
+ protected:
+  std::unique_ptr<Handler> handler_;
+
+ private:
+  PipelineStage id_;
+  std::vector<std::string> inputs_;
+  std::size_t max_in_flight_;
+};
+
+}  // namespace longforge::kafka

@@ -1,0 +1,42 @@
+#include "workers/sink/sink_stage.h"
+
+#include "longforge/kafka/topics.h"
+#include "workers/sink/dataset_stats.h"
+
+namespace longforge::workers {
+namespace {
+
+class BuiltSink final : public kafka::BasicStage {
+ public:
+  BuiltSink(std::unique_ptr<SinkWorker> sink, const SinkStageOptions& options,
+            std::size_t in_flight)
+      : BasicStage(SinkStage::kId, {kafka::kDataset, kafka::kRejected}, in_flight),
+        out_dir_(options.sink.out_dir),
+        order_by_length_(options.order_by_length) {
+    handler_ = std::move(sink);
+  }
+  Status Finish() override {
+    if (!order_by_length_) return {};
+    return SortDatasetByLength(out_dir_);
+  }
+
+ private:
+  std::string out_dir_;
+  bool order_by_length_;
+};
+
+}  // namespace
+
+std::vector<std::string> SinkStage::Validate(const Options& options, const llm::LlmConfig&) {
+  return options.sink.Validate();
+}
+
+Result<std::unique_ptr<kafka::Stage>> SinkStage::Build(const Options& options,
+                                                       const kafka::StageContext& c) {
+  auto sink = SinkWorker::Open(options.sink, c.store);
+  if (!sink) return sink.error();
+  return std::unique_ptr<kafka::Stage>(std::make_unique<BuiltSink>(
+      std::move(sink.value()), options, kafka::DefaultInFlight(c.max_in_flight, false, 0)));
+}
+
+}  // namespace longforge::workers

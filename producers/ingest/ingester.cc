@@ -176,21 +176,16 @@ void Ingester::IngestJsonlLine(const std::string& line, const std::string& where
 
 void Ingester::Submit(std::string_view raw, std::string title, std::string source,
                       std::string given_id, std::vector<envelope::SuppliedQuestion> questions) {
-  auto doc = store::PrepareDocument(raw, source, options_.max_document_bytes);
-  if (!doc) return Problem(source, doc.error().message.substr(source.size() + 2));
-  if (!given_id.empty()) {
-    // A caller's id becomes a store key: keep it to safe characters.
-    for (char& c : given_id) {
-      const bool ok =
-          std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-      if (!ok) c = '_';
+  auto doc = store::AcceptDocument(store_, raw, source, given_id, options_.max_document_bytes);
+  if (!doc) {
+    std::string reason = doc.error().message.substr(source.size() + 2);
+    if (!given_id.empty()) {
+      const auto first = given_sources_.find(store::DocumentIdFrom(given_id));
+      if (first != given_sources_.end()) reason += " (first submitted from " + first->second + ")";
     }
-    if (given_id[0] == '.') given_id[0] = '_';
-    doc->id = given_id.substr(0, 120);
+    return Problem(source, reason);
   }
-  if (auto s = store_.Put(store::DocumentStore::TextKey(doc->id), doc->text); !s) {
-    return Problem(source, s.error().message);
-  }
+  if (!given_id.empty()) given_sources_.emplace(doc->id, source);
   envelope::DocumentEvent event;
   event.doc_id = doc->id;
   event.title = std::move(title);

@@ -5,11 +5,13 @@
 
 #include <functional>
 #include <istream>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "longforge/envelope/messages.h"
+#include "longforge/store/accept_document.h"
 #include "longforge/store/document_store.h"
 #include "longforge/store/document_text.h"
 
@@ -55,6 +57,9 @@ class Ingester {
   store::DocumentStore& store_;
   Publish publish_;
   std::size_t documents_ = 0;
+  // Where each document with a submitter's own id came from, to name both sources when
+  // an id is given again with a different text.
+  std::map<std::string, std::string> given_sources_;
   std::vector<IngestProblem> problems_;
 };
 

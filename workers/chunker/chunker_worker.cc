@@ -4,6 +4,7 @@
 #include "longforge/envelope/chunk_table.h"
 #include "longforge/envelope/messages.h"
 #include "longforge/kafka/topics.h"
+#include "longforge/store/accept_document.h"
 #include "longforge/text/chunker.h"
 
 namespace longforge::workers {
@@ -27,18 +28,12 @@ Result<kafka::Outputs> ChunkerWorker::HandleSync(const kafka::InMessage& message
   if (!event) return event.error();
   std::string text;
   if (event->text) {
-    // Submitted inline (e.g. with kcat): check it like ingest does, then store it.
+    // Submitted inline (e.g. with kcat): the same rule as ingest's.
     const std::string where = message.topic + "[" + std::to_string(message.partition) + "]@" +
                               std::to_string(message.offset);
-    auto doc = store::PrepareDocument(*event->text, where, options_.max_document_bytes);
+    auto doc = store::AcceptDocument(store_, *event->text, where, event->doc_id,
+                                     options_.max_document_bytes);
     if (!doc) return doc.error();
-    if (!event->doc_id.empty() && event->doc_id != doc->id) {
-      // A submitter's own id wins; the text is still stored under it.
-      doc->id = event->doc_id;
-    }
-    if (auto s = store_.Put(store::DocumentStore::TextKey(doc->id), doc->text); !s) {
-      return s.error();
-    }
     event->doc_id = doc->id;
     text = std::move(doc->text);
   } else {

@@ -97,7 +97,9 @@ TEST_F(IngesterTest, JsonlGoodLinesBecomeDocumentsWithQuestions) {
   EXPECT_FALSE(events_[0].questions[1].answer.has_value());
   EXPECT_EQ(events_[0].doc_id, store::DocumentIdOf("First document."));
   EXPECT_EQ(events_[1].source, path + ":3");  // blank line 2 skipped, still counted
-  EXPECT_EQ(events_[1].doc_id, "my_id_1");    // a given id is made store-safe
+  // A given id is made store-safe, with a hash of it so that it cannot become another's.
+  EXPECT_EQ(events_[1].doc_id, store::DocumentIdFrom("my id/1"));
+  EXPECT_TRUE(events_[1].doc_id.starts_with("my_id_1-")) << events_[1].doc_id;
   EXPECT_EQ(events_[2].doc_id, "42");
   for (const auto& e : events_) {
     EXPECT_TRUE(store_->Contains(store::DocumentStore::TextKey(e.doc_id))) << e.doc_id;
@@ -232,6 +234,48 @@ TEST_F(IngesterTest, IdsAreStableAcrossReingestAndSources) {
   ASSERT_EQ(events_.size(), 3u) << Problems(second);
   EXPECT_EQ(events_[0].doc_id, events_[1].doc_id);
   EXPECT_EQ(events_[0].doc_id, events_[2].doc_id);  // NFC makes the variants one document
+}
+
+// Two different given ids that used to be sanitised to one ("a/b" and "a_b") stay two
+// documents, each with its own text.
+TEST_F(IngesterTest, GivenIdsThatLookAlikeStayDistinctDocuments) {
+  const std::string path = dir_ / "ids.jsonl";
+  Write(path, R"({"id":"a/b","text":"The first text."})"
+              "\n"
+              R"({"id":"a_b","text":"The second text."})"
+              "\n");
+  auto ing = Make();
+  ing.IngestPath(path);
+  ASSERT_TRUE(ing.problems().empty()) << Problems(ing);
+  ASSERT_EQ(events_.size(), 2u);
+  EXPECT_NE(events_[0].doc_id, events_[1].doc_id);
+  EXPECT_EQ(events_[1].doc_id, "a_b");
+  EXPECT_EQ(store_->Get(store::DocumentStore::TextKey(events_[0].doc_id)).value(),
+            "The first text.");
+  EXPECT_EQ(store_->Get(store::DocumentStore::TextKey(events_[1].doc_id)).value(),
+            "The second text.");
+}
+
+// The same given id with another text is rejected, naming both sources; the same text
+// again is an idempotent re-ingest.
+TEST_F(IngesterTest, AGivenIdReusedForAnotherTextIsAProblemNamingBothSources) {
+  const std::string path = dir_ / "dup.jsonl";
+  Write(path, R"({"id":"law-7","text":"Article one."})"
+              "\n"
+              R"({"id":"law-7","text":"Article one."})"
+              "\n"
+              R"({"id":"law-7","text":"Article two."})"
+              "\n");
+  auto ing = Make();
+  ing.IngestPath(path);
+  ASSERT_EQ(events_.size(), 2u) << Problems(ing);
+  ASSERT_EQ(ing.problems().size(), 1u);
+  EXPECT_EQ(ing.problems()[0].where, path + ":3");
+  EXPECT_NE(ing.problems()[0].reason.find("\"law-7\" already names a different text"),
+            std::string::npos)
+      << Problems(ing);
+  EXPECT_NE(ing.problems()[0].reason.find("first submitted from " + path + ":1"), std::string::npos)
+      << Problems(ing);
 }
 
 TEST_F(IngesterTest, StreamIsOneDocumentOrJsonl) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "longforge/store/accept_document.h"
+
 #include <string>
 
 #include "longforge/envelope/chunk_table.h"
@@ -115,6 +117,17 @@ TEST_F(ChunkerWorkerTest, InlineDocumentKeepsTheSubmittersId) {
   EXPECT_EQ(ev.chunk_count, 1u);
 }
 
+// An inline id follows ingest's rule (store::AcceptDocument): one with path characters is
+// made safe, never used as a path.
+TEST_F(ChunkerWorkerTest, InlineIdsFollowTheIngestRule) {
+  envelope::DocumentEvent in;
+  in.doc_id = "../escape";
+  in.text = "Short text.";
+  const auto ev = ExpectChunked(Handle(envelope::Encode(in)), "Short text.");
+  EXPECT_EQ(ev.doc_id, store::DocumentIdFrom("../escape"));
+  EXPECT_EQ(ev.doc_id.find('/'), std::string::npos);
+}
+
 TEST_F(ChunkerWorkerTest, ChunkingTwiceGivesTheSameOutput) {
   envelope::DocumentEvent in;
   in.text = Book();
@@ -131,16 +144,19 @@ TEST_F(ChunkerWorkerTest, BadMessagesAreDeadLetters) {
   binary.text = std::string("abc\0def", 7);
   envelope::DocumentEvent blank;
   blank.text = "   \n ";
-  envelope::DocumentEvent bad_id;
-  bad_id.doc_id = "../escape";
-  bad_id.text = "some text";
+  envelope::DocumentEvent taken_id;  // names another text already in the store
+  taken_id.doc_id = "my-doc-1";
+  taken_id.text = "Another text.";
+  envelope::DocumentEvent first = taken_id;
+  first.text = "Short text.";
+  ASSERT_TRUE(Handle(envelope::Encode(first)).ok());
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"not json", "not valid JSON"},
       {envelope::Encode(envelope::TaskLedger{"d", {}, {}}), "lf.tasks/v1"},
       {envelope::Encode(missing), store_->PathOf(store::DocumentStore::TextKey(missing.doc_id))},
       {envelope::Encode(binary), "lf.documents[0]@5: NUL byte at offset 3"},
       {envelope::Encode(blank), "only whitespace"},
-      {envelope::Encode(bad_id), "invalid key"},
+      {envelope::Encode(taken_id), "\"my-doc-1\" already names a different text"},
   };
   for (const auto& [value, needle] : cases) {
     SCOPED_TRACE(value);

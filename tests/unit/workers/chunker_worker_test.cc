@@ -2,13 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include "longforge/store/accept_document.h"
-
 #include <string>
 
 #include "longforge/envelope/chunk_table.h"
 #include "longforge/envelope/messages.h"
 #include "longforge/kafka/topics.h"
+#include "longforge/store/accept_document.h"
 #include "unit/store/temp_store.h"
 
 namespace longforge::workers {

@@ -2,6 +2,7 @@
 
 #include "longforge/common/hash.h"
 #include "longforge/envelope/chunk_table.h"
+#include "longforge/envelope/relevance_fan_out.h"
 #include "longforge/kafka/topics.h"
 #include "longforge/llm/usage.h"
 #include "workers/answer/answer_worker.h"
@@ -105,16 +106,7 @@ void AnswerWorker::FanOut(const Pending& p, const envelope::Task& root,
   sub.root_question = root.question;
   sub.spent = root.spent;
   llm::AddUsage(sub.spent, p.record->usage);  // this hop's relevance, answer and plan calls
-  kafka::Outputs out;
-  out.reserve(table->chunks.size());
-  for (const auto& chunk : table->chunks) {
-    envelope::RelevanceRequest req;
-    req.tasks = {sub};
-    req.chunk = chunk;
-    req.chunk_count = static_cast<uint32_t>(table->chunks.size());
-    out.push_back({kafka::kRelevanceRequests, sub.doc_id + ":" + std::to_string(chunk.index),
-                   envelope::Encode(req)});
-  }
+  kafka::Outputs out = envelope::RelevanceRequestsFor(*table, {sub}, 1);
   Finish(p, std::move(out));
 }
 

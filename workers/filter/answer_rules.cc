@@ -83,4 +83,11 @@ bool LanguagesDiffer(std::string_view question, std::string_view answer, std::si
   return q && a && *q != *a;
 }
 
+bool AnswerLanguageDiffers(std::string_view task_language, std::string_view answer,
+                           std::size_t min_letters) {
+  if (task_language.empty() || CountLetters(answer) < min_letters) return false;
+  const auto a = DetectLanguage(answer);
+  return a && *a != task_language;
+}
+
 }  // namespace longforge::workers

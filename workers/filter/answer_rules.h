@@ -23,4 +23,10 @@ using text::DetectLanguage;  // core/text/language.h
 // detected reliably, and they differ. Short or ambiguous texts never mismatch.
 bool LanguagesDiffer(std::string_view question, std::string_view answer, std::size_t min_letters);
 
+// The same check against the language the questioner recorded for the task (detected
+// from its question and reference): true only when `task_language` is known, the answer
+// has at least `min_letters` letters, its language is detected reliably, and it differs.
+bool AnswerLanguageDiffers(std::string_view task_language, std::string_view answer,
+                           std::size_t min_letters);
+
 }  // namespace longforge::workers

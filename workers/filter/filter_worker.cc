@@ -81,8 +81,13 @@ RuleCheck FilterWorker::Check(const envelope::AnswerRecord& record) const {
   const bool refusal =
       !answer.empty() && answer.size() <= options_.refusal_max_chars && IsRefusal(answer);
   if (refusal) c.rejects.emplace_back("refusal");
-  if (!answer.empty() &&
-      LanguagesDiffer(record.task.question, answer, options_.min_language_letters)) {
+  // The task's language was detected once, by the questioner; a task from before it
+  // recorded one is checked against its question.
+  const bool wrong_language =
+      record.task.language.empty()
+          ? LanguagesDiffer(record.task.question, answer, options_.min_language_letters)
+          : AnswerLanguageDiffers(record.task.language, answer, options_.min_language_letters);
+  if (!answer.empty() && wrong_language) {
     c.rejects.emplace_back("language_mismatch");
   }
   if (record.evidence.empty()) {

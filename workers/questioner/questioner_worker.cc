@@ -8,6 +8,7 @@
 
 #include "longforge/common/hash.h"
 #include "longforge/envelope/chunk_table.h"
+#include "longforge/envelope/relevance_fan_out.h"
 #include "longforge/kafka/topics.h"
 #include "workers/questioner/generated_tasks.h"
 #include "workers/questioner/question_dedupe.h"
@@ -29,19 +30,7 @@ kafka::Outputs FanOut(const envelope::ChunkedEvent& doc, const envelope::ChunkTa
       t.language = text::DetectLanguage(t.question + " " + t.reference.value_or("")).value_or("");
     }
   }
-  kafka::Outputs out;
-  for (const auto& chunk : table.chunks) {
-    for (std::size_t i = 0; i < tasks.size(); i += per_call) {
-      envelope::RelevanceRequest req;
-      const auto end = std::min(tasks.size(), i + per_call);
-      req.tasks.assign(tasks.begin() + static_cast<long>(i),
-                       tasks.begin() + static_cast<long>(end));
-      req.chunk = chunk;
-      req.chunk_count = doc.chunk_count;
-      out.push_back({kafka::kRelevanceRequests, doc.doc_id + ":" + std::to_string(chunk.index),
-                     envelope::Encode(req)});
-    }
-  }
+  kafka::Outputs out = envelope::RelevanceRequestsFor(table, tasks, per_call);
   // The ledger tells observers (run, tests) which tasks must each reach an end.
   out.push_back({kafka::kTasks, doc.doc_id, envelope::Encode(ledger)});
   return out;

@@ -47,6 +47,16 @@ TEST(FilterAnswerRules, IsRefusalMatchesPhrasesNotContent) {
   EXPECT_FALSE(IsRefusal("他知道答案。"));
 }
 
+TEST(FilterAnswerRules, AnswerLanguageIsCheckedAgainstTheTasksRecordedLanguage) {
+  EXPECT_TRUE(AnswerLanguageDiffers(
+      "zh", "The committee decided to rebuild the old bridge before the winter came.", 8));
+  EXPECT_FALSE(AnswerLanguageDiffers(
+      "en", "The committee decided to rebuild the old bridge before the winter came.", 8));
+  EXPECT_FALSE(AnswerLanguageDiffers("zh", "Karl Drais", 8));  // too short to tell
+  EXPECT_FALSE(AnswerLanguageDiffers(
+      "", "The committee decided to rebuild the old bridge before the winter came.", 8));
+}
+
 TEST(FilterAnswerRules, LanguagesDifferOnlyForReliableLongEnoughTexts) {
   EXPECT_TRUE(LanguagesDiffer("What did the committee decide about the bridge?",
                               "委员会决定明年春天开始建造新的桥梁。", 8));

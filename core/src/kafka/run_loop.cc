@@ -53,11 +53,11 @@ std::vector<std::string> RunLoopOptions::Validate() const {
   return problems;
 }
 
-RunLoop::RunLoop(RunLoopOptions options, Handler& handler, Producer& producer,
+RunLoop::RunLoop(RunLoopOptions options, Handler& handler, MessageSink& sink,
                  metrics::WorkerProbe* probe)
     : options_(std::move(options)),
       handler_(handler),
-      producer_(producer),
+      sink_(sink),
       probe_(probe),
       events_(std::make_shared<EventQueue>()) {}
 
@@ -69,7 +69,7 @@ void RunLoop::OnAssigned(const std::vector<TopicPartition>& partitions) {
 }
 
 void RunLoop::OnRevoked(const std::vector<TopicPartition>& partitions) {
-  if (consumer_ != nullptr) CommitFinished(*consumer_);
+  if (source_ != nullptr) CommitFinished(*source_);
   for (const auto& tp : partitions) {
     tracker_.Forget(tp);
     ++generation_[tp];  // work still in flight for tp no longer moves its offsets
@@ -136,11 +136,11 @@ void RunLoop::OnHandled(uint64_t id, Result<Outputs> result) {
   work.delivery_error.reset();
   std::weak_ptr<EventQueue> queue = events_;
   for (auto& out : outputs) {
-    producer_.Produce(out.topic, out.key, out.value,
-                      [queue, id, probe = probe_, topic = out.topic](Status s) {
-                        if (s.ok() && probe) probe->Produced(topic);
-                        if (auto q = queue.lock()) q->Push({id, std::nullopt, std::move(s)});
-                      });
+    sink_.Produce(out.topic, out.key, out.value,
+                  [queue, id, probe = probe_, topic = out.topic](Status s) {
+                    if (s.ok() && probe) probe->Produced(topic);
+                    if (auto q = queue.lock()) q->Push({id, std::nullopt, std::move(s)});
+                  });
   }
 }
 
@@ -230,18 +230,18 @@ void RunLoop::RunDueRetries() {
   }
 }
 
-void RunLoop::CommitFinished(Consumer& consumer) {
+void RunLoop::CommitFinished(MessageSource& source) {
   const auto pending = tracker_.PendingCommits();
   if (pending.empty()) return;
-  if (auto s = consumer.Commit(pending); s.ok()) {
+  if (auto s = source.Commit(pending); s.ok()) {
     tracker_.MarkCommitted(pending);
   } else {
     spdlog::warn("{}: {}", options_.worker, s.error().message);
   }
 }
 
-Status RunLoop::Run(Consumer& consumer, const std::atomic<bool>& stop) {
-  consumer_ = &consumer;
+Status RunLoop::Run(MessageSource& source, const std::atomic<bool>& stop) {
+  source_ = &source;
   auto last_commit = Clock::now();
   auto last_tick = Clock::now();
   const auto tick_interval = handler_.TickInterval();
@@ -258,7 +258,7 @@ Status RunLoop::Run(Consumer& consumer, const std::atomic<bool>& stop) {
       last_tick = now;
     }
     if (now - last_commit >= options_.commit_interval) {
-      CommitFinished(consumer);
+      CommitFinished(source);
       last_commit = now;
     }
     if (stop.load()) {
@@ -269,8 +269,14 @@ Status RunLoop::Run(Consumer& consumer, const std::atomic<bool>& stop) {
     if (can_take) {
       // Short waits: a stop request is noticed within one (20 ms when idle). A handler
       // that ticks when idle is ticked as soon as the input runs dry.
-      KafkaMessage msg = consumer.Poll(work_.empty() ? 20 : (idle_tick_due ? 0 : 5));
-      if (!msg) {
+      using std::chrono::milliseconds;
+      auto polled =
+          source.Poll(work_.empty() ? milliseconds(20) : milliseconds(idle_tick_due ? 0 : 5));
+      if (!polled.ok()) {
+        spdlog::warn("{}: {}", options_.worker, polled.error().message);
+        continue;
+      }
+      if (!polled->has_value()) {
         if (idle_tick_due) {
           handler_.Tick();
           last_tick = Clock::now();
@@ -278,19 +284,7 @@ Status RunLoop::Run(Consumer& consumer, const std::atomic<bool>& stop) {
         }
         continue;
       }
-      if (msg->err) {
-        if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-          spdlog::warn("{}: consumer: {}", options_.worker, rd_kafka_message_errstr(msg.get()));
-        }
-        continue;
-      }
-      InMessage in;
-      in.topic = rd_kafka_topic_name(msg->rkt);
-      in.partition = msg->partition;
-      in.offset = msg->offset;
-      if (msg->key) in.key.assign(static_cast<const char*>(msg->key), msg->key_len);
-      if (msg->payload) in.value.assign(static_cast<const char*>(msg->payload), msg->len);
-      Start(std::move(in));
+      Start(std::move(**polled));
       idle_tick_due = tick_when_idle;
     } else {
       std::unique_lock lock(events_->mu);
@@ -298,12 +292,12 @@ Status RunLoop::Run(Consumer& consumer, const std::atomic<bool>& stop) {
                            [&] { return !events_->events.empty(); });
     }
   }
-  CommitFinished(consumer);
+  CommitFinished(source);
   if (!work_.empty()) {
     spdlog::info("{}: stopping with {} messages unfinished; they stay uncommitted", options_.worker,
                  work_.size());
   }
-  consumer_ = nullptr;
+  source_ = nullptr;
   if (fatal_) return *fatal_;
   return {};
 }

@@ -2,7 +2,8 @@
 // The loop every worker runs: consume → handle → produce → wait for delivery →
 // commit. At-least-once: an input's offset is committed only after every output it
 // produced (or its dead-letter record) was acknowledged, and only up to the oldest
-// message still in flight in its partition.
+// message still in flight in its partition. It depends only on the MessageSource and
+// MessageSink interfaces, so tests can run it against in-memory twins.
 
 #include <atomic>
 #include <chrono>
@@ -15,10 +16,10 @@
 #include <optional>
 #include <unordered_map>
 
-#include "longforge/kafka/consumer.h"
 #include "longforge/kafka/handler.h"
+#include "longforge/kafka/message_sink.h"
+#include "longforge/kafka/message_source.h"
 #include "longforge/kafka/offset_tracker.h"
-#include "longforge/kafka/producer.h"
 #include "longforge/metrics/worker_probe.h"
 
 namespace longforge::kafka {
@@ -36,15 +37,14 @@ struct RunLoopOptions {
 
 class RunLoop final : public RebalanceListener {
  public:
-  RunLoop(RunLoopOptions options, Handler& handler, Producer& producer,
-          metrics::WorkerProbe* probe);
+  RunLoop(RunLoopOptions options, Handler& handler, MessageSink& sink, metrics::WorkerProbe* probe);
   ~RunLoop() override;
 
   // Runs until `stop` becomes true (then finishes or abandons in-flight work within
   // drain_timeout; abandoned work stays uncommitted and is redelivered) or a handler
-  // returns a kStop error, which is returned. Call from one thread; pass a consumer
+  // returns a kStop error, which is returned. Call from one thread; pass a source
   // created with this loop as its RebalanceListener.
-  Status Run(Consumer& consumer, const std::atomic<bool>& stop);
+  Status Run(MessageSource& source, const std::atomic<bool>& stop);
 
   void OnAssigned(const std::vector<TopicPartition>& partitions) override;
   void OnRevoked(const std::vector<TopicPartition>& partitions) override;
@@ -69,11 +69,11 @@ class RunLoop final : public RebalanceListener {
   void ScheduleRetry(uint64_t id, const std::string& reason);
   void DrainEvents();
   void RunDueRetries();
-  void CommitFinished(Consumer& consumer);
+  void CommitFinished(MessageSource& source);
 
   RunLoopOptions options_;
   Handler& handler_;
-  Producer& producer_;
+  MessageSink& sink_;
   metrics::WorkerProbe* probe_;
   std::shared_ptr<EventQueue> events_;
   OffsetTracker tracker_;
@@ -83,7 +83,7 @@ class RunLoop final : public RebalanceListener {
   uint64_t next_id_ = 1;
   std::optional<Error> fatal_;
   Totals totals_;
-  Consumer* consumer_ = nullptr;
+  MessageSource* source_ = nullptr;
 };
 
 }  // namespace longforge::kafka

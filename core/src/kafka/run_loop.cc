@@ -253,6 +253,11 @@ void RunLoop::CommitFinished() {
   }
 }
 
+std::size_t RunLoop::Active() const {
+  // A handler's count can only be trusted as far as the work it was handed.
+  return work_.size() - std::min(handler_.Parked(), work_.size());
+}
+
 void RunLoop::WaitForEvents() {
   std::unique_lock lock(events_->mu);
   events_->cv.wait_for(lock, std::chrono::milliseconds(20),
@@ -264,7 +269,7 @@ void RunLoop::TakeOne(MessageSource& source) {
   // that ticks when idle is ticked as soon as the input runs dry.
   using std::chrono::milliseconds;
   auto polled =
-      source.Poll(work_.empty() ? milliseconds(20) : milliseconds(idle_tick_due_ ? 0 : 5));
+      source.Poll(Active() == 0 ? milliseconds(20) : milliseconds(idle_tick_due_ ? 0 : 5));
   if (!polled.ok()) {
     spdlog::warn("{}: {}", options_.worker, polled.error().message);
     return;
@@ -293,11 +298,11 @@ bool RunLoop::Step(MessageSource& source, bool stopping) {
   }
   if (stopping) {
     if (!drain_deadline_) drain_deadline_ = now + options_.drain_timeout;
-    if (work_.empty() || now >= *drain_deadline_) return false;
+    if (Active() == 0 || now >= *drain_deadline_) return false;
     WaitForEvents();
     return true;
   }
-  if (work_.size() < options_.max_in_flight) {
+  if (Active() < options_.max_in_flight) {
     TakeOne(source);
   } else {
     WaitForEvents();

@@ -46,6 +46,7 @@ class ScriptedHandler final : public Handler {
   void Tick() override { ++ticks; }
   std::chrono::milliseconds TickInterval() const override { return tick_interval; }
   bool TickWhenIdle() const override { return tick_when_idle; }
+  std::size_t Parked() const override { return parked; }
 
   // Finishes the message of the index-th Handle call, which the rule left open.
   void Finish(std::size_t index, Result<Outputs> result) {
@@ -65,6 +66,7 @@ class ScriptedHandler final : public Handler {
   Rule rule;  // set before the loop is made
   std::chrono::milliseconds tick_interval{100};
   bool tick_when_idle = false;
+  std::atomic<std::size_t> parked{0};
   std::atomic<int> ticks{0};
 
  private:

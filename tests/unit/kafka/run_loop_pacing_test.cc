@@ -1,5 +1,5 @@
-// The run loop's pacing: ticks, the in-flight bound, source events (errors,
-// rebalances).
+// The run loop's pacing: ticks, the in-flight bound and parked messages, source
+// events (errors, rebalances).
 #include <gtest/gtest.h>
 
 #include "longforge/kafka/run_loop.h"
@@ -67,6 +67,35 @@ TEST_F(RunLoopTest, TakesNoMoreThanMaxInFlight) {
   Settle();
   EXPECT_EQ(handler_.calls(), 3u);
   EXPECT_EQ(source_->queued(), 1u);
+}
+
+TEST_F(RunLoopTest, ParkedMessagesDoNotBlockNewOnes) {
+  options_.max_in_flight = 2;
+  MakeLoop();
+  for (const char* v : {"a", "b", "c", "d", "e", "f"}) Push(v);
+  Settle();
+  ASSERT_EQ(handler_.calls(), 2u);
+  handler_.parked = 2;  // a and b now only wait for the rest of their task
+  Settle();
+  EXPECT_EQ(handler_.calls(), 4u);  // c and d are taken; they count again
+  handler_.parked = 3;
+  Settle();
+  EXPECT_EQ(handler_.calls(), 5u);
+  EXPECT_EQ(source_->queued(), 1u);
+  EXPECT_EQ(Committed(), 0);  // parked is not finished
+}
+
+TEST_F(RunLoopTest, StopDoesNotWaitForParkedMessages) {
+  MakeLoop();
+  Push("a");
+  Push("b");
+  Settle();
+  handler_.parked = 1;
+  EXPECT_TRUE(loop_->Step(*source_, true));  // one is still in progress
+  handler_.parked = 2;
+  EXPECT_FALSE(loop_->Step(*source_, true));
+  EXPECT_TRUE(loop_->End(*source_).ok());
+  EXPECT_EQ(Committed(), 0);  // both are redelivered
 }
 
 TEST_F(RunLoopTest, SourceErrorIsLoggedAndPollingGoesOn) {

@@ -27,6 +27,7 @@ namespace longforge::kafka {
 struct RunLoopOptions {
   std::string worker;               // name in logs, metrics and dead-letter records
   std::size_t max_in_flight = 256;  // messages handed to the handler, not yet finished
+                                    // (less those the handler reports Parked())
   std::chrono::milliseconds commit_interval{200};
   std::chrono::milliseconds retry_backoff_min{100};  // first retry delay; doubles per attempt
   std::chrono::milliseconds retry_backoff_max{30000};
@@ -56,8 +57,8 @@ class RunLoop final : public RebalanceListener {
   // from `source` (none while `stopping`). A pass waits in real time for at most
   // ~20 ms: in the source's Poll, or for a completion when no message may be taken.
   // Returns false when the loop is over: a handler returned a kStop error, or
-  // `stopping` and nothing is in flight or drain_timeout passed since the first
-  // stopping pass. Then call End.
+  // `stopping` and nothing unparked is in flight or drain_timeout passed since the
+  // first stopping pass. Then call End.
   bool Step(MessageSource& source, bool stopping);
   // Commits what finished and returns the kStop error, if any. Unfinished work stays
   // uncommitted.
@@ -90,6 +91,8 @@ class RunLoop final : public RebalanceListener {
   void CommitFinished();
   void TakeOne(MessageSource& source);
   void WaitForEvents();
+  // Work in flight that counts against max_in_flight: not parked by the handler.
+  std::size_t Active() const;
 
   RunLoopOptions options_;
   Handler& handler_;

@@ -37,11 +37,11 @@ void Observe(const kafka::KafkaOptions& kopts, RunTracker& tracker, const std::a
     return;
   }
   while (!stop.load()) {
-    auto msg = (*consumer)->Poll(10);
-    if (!msg || msg->err) continue;
-    const std::string topic = rd_kafka_topic_name(msg->rkt);
-    const std::string value(static_cast<const char*>(msg->payload), msg->len);
-    if (topic == kafka::kTasks) {
+    auto polled = (*consumer)->Poll(std::chrono::milliseconds(10));
+    if (!polled.ok() || !polled->has_value()) continue;
+    const kafka::InMessage& msg = **polled;
+    const std::string& value = msg.value;
+    if (msg.topic == kafka::kTasks) {
       if (auto ledger = envelope::DecodeTaskLedger(value)) tracker.Ledger(*ledger);
       continue;
     }

@@ -62,6 +62,9 @@ class AnswerWorker final : public kafka::Handler {
 
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
   void Tick() override;
+  // Results held by tasks still gathering: they wait for their task's other chunks,
+  // not for any work of this worker, so they do not count against --max-in-flight.
+  std::size_t Parked() const override { return gatherer_.held(); }
 
  private:
   // A gathered task on its way to the backend.

@@ -36,7 +36,9 @@ std::optional<GatheredTask> TaskGatherer::Add(envelope::RelevanceResult result, 
   }
   g.results.emplace(index, std::move(result));
   g.dones.push_back(std::move(done));
+  ++held_;
   if (g.results.size() < g.chunk_count) return std::nullopt;
+  held_ -= g.dones.size();
   GatheredTask complete = std::move(g);
   tasks_.erase(it);
   Remember(id);
@@ -49,6 +51,7 @@ std::vector<GatheredTask> TaskGatherer::TakeExpired(std::chrono::steady_clock::t
   for (auto it = tasks_.begin(); it != tasks_.end();) {
     if (now - it->second.first_seen >= timeout) {
       Remember(it->first);
+      held_ -= it->second.dones.size();
       out.push_back(std::move(it->second));
       it = tasks_.erase(it);
     } else {

@@ -41,11 +41,15 @@ class TaskGatherer {
   std::vector<GatheredTask> TakeExpired(std::chrono::steady_clock::time_point now,
                                         std::chrono::seconds timeout);
   std::size_t gathering() const { return tasks_.size(); }
+  // Messages whose Done a still-gathering task holds: recorded, waiting only for the
+  // rest of their task (the run loop's Handler::Parked()).
+  std::size_t held() const { return held_; }
 
  private:
   void Remember(const std::string& task_id);
   std::size_t remember_;
   std::unordered_map<std::string, GatheredTask> tasks_;
+  std::size_t held_ = 0;  // sum of dones.size() over tasks_
   std::set<std::string> finished_;
   std::vector<std::string> finished_order_;
   std::size_t finished_head_ = 0;

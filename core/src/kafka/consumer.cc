@@ -16,6 +16,17 @@ std::vector<TopicPartition> ToVector(const rd_kafka_topic_partition_list_t* part
   return out;
 }
 
+// The one conversion of a librdkafka message into the run loop's vocabulary.
+InMessage ToInMessage(const rd_kafka_message_t& msg) {
+  InMessage in;
+  in.topic = rd_kafka_topic_name(msg.rkt);
+  in.partition = msg.partition;
+  in.offset = msg.offset;
+  if (msg.key != nullptr) in.key.assign(static_cast<const char*>(msg.key), msg.key_len);
+  if (msg.payload != nullptr) in.value.assign(static_cast<const char*>(msg.payload), msg.len);
+  return in;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Consumer>> Consumer::Create(const KafkaOptions& kafka,
@@ -101,8 +112,13 @@ void Consumer::Close() {
   rd_kafka_consumer_close(handle_.get());
 }
 
-KafkaMessage Consumer::Poll(int timeout_ms) {
-  return KafkaMessage(rd_kafka_consumer_poll(handle_.get(), timeout_ms));
+MessageSource::Polled Consumer::Poll(std::chrono::milliseconds timeout) {
+  const KafkaMessage msg(rd_kafka_consumer_poll(handle_.get(), static_cast<int>(timeout.count())));
+  if (!msg || msg->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return std::optional<InMessage>();
+  if (msg->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Error::Retry(std::string("consumer: ") + rd_kafka_message_errstr(msg.get()));
+  }
+  return std::optional<InMessage>(ToInMessage(*msg));
 }
 
 Status Consumer::Commit(const std::map<TopicPartition, int64_t>& offsets) {

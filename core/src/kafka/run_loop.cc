@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <random>
 
 #include "longforge/kafka/dead_letter.h"
@@ -9,14 +13,12 @@
 
 namespace longforge::kafka {
 
-using Clock = std::chrono::steady_clock;
-
 struct RunLoop::Work {
   InMessage message;
   TopicPartition tp;
   uint64_t generation = 0;
   int attempts = 0;
-  Clock::time_point started;
+  Clock::TimePoint started;
   int pending_deliveries = 0;
   std::optional<Error> delivery_error;
   bool dead_lettering = false;
@@ -53,13 +55,18 @@ std::vector<std::string> RunLoopOptions::Validate() const {
   return problems;
 }
 
-RunLoop::RunLoop(RunLoopOptions options, Handler& handler, Producer& producer,
-                 metrics::WorkerProbe* probe)
+RunLoop::RunLoop(RunLoopOptions options, Handler& handler, MessageSink& sink,
+                 metrics::WorkerProbe* probe, const Clock& clock)
     : options_(std::move(options)),
       handler_(handler),
-      producer_(producer),
+      sink_(sink),
       probe_(probe),
-      events_(std::make_shared<EventQueue>()) {}
+      clock_(clock),
+      tick_interval_(handler.TickInterval()),
+      tick_when_idle_(handler.TickWhenIdle()),
+      events_(std::make_shared<EventQueue>()),
+      last_commit_(clock.Now()),
+      last_tick_(clock.Now()) {}
 
 RunLoop::~RunLoop() = default;
 
@@ -69,7 +76,7 @@ void RunLoop::OnAssigned(const std::vector<TopicPartition>& partitions) {
 }
 
 void RunLoop::OnRevoked(const std::vector<TopicPartition>& partitions) {
-  if (consumer_ != nullptr) CommitFinished(*consumer_);
+  if (source_ != nullptr) CommitFinished();
   for (const auto& tp : partitions) {
     tracker_.Forget(tp);
     ++generation_[tp];  // work still in flight for tp no longer moves its offsets
@@ -82,7 +89,7 @@ void RunLoop::Start(InMessage message) {
   auto work = std::make_unique<Work>();
   work->tp = {message.topic, message.partition};
   work->generation = generation_[work->tp];
-  work->started = Clock::now();
+  work->started = clock_.Now();
   tracker_.Started(work->tp, message.offset);
   if (probe_) probe_->Consumed(message.topic);
   ++totals_.consumed;
@@ -136,11 +143,11 @@ void RunLoop::OnHandled(uint64_t id, Result<Outputs> result) {
   work.delivery_error.reset();
   std::weak_ptr<EventQueue> queue = events_;
   for (auto& out : outputs) {
-    producer_.Produce(out.topic, out.key, out.value,
-                      [queue, id, probe = probe_, topic = out.topic](Status s) {
-                        if (s.ok() && probe) probe->Produced(topic);
-                        if (auto q = queue.lock()) q->Push({id, std::nullopt, std::move(s)});
-                      });
+    sink_.Produce(out.topic, out.key, out.value,
+                  [queue, id, probe = probe_, topic = out.topic](Status s) {
+                    if (s.ok() && probe) probe->Produced(topic);
+                    if (auto q = queue.lock()) q->Push({id, std::nullopt, std::move(s)});
+                  });
   }
 }
 
@@ -191,14 +198,14 @@ void RunLoop::ScheduleRetry(uint64_t id, const std::string& reason) {
   }
   ++totals_.retries;
   if (probe_) probe_->Retried();
-  retries_.emplace(Clock::now() + jittered, id);
+  retries_.emplace(clock_.Now() + jittered, id);
 }
 
 void RunLoop::Finish(uint64_t id) {
   auto it = work_.find(id);
   Work& work = *it->second;
   if (generation_[work.tp] == work.generation) tracker_.Finished(work.tp, work.message.offset);
-  const double seconds = std::chrono::duration<double>(Clock::now() - work.started).count();
+  const double seconds = std::chrono::duration<double>(clock_.Now() - work.started).count();
   if (probe_) probe_->ProcessingSeconds(seconds);
   spdlog::debug("{}: finished {}[{}]@{} in {:.1f} ms", options_.worker, work.message.topic,
                 work.message.partition, work.message.offset, seconds * 1e3);
@@ -222,7 +229,7 @@ void RunLoop::DrainEvents() {
 }
 
 void RunLoop::RunDueRetries() {
-  const auto now = Clock::now();
+  const auto now = clock_.Now();
   while (!retries_.empty() && retries_.begin()->first <= now) {
     const uint64_t id = retries_.begin()->second;
     retries_.erase(retries_.begin());
@@ -230,82 +237,96 @@ void RunLoop::RunDueRetries() {
   }
 }
 
-void RunLoop::CommitFinished(Consumer& consumer) {
+void RunLoop::Tick() {
+  handler_.Tick();
+  if (probe_) probe_->InFlight(static_cast<double>(work_.size()));
+  last_tick_ = clock_.Now();
+}
+
+void RunLoop::CommitFinished() {
   const auto pending = tracker_.PendingCommits();
   if (pending.empty()) return;
-  if (auto s = consumer.Commit(pending); s.ok()) {
+  if (auto s = source_->Commit(pending); s.ok()) {
     tracker_.MarkCommitted(pending);
   } else {
     spdlog::warn("{}: {}", options_.worker, s.error().message);
   }
 }
 
-Status RunLoop::Run(Consumer& consumer, const std::atomic<bool>& stop) {
-  consumer_ = &consumer;
-  auto last_commit = Clock::now();
-  auto last_tick = Clock::now();
-  const auto tick_interval = handler_.TickInterval();
-  const bool tick_when_idle = handler_.TickWhenIdle();
-  bool idle_tick_due = false;  // a message started since the last tick
-  std::optional<Clock::time_point> drain_deadline;
-  while (!fatal_) {
-    DrainEvents();
-    RunDueRetries();
-    const auto now = Clock::now();
-    if (now - last_tick >= tick_interval) {
-      handler_.Tick();
-      if (probe_) probe_->InFlight(static_cast<double>(work_.size()));
-      last_tick = now;
-    }
-    if (now - last_commit >= options_.commit_interval) {
-      CommitFinished(consumer);
-      last_commit = now;
-    }
-    if (stop.load()) {
-      if (!drain_deadline) drain_deadline = now + options_.drain_timeout;
-      if (work_.empty() || now >= *drain_deadline) break;
-    }
-    const bool can_take = !stop.load() && work_.size() < options_.max_in_flight;
-    if (can_take) {
-      // Short waits: a stop request is noticed within one (20 ms when idle). A handler
-      // that ticks when idle is ticked as soon as the input runs dry.
-      KafkaMessage msg = consumer.Poll(work_.empty() ? 20 : (idle_tick_due ? 0 : 5));
-      if (!msg) {
-        if (idle_tick_due) {
-          handler_.Tick();
-          last_tick = Clock::now();
-          idle_tick_due = false;
-        }
-        continue;
-      }
-      if (msg->err) {
-        if (msg->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
-          spdlog::warn("{}: consumer: {}", options_.worker, rd_kafka_message_errstr(msg.get()));
-        }
-        continue;
-      }
-      InMessage in;
-      in.topic = rd_kafka_topic_name(msg->rkt);
-      in.partition = msg->partition;
-      in.offset = msg->offset;
-      if (msg->key) in.key.assign(static_cast<const char*>(msg->key), msg->key_len);
-      if (msg->payload) in.value.assign(static_cast<const char*>(msg->payload), msg->len);
-      Start(std::move(in));
-      idle_tick_due = tick_when_idle;
-    } else {
-      std::unique_lock lock(events_->mu);
-      events_->cv.wait_for(lock, std::chrono::milliseconds(20),
-                           [&] { return !events_->events.empty(); });
-    }
+std::size_t RunLoop::Active() const {
+  // A handler's count can only be trusted as far as the work it was handed.
+  return work_.size() - std::min(handler_.Parked(), work_.size());
+}
+
+void RunLoop::WaitForEvents() {
+  std::unique_lock lock(events_->mu);
+  events_->cv.wait_for(lock, std::chrono::milliseconds(20),
+                       [&] { return !events_->events.empty(); });
+}
+
+void RunLoop::TakeOne(MessageSource& source) {
+  // Short waits: a stop request is noticed within one (20 ms when idle). A handler
+  // that ticks when idle is ticked as soon as the input runs dry.
+  using std::chrono::milliseconds;
+  auto polled =
+      source.Poll(Active() == 0 ? milliseconds(20) : milliseconds(idle_tick_due_ ? 0 : 5));
+  if (!polled.ok()) {
+    spdlog::warn("{}: {}", options_.worker, polled.error().message);
+    return;
   }
-  CommitFinished(consumer);
+  if (!polled->has_value()) {
+    if (idle_tick_due_) {
+      Tick();
+      idle_tick_due_ = false;
+    }
+    return;
+  }
+  Start(std::move(**polled));
+  idle_tick_due_ = tick_when_idle_;
+}
+
+bool RunLoop::Step(MessageSource& source, bool stopping) {
+  source_ = &source;
+  DrainEvents();
+  RunDueRetries();
+  if (fatal_) return false;
+  const auto now = clock_.Now();
+  if (now - last_tick_ >= tick_interval_) Tick();
+  if (now - last_commit_ >= options_.commit_interval) {
+    CommitFinished();
+    last_commit_ = now;
+  }
+  if (stopping) {
+    if (!drain_deadline_) drain_deadline_ = now + options_.drain_timeout;
+    if (Active() == 0 || now >= *drain_deadline_) return false;
+    WaitForEvents();
+    return true;
+  }
+  if (Active() < options_.max_in_flight) {
+    TakeOne(source);
+  } else {
+    WaitForEvents();
+  }
+  return true;
+}
+
+Status RunLoop::End(MessageSource& source) {
+  source_ = &source;
+  CommitFinished();
   if (!work_.empty()) {
     spdlog::info("{}: stopping with {} messages unfinished; they stay uncommitted", options_.worker,
                  work_.size());
   }
-  consumer_ = nullptr;
+  source_ = nullptr;
+  drain_deadline_.reset();
   if (fatal_) return *fatal_;
   return {};
+}
+
+Status RunLoop::Run(MessageSource& source, const std::atomic<bool>& stop) {
+  while (Step(source, stop.load())) {
+  }
+  return End(source);
 }
 
 }  // namespace longforge::kafka

@@ -89,6 +89,19 @@ TEST_F(AnswerWorkerTest, AnswersOnTheFirstMessageOnceEveryChunkArrived) {
   EXPECT_EQ(record.backend, "extractive (no LLM)");
 }
 
+TEST_F(AnswerWorkerTest, ResultsOfATaskStillGatheringAreParked) {
+  AnswerWorker worker({}, *backend_);
+  EXPECT_EQ(worker.Parked(), 0u);
+  Feed(worker, envelope::Encode(ChunkResult(0, 3, "none")));
+  Feed(worker, envelope::Encode(ChunkResult(1, 3, "none")));
+  EXPECT_EQ(worker.Parked(), 2u);
+  Feed(worker, "not json");  // finished at once
+  EXPECT_EQ(worker.Parked(), 2u);
+  Feed(worker, envelope::Encode(ChunkResult(2, 3, "none")));
+  AnswerIn(0);
+  EXPECT_EQ(worker.Parked(), 0u);
+}
+
 TEST_F(AnswerWorkerTest, FailedChunksCountAsLost) {
   AnswerWorker worker({}, *backend_);
   Feed(worker, envelope::Encode(ChunkResult(0, 2, "failed")));

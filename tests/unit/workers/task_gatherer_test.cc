@@ -115,6 +115,21 @@ TEST(TaskGatherer, TakeExpiredReturnsOnlyTasksOlderThanTheTimeout) {
   EXPECT_EQ(g.gathering(), 1u);
 }
 
+TEST(TaskGatherer, HeldCountsTheMessagesOfTasksStillGathering) {
+  TaskGatherer g;
+  DoneLog log;
+  const auto t0 = Clock::now();
+  EXPECT_FALSE(g.Add(MakeResult("a", 0, 3), log.Make(), t0));
+  EXPECT_FALSE(g.Add(MakeResult("a", 1, 3), log.Make(), t0));
+  EXPECT_FALSE(g.Add(MakeResult("a", 1, 3), log.Make(), t0));  // finished at once: not held
+  EXPECT_FALSE(g.Add(MakeResult("b", 0, 2), log.Make(), t0 + std::chrono::seconds(5)));
+  EXPECT_EQ(g.held(), 3u);
+  ASSERT_TRUE(g.Add(MakeResult("a", 2, 3), log.Make(), t0).has_value());
+  EXPECT_EQ(g.held(), 1u);  // a's three go on to be answered: work, not parked
+  ASSERT_EQ(g.TakeExpired(t0 + std::chrono::seconds(20), std::chrono::seconds(10)).size(), 1u);
+  EXPECT_EQ(g.held(), 0u);
+}
+
 TEST(TaskGatherer, ForgetsTheOldestFinishedTasksBeyondItsMemory) {
   TaskGatherer g(/*remember=*/2);
   DoneLog log;

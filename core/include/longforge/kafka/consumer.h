@@ -10,24 +10,10 @@
 
 #include "longforge/common/error.h"
 #include "longforge/common/handles.h"
+#include "longforge/kafka/message_source.h"
 #include "longforge/kafka/options.h"
 
 namespace longforge::kafka {
-
-struct TopicPartition {
-  std::string topic;
-  int32_t partition = 0;
-  auto operator<=>(const TopicPartition&) const = default;
-};
-
-// Told about partition ownership changes; called on the thread that calls Poll().
-class RebalanceListener {
- public:
-  virtual ~RebalanceListener() = default;
-  virtual void OnAssigned(const std::vector<TopicPartition>& partitions) = 0;
-  // Last chance to commit finished work for these partitions.
-  virtual void OnRevoked(const std::vector<TopicPartition>& partitions) = 0;
-};
 
 struct ConsumerOptions {
   std::string group_id;               // consumer group; also used for offset commits
@@ -36,7 +22,7 @@ struct ConsumerOptions {
   int statistics_interval_ms = 5000;  // librdkafka statistics (consumer lag); 0 = off
 };
 
-class Consumer {
+class Consumer final : public MessageSource {
  public:
   // Lag per topic, summed over this consumer's partitions; from librdkafka statistics.
   using LagCallback = std::function<void(const std::string& topic, int64_t lag)>;
@@ -44,16 +30,13 @@ class Consumer {
   static Result<std::unique_ptr<Consumer>> Create(const KafkaOptions& kafka,
                                                   const ConsumerOptions& options,
                                                   RebalanceListener* listener, LagCallback on_lag);
-  ~Consumer();
+  ~Consumer() override;
   Consumer(const Consumer&) = delete;
   Consumer& operator=(const Consumer&) = delete;
 
-  // Next message, or null after `timeout_ms`. A message with err set is an error
-  // event (the run loop logs it); partition EOF is disabled.
-  KafkaMessage Poll(int timeout_ms);
-
-  // Commits offsets synchronously (offset = next message to read).
-  Status Commit(const std::map<TopicPartition, int64_t>& offsets);
+  // An error event comes back as a kRetry Error; partition EOF is disabled.
+  Polled Poll(std::chrono::milliseconds timeout) override;
+  Status Commit(const std::map<TopicPartition, int64_t>& offsets) override;
 
   // Leaves the group (revoking partitions) and closes. Idempotent.
   void Close();

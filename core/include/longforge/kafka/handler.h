@@ -3,6 +3,7 @@
 // directly, without a broker.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -46,6 +47,14 @@ class Handler {
   // True: also tick as soon as no further message is waiting after one was handed in
   // (a group commit that does not wait out the interval when traffic pauses).
   virtual bool TickWhenIdle() const { return false; }
+  // Messages the handler has recorded and holds only so that their offsets are not
+  // committed yet (results gathered until their task completes), as opposed to work in
+  // progress. The run loop counts work in flight minus Parked() against max_in_flight,
+  // so parked messages never stop new ones from being taken, and does not wait for
+  // them when draining on stop (they stay uncommitted and are redelivered). Their
+  // number is bounded by the handler (e.g. a timeout), not by max_in_flight. Called on
+  // the run loop thread.
+  virtual std::size_t Parked() const { return 0; }
 };
 
 // Adapter for handlers that finish every message synchronously.

@@ -8,7 +8,7 @@
 #include <optional>
 #include <set>
 
-#include "longforge/kafka/consumer.h"
+#include "longforge/kafka/message_source.h"
 
 namespace longforge::kafka {
 

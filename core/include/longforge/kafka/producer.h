@@ -11,26 +11,25 @@
 
 #include "longforge/common/error.h"
 #include "longforge/common/handles.h"
+#include "longforge/kafka/message_sink.h"
 #include "longforge/kafka/options.h"
 
 namespace longforge::kafka {
 
-class Producer {
+// Delivery callbacks run on the producer's own poll thread (or, when librdkafka
+// refuses a message outright, inside Produce).
+class Producer final : public MessageSink {
  public:
-  // Runs once per message, on the producer's own poll thread: Ok when the broker
-  // acknowledged it, else an Error (kRetry: the caller may produce it again).
-  using DeliveryCallback = std::function<void(Status)>;
-
   static Result<std::unique_ptr<Producer>> Create(const KafkaOptions& options);
   // Flushes what is queued (up to 10 s) and stops the poll thread.
-  ~Producer();
+  ~Producer() override;
   Producer(const Producer&) = delete;
   Producer& operator=(const Producer&) = delete;
 
-  // Thread-safe. Copies key and value; waits (polling) while librdkafka's local queue
-  // is full, so a fast caller is slowed down rather than failed.
+  // Waits (polling) while librdkafka's local queue is full, so a fast caller is slowed
+  // down rather than failed.
   void Produce(const std::string& topic, std::string_view key, std::string_view value,
-               DeliveryCallback callback);
+               DeliveryCallback callback) override;
 
   // Waits until every queued message is delivered or `timeout` passes; returns how
   // many are still outstanding (0 = all delivered).

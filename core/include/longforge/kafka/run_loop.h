@@ -2,23 +2,24 @@
 // The loop every worker runs: consume → handle → produce → wait for delivery →
 // commit. At-least-once: an input's offset is committed only after every output it
 // produced (or its dead-letter record) was acknowledged, and only up to the oldest
-// message still in flight in its partition.
+// message still in flight in its partition. It depends only on the MessageSource,
+// MessageSink and Clock interfaces, so tests run it against in-memory twins.
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
-#include "longforge/kafka/consumer.h"
+#include "longforge/common/clock.h"
 #include "longforge/kafka/handler.h"
+#include "longforge/kafka/message_sink.h"
+#include "longforge/kafka/message_source.h"
 #include "longforge/kafka/offset_tracker.h"
-#include "longforge/kafka/producer.h"
 #include "longforge/metrics/worker_probe.h"
 
 namespace longforge::kafka {
@@ -26,6 +27,7 @@ namespace longforge::kafka {
 struct RunLoopOptions {
   std::string worker;               // name in logs, metrics and dead-letter records
   std::size_t max_in_flight = 256;  // messages handed to the handler, not yet finished
+                                    // (less those the handler reports Parked())
   std::chrono::milliseconds commit_interval{200};
   std::chrono::milliseconds retry_backoff_min{100};  // first retry delay; doubles per attempt
   std::chrono::milliseconds retry_backoff_max{30000};
@@ -36,15 +38,31 @@ struct RunLoopOptions {
 
 class RunLoop final : public RebalanceListener {
  public:
-  RunLoop(RunLoopOptions options, Handler& handler, Producer& producer,
-          metrics::WorkerProbe* probe);
+  // `clock` decides due times, intervals, deadlines and processing times; it must
+  // outlive the loop, as must `handler` and `sink`. `probe` may be null.
+  RunLoop(RunLoopOptions options, Handler& handler, MessageSink& sink, metrics::WorkerProbe* probe,
+          const Clock& clock = SteadyClock::Instance());
   ~RunLoop() override;
 
   // Runs until `stop` becomes true (then finishes or abandons in-flight work within
   // drain_timeout; abandoned work stays uncommitted and is redelivered) or a handler
-  // returns a kStop error, which is returned. Call from one thread; pass a consumer
-  // created with this loop as its RebalanceListener.
-  Status Run(Consumer& consumer, const std::atomic<bool>& stop);
+  // returns a kStop error, which is returned. Call from one thread; pass a source
+  // created with this loop as its RebalanceListener. Equivalent to
+  // `while (Step(source, stop)) {}  return End(source);`.
+  Status Run(MessageSource& source, const std::atomic<bool>& stop);
+
+  // Run, one pass at a time (tests drive the loop with it, deterministically). A pass
+  // takes completions and delivery reports, re-dispatches due retries, ticks the
+  // handler and commits when their intervals passed, then takes at most one message
+  // from `source` (none while `stopping`). A pass waits in real time for at most
+  // ~20 ms: in the source's Poll, or for a completion when no message may be taken.
+  // Returns false when the loop is over: a handler returned a kStop error, or
+  // `stopping` and nothing unparked is in flight or drain_timeout passed since the
+  // first stopping pass. Then call End.
+  bool Step(MessageSource& source, bool stopping);
+  // Commits what finished and returns the kStop error, if any. Unfinished work stays
+  // uncommitted.
+  Status End(MessageSource& source);
 
   void OnAssigned(const std::vector<TopicPartition>& partitions) override;
   void OnRevoked(const std::vector<TopicPartition>& partitions) override;
@@ -69,21 +87,33 @@ class RunLoop final : public RebalanceListener {
   void ScheduleRetry(uint64_t id, const std::string& reason);
   void DrainEvents();
   void RunDueRetries();
-  void CommitFinished(Consumer& consumer);
+  void Tick();
+  void CommitFinished();
+  void TakeOne(MessageSource& source);
+  void WaitForEvents();
+  // Work in flight that counts against max_in_flight: not parked by the handler.
+  std::size_t Active() const;
 
   RunLoopOptions options_;
   Handler& handler_;
-  Producer& producer_;
+  MessageSink& sink_;
   metrics::WorkerProbe* probe_;
+  const Clock& clock_;
+  const std::chrono::milliseconds tick_interval_;
+  const bool tick_when_idle_;
   std::shared_ptr<EventQueue> events_;
   OffsetTracker tracker_;
   std::map<TopicPartition, uint64_t> generation_;
   std::unordered_map<uint64_t, std::unique_ptr<Work>> work_;
-  std::multimap<std::chrono::steady_clock::time_point, uint64_t> retries_;
+  std::multimap<Clock::TimePoint, uint64_t> retries_;
   uint64_t next_id_ = 1;
   std::optional<Error> fatal_;
   Totals totals_;
-  Consumer* consumer_ = nullptr;
+  MessageSource* source_ = nullptr;  // between the first Step and End: for OnRevoked
+  Clock::TimePoint last_commit_;
+  Clock::TimePoint last_tick_;
+  bool idle_tick_due_ = false;  // a message was started since the last tick
+  std::optional<Clock::TimePoint> drain_deadline_;
 };
 
 }  // namespace longforge::kafka

@@ -1,7 +1,5 @@
 #include "workers/answer/answer_stage.h"
 
-#include <algorithm>
-
 #include "longforge/kafka/topics.h"
 #include "longforge/llm/llm_config.h"
 #include "workers/answer/keywords.h"
@@ -29,11 +27,6 @@ class BuiltAnswer final : public kafka::BasicStage {
   std::unique_ptr<llm::ChatClient> client;
 };
 
-// The answer handler holds every relevance result of a task until the task is answered,
-// so its bound in messages must hold whole tasks (a 1M-token book has ~1,000 chunks
-// per question): far above the other stages'.
-constexpr std::size_t kHeldResults = 200000;
-
 }  // namespace
 
 std::vector<std::string> AnswerStage::Validate(const Options& options, const llm::LlmConfig& llm) {
@@ -47,11 +40,11 @@ std::vector<std::string> AnswerStage::Validate(const Options& options, const llm
 Result<std::unique_ptr<kafka::Stage>> AnswerStage::Build(const Options& options,
                                                          const kafka::StageContext& c) {
   const llm::LlmEndpoint endpoint = c.llm.For(kId);
-  const std::size_t in_flight =
-      std::max(kHeldResults,
-               kafka::DefaultInFlight(c.max_in_flight, !endpoint.url.empty(), c.llm.concurrency));
-  auto s = std::make_unique<BuiltAnswer>(kId, std::vector<std::string>{kafka::kRelevanceResults},
-                                         in_flight);
+  // The results a task holds while it gathers are parked (AnswerWorker::Parked), not
+  // work in progress, so the answer stage takes the same bound as every other stage.
+  auto s = std::make_unique<BuiltAnswer>(
+      kId, std::vector<std::string>{kafka::kRelevanceResults},
+      kafka::DefaultInFlight(c.max_in_flight, !endpoint.url.empty(), c.llm.concurrency));
   if (endpoint.url.empty()) {
     s->backend = MakeExtractiveAnswerBackend();
     s->keywords = MakeExtractiveKeywordSource();

@@ -40,6 +40,37 @@ std::size_t SequenceAt(const std::uint8_t* s, std::size_t n, std::size_t i, std:
 
 }  // namespace
 
+CodePoint DecodeUtf8(std::string_view text, std::size_t offset) {
+  const auto* s = reinterpret_cast<const std::uint8_t*>(text.data());
+  std::size_t subpart = 0;
+  const std::size_t len = SequenceAt(s, text.size(), offset, subpart);
+  if (len == 0) return CodePoint{0xFFFD, offset, subpart, false};
+  // SequenceAt checked the lead and continuation bytes; only the payload bits remain.
+  static constexpr std::uint8_t kLeadBits[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+  char32_t c = s[offset] & kLeadBits[len];
+  for (std::size_t k = 1; k < len; ++k) c = (c << 6) | (s[offset + k] & 0x3F);
+  return CodePoint{c, offset, len, true};
+}
+
+void AppendUtf8(std::string& out, char32_t c) {
+  if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) c = 0xFFFD;
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
 std::optional<std::size_t> FindInvalidUtf8(std::string_view text) {
   const auto* s = reinterpret_cast<const std::uint8_t*>(text.data());
   std::size_t subpart = 0;

@@ -75,6 +75,34 @@ TEST(ReplaceInvalidUtf8, ReplacesEachMaximalSubpartOnce) {
   EXPECT_EQ(ReplaceInvalidUtf8(""), "");
 }
 
+TEST(DecodeUtf8, ReadsValuesAndMaximalSubparts) {
+  const std::string text = "\xC3\xA9\xF0\x9F\x98\x80\xE4\xB8!";
+  const CodePoint e = DecodeUtf8(text, 0);
+  EXPECT_EQ(e.value, U'\u00e9');
+  EXPECT_EQ(e.size, 2u);
+  EXPECT_TRUE(e.valid);
+  const CodePoint emoji = DecodeUtf8(text, 2);
+  EXPECT_EQ(emoji.value, U'\U0001F600');
+  EXPECT_EQ(emoji.offset, 2u);
+  EXPECT_EQ(emoji.end(), 6u);
+  const CodePoint cut = DecodeUtf8(text, 6);  // 中 without its last byte
+  EXPECT_EQ(cut.value, 0xFFFDu);
+  EXPECT_EQ(cut.size, 2u);
+  EXPECT_FALSE(cut.valid);
+  EXPECT_EQ(DecodeUtf8(text, 7).size, 1u);            // a continuation byte alone
+  EXPECT_EQ(DecodeUtf8("\xED\xA0\x80", 0).size, 1u);  // a surrogate's lead alone
+}
+
+TEST(AppendUtf8, EncodesEveryLengthAndReplacesNonCharacters) {
+  std::string out;
+  for (char32_t c : {U'a', U'\u00e9', U'\u4e2d', U'\U0001F600'}) AppendUtf8(out, c);
+  EXPECT_EQ(out, "a\u00e9\u4e2d\U0001F600");
+  out.clear();
+  AppendUtf8(out, 0xD800);
+  AppendUtf8(out, 0x110000);
+  EXPECT_EQ(out, "\uFFFD\uFFFD");
+}
+
 TEST(Base64Decode, InvertsEncodeAndRejectsGarbage) {
   const std::vector<std::string> samples = {"f", "fo", "foo", "foob", std::string("\0\xFF\x10", 3)};
   for (const auto& s : samples) EXPECT_EQ(Base64Decode(Base64Encode(s)), s);

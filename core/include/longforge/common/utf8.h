@@ -1,5 +1,6 @@
 #pragma once
-// UTF-8 checks for untrusted input (files, Kafka payloads).
+// UTF-8 checks and the one decoder for untrusted input (files, Kafka payloads). Walking
+// text code point by code point: longforge/text/normalize.h (CodePoints).
 
 #include <cstddef>
 #include <optional>
@@ -7,6 +8,25 @@
 #include <string_view>
 
 namespace longforge {
+
+// A code point read from UTF-8 and the bytes it came from.
+struct CodePoint {
+  char32_t value = 0;      // U+FFFD when !valid
+  std::size_t offset = 0;  // of its first byte
+  std::size_t size = 0;    // in bytes, 1..4
+  bool valid = false;      // false: an ill-formed sequence, read as U+FFFD
+
+  std::size_t end() const { return offset + size; }
+};
+
+// The code point whose first byte is text[offset]; precondition offset < text.size().
+// An ill-formed sequence reads as U+FFFD spanning its maximal subpart (what
+// ReplaceInvalidUtf8 replaces by one U+FFFD, and what ICU's U8_NEXT skips), so a walk
+// always advances and splits bad bytes the same way every time.
+CodePoint DecodeUtf8(std::string_view text, std::size_t offset);
+
+// Appends the UTF-8 encoding of `c`; a surrogate or a value above U+10FFFF as U+FFFD.
+void AppendUtf8(std::string& out, char32_t c);
 
 // Byte offset of the first byte that does not start a well-formed UTF-8 sequence
 // (overlongs, surrogates and code points above U+10FFFF are ill-formed), or nullopt.

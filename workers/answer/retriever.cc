@@ -7,7 +7,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "longforge/text/segmenter.h"
+#include "longforge/text/normalize.h"
 
 namespace longforge::workers {
 

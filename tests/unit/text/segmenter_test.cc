@@ -50,21 +50,6 @@ TEST(Paragraphs, HandlesCrlfLoneCrLeadingBlankLinesAndIdeographicSpace) {
   EXPECT_EQ(Paragraphs("\n\n\n").size(), 1u);
 }
 
-TEST(CodePointPrefix, NeverCutsInsideACodePoint) {
-  const std::string_view text = "a红😀";  // 1 + 3 + 4 bytes
-  EXPECT_EQ(CodePointPrefix(text, 0), 0u);
-  EXPECT_EQ(CodePointPrefix(text, 1), 1u);
-  EXPECT_EQ(CodePointPrefix(text, 2), 1u);
-  EXPECT_EQ(CodePointPrefix(text, 3), 1u);
-  EXPECT_EQ(CodePointPrefix(text, 4), 4u);
-  EXPECT_EQ(CodePointPrefix(text, 7), 4u);
-  EXPECT_EQ(CodePointPrefix(text, 8), 8u);
-  EXPECT_EQ(CodePointPrefix(text, 100), 8u);
-  // Stray continuation bytes and a truncated sequence are code points of their own.
-  EXPECT_EQ(CodePointPrefix("\x80\x80\x80\x80\x80", 4), 4u);
-  EXPECT_EQ(CodePointPrefix("\xE7\xBAx", 2), 2u);
-}
-
 // Sentences of `text` are exactly `expected`, covering it.
 void ExpectSentences(std::string_view text, const std::vector<std::string>& expected) {
   Segmenter seg;

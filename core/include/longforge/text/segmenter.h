@@ -27,11 +27,6 @@ struct Span {
 // No ICU; thread-safe; any bytes accepted.
 std::vector<Span> Paragraphs(std::string_view text);
 
-// Length in bytes of the longest prefix of `text` that ends on a UTF-8 code-point
-// boundary and is at most `max_bytes` long. An invalid byte counts as a code point of
-// its own, so any byte string can be cut with this.
-std::size_t CodePointPrefix(std::string_view text, std::size_t max_bytes);
-
 // ICU boundary analysis over UTF-8 text with no UTF-16 copy of it: ICU reads the bytes
 // through a UTF-8 UText, so positions come back as byte offsets and a 4 MB book costs
 // no extra 8 MB. (Measured in bench/text_bench.cc: a UTF-16 copy would be ~20% faster

@@ -1,0 +1,157 @@
+#include "longforge/text/normalize.h"
+
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
+namespace longforge::text {
+namespace {
+
+bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// The one loop behind every string fold: whitespace runs become what `runs` says (or
+// stay as they are when `runs` is null), every other code point goes through `fold`.
+// Ill-formed bytes and code points `fold` leaves alone are copied byte for byte;
+// `origin`, when given, gets the source offset of every output byte.
+template <typename Fold>
+void FoldInto(std::string_view text, const Spaces* runs, Fold fold, std::string& out,
+              std::vector<std::uint32_t>* origin) {
+  out.reserve(text.size());
+  if (origin != nullptr) origin->reserve(text.size());
+  bool pending = false;  // a run of whitespace after some output
+  for (const CodePoint& c : CodePoints(text)) {
+    if (runs != nullptr && IsWhitespace(c.value)) {
+      pending = !out.empty();
+      continue;
+    }
+    if (pending && *runs == Spaces::kOne) {
+      out += ' ';
+      if (origin != nullptr) origin->push_back(static_cast<std::uint32_t>(c.offset));
+    }
+    pending = false;
+    const char32_t folded = c.valid ? fold(c.value) : c.value;
+    if (!c.valid || folded == c.value) {
+      out.append(text.substr(c.offset, c.size));
+      for (std::size_t k = 0; origin != nullptr && k < c.size; ++k) {
+        origin->push_back(static_cast<std::uint32_t>(c.offset + k));
+      }
+    } else {
+      const std::size_t before = out.size();
+      AppendUtf8(out, folded);
+      for (std::size_t k = before; origin != nullptr && k < out.size(); ++k) {
+        origin->push_back(static_cast<std::uint32_t>(c.offset));
+      }
+    }
+  }
+}
+
+char32_t Unchanged(char32_t c) { return c; }
+
+}  // namespace
+
+std::size_t CodePointPrefix(std::string_view text, std::size_t max_bytes) {
+  if (max_bytes >= text.size()) return text.size();
+  // A code point, or an ill-formed subpart, is at most four bytes and only its first may
+  // be other than a continuation byte; so the walk to `max_bytes` can start at the last
+  // such byte within three before it. Without one, text[max_bytes] is a stray byte.
+  std::size_t lead = max_bytes;
+  while (lead > 0 && max_bytes - lead < 3 && IsContinuation(text[lead])) --lead;
+  if (IsContinuation(text[lead])) return max_bytes;
+  std::size_t at = lead;
+  while (at < max_bytes) {
+    const std::size_t next = DecodeUtf8(text, at).end();
+    if (next > max_bytes) return at;
+    at = next;
+  }
+  return at;
+}
+
+bool IsWhitespace(char32_t c) {
+  if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
+  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
+
+bool StartsWithWhitespace(std::string_view text) {
+  return !text.empty() && IsWhitespace(CodePoints(text).begin()->value);
+}
+
+std::string_view TrimWhitespace(std::string_view text) {
+  std::size_t begin = 0;
+  for (const CodePoint& c : CodePoints(text)) {
+    if (!IsWhitespace(c.value)) break;
+    begin = c.end();
+  }
+  std::size_t end = text.size();
+  while (end > begin) {
+    const std::size_t start = CodePointPrefix(text, end - 1);
+    if (!IsWhitespace(DecodeUtf8(text, start).value)) break;
+    end = start;
+  }
+  return text.substr(begin, end - begin);
+}
+
+std::string FoldWhitespace(std::string_view text, Spaces runs) {
+  std::string out;
+  FoldInto(text, &runs, Unchanged, out, nullptr);
+  return out;
+}
+
+FoldedText FoldWhitespaceMapped(std::string_view text, Spaces runs) {
+  FoldedText folded;
+  FoldInto(text, &runs, Unchanged, folded.text, &folded.origin);
+  return folded;
+}
+
+char32_t FoldWidth(char32_t c) {
+  if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFF01 + 0x21;
+  return c == 0x3000 ? U' ' : c;
+}
+
+char32_t FoldCase(char32_t c) {
+  if (c < 0x80) return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+  return static_cast<char32_t>(u_foldCase(static_cast<UChar32>(c), U_FOLD_CASE_DEFAULT));
+}
+
+std::string FoldCase(std::string_view text) {
+  std::string out;
+  FoldInto(
+      text, nullptr, [](char32_t c) { return FoldCase(c); }, out, nullptr);
+  return out;
+}
+
+std::string FoldForMatching(std::string_view text) {
+  std::string out;
+  const Spaces one = Spaces::kOne;
+  FoldInto(
+      text, &one, [](char32_t c) { return FoldCase(FoldWidth(c)); }, out, nullptr);
+  return out;
+}
+
+CjkScript CjkScriptOf(char32_t c) {
+  if (c < 0x1100) return CjkScript::kNone;  // below Hangul Jamo: no CJK letters
+  UErrorCode status = U_ZERO_ERROR;
+  const UScriptCode script = uscript_getScript(static_cast<UChar32>(c), &status);
+  if (U_FAILURE(status)) return CjkScript::kNone;
+  switch (script) {
+    case USCRIPT_HAN:
+      return CjkScript::kHan;
+    case USCRIPT_HIRAGANA:
+    case USCRIPT_KATAKANA:
+      return CjkScript::kKana;
+    case USCRIPT_HANGUL:
+      return CjkScript::kHangul;
+    default:  // ICU's enum, not ours: hundreds of other scripts
+      return CjkScript::kNone;
+  }
+}
+
+bool IsCjk(char32_t c) { return CjkScriptOf(c) != CjkScript::kNone; }
+
+bool ContainsCjk(std::string_view text) {
+  for (const CodePoint& c : CodePoints(text)) {
+    if (IsCjk(c.value)) return true;
+  }
+  return false;
+}
+
+}  // namespace longforge::text

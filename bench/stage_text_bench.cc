@@ -16,6 +16,7 @@
 #include "longforge/text/token_counter.h"
 #include "workers/filter/text_match.h"
 #include "workers/questioner/question_dedupe.h"
+#include "workers/relevance/quote_grounding.h"
 #include "workers/relevance/relevance_reply.h"
 
 namespace longforge::workers {

@@ -9,23 +9,16 @@
 #include <stdexcept>
 #include <string>
 
+#include "longforge/text/normalize.h"
+
 namespace longforge::text {
 namespace {
 
-// Whitespace that may fill a "blank" line: ASCII blanks, NBSP (C2 A0), ideographic
-// space U+3000 (E3 80 80), which Chinese texts use for indentation.
+// Whether `s` holds only whitespace (IsWhitespace: NBSP and U+3000, which Chinese texts
+// indent with, included).
 bool IsBlank(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
-      ++i;
-    } else if (s.compare(i, 2, "\xC2\xA0") == 0) {
-      i += 2;
-    } else if (s.compare(i, 3, "\xE3\x80\x80") == 0) {
-      i += 3;
-    } else {
-      return false;
-    }
+  for (const CodePoint& c : CodePoints(s)) {
+    if (!IsWhitespace(c.value)) return false;
   }
   return true;
 }

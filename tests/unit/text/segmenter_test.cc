@@ -50,6 +50,13 @@ TEST(Paragraphs, HandlesCrlfLoneCrLeadingBlankLinesAndIdeographicSpace) {
   EXPECT_EQ(Paragraphs("\n\n\n").size(), 1u);
 }
 
+TEST(Paragraphs, AnyUnicodeWhitespaceLineIsBlank) {
+  // Only ASCII blanks, NBSP and U+3000 used to count: an em-space line joined paragraphs.
+  const std::string_view text = "A\n\u2003\u00a0\ufeff\nB";
+  EXPECT_EQ(Texts(text, Paragraphs(text)),
+            (std::vector<std::string>{"A\n\u2003\u00a0\ufeff\n", "B"}));
+}
+
 // Sentences of `text` are exactly `expected`, covering it.
 void ExpectSentences(std::string_view text, const std::vector<std::string>& expected) {
   Segmenter seg;

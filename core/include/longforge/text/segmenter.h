@@ -21,10 +21,10 @@ struct Span {
 };
 
 // Paragraphs separated by blank lines: a line break followed by one or more lines holding
-// only whitespace (ASCII space, tab, CR, U+3000) and then a line break; \n, \r\n and a
-// lone \r are all line breaks. The spans cover `text` exactly and in order: each
-// paragraph keeps its trailing blank lines, and leading blank lines belong to the first.
-// No ICU; thread-safe; any bytes accepted.
+// only whitespace (IsWhitespace in normalize.h: ASCII blanks, NBSP, U+3000, ...) and then
+// a line break; \n, \r\n and a lone \r are all line breaks. The spans cover `text`
+// exactly and in order: each paragraph keeps its trailing blank lines, and leading blank
+// lines belong to the first. No ICU; thread-safe; any bytes accepted.
 std::vector<Span> Paragraphs(std::string_view text);
 
 // ICU boundary analysis over UTF-8 text with no UTF-16 copy of it: ICU reads the bytes

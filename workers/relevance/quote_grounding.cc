@@ -6,6 +6,7 @@
 #include <set>
 #include <utility>
 
+#include "longforge/common/utf8.h"
 #include "longforge/text/normalize.h"
 
 namespace longforge::workers {
@@ -57,8 +58,7 @@ GroundedQuotes GroundQuotes(std::string_view chunk, const std::vector<std::strin
       const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - hay.text.data());
       const uint32_t begin = hay.origin[at];
       const uint32_t end = hay.origin[at + needle.size() - 1] + 1;
-      if (text::CodePointPrefix(chunk, begin) == begin &&
-          text::CodePointPrefix(chunk, end) == end) {
+      if (CodePointPrefix(chunk, begin) == begin && CodePointPrefix(chunk, end) == end) {
         span.emplace(begin, end);
       }
     }

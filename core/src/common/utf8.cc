@@ -38,6 +38,8 @@ std::size_t SequenceAt(const std::uint8_t* s, std::size_t n, std::size_t i, std:
   return j - i;
 }
 
+bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
 }  // namespace
 
 CodePoint DecodeUtf8(std::string_view text, std::size_t offset) {
@@ -50,6 +52,23 @@ CodePoint DecodeUtf8(std::string_view text, std::size_t offset) {
   char32_t c = s[offset] & kLeadBits[len];
   for (std::size_t k = 1; k < len; ++k) c = (c << 6) | (s[offset + k] & 0x3F);
   return CodePoint{c, offset, len, true};
+}
+
+std::size_t CodePointPrefix(std::string_view text, std::size_t max_bytes) {
+  if (max_bytes >= text.size()) return text.size();
+  // A code point, or an ill-formed subpart, is at most four bytes and only its first may
+  // be other than a continuation byte; so the walk to `max_bytes` can start at the last
+  // such byte within three before it. Without one, text[max_bytes] is a stray byte.
+  std::size_t lead = max_bytes;
+  while (lead > 0 && max_bytes - lead < 3 && IsContinuation(text[lead])) --lead;
+  if (IsContinuation(text[lead])) return max_bytes;
+  std::size_t at = lead;
+  while (at < max_bytes) {
+    const std::size_t next = DecodeUtf8(text, at).end();
+    if (next > max_bytes) return at;
+    at = next;
+  }
+  return at;
 }
 
 void AppendUtf8(std::string& out, char32_t c) {

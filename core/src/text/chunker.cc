@@ -6,7 +6,6 @@
 #include <string>
 
 #include "longforge/common/utf8.h"
-#include "longforge/text/normalize.h"
 #include "longforge/text/segmenter.h"
 
 namespace longforge::text {

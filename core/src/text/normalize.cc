@@ -6,8 +6,6 @@
 namespace longforge::text {
 namespace {
 
-bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
-
 // The one loop behind every string fold: whitespace runs become what `runs` says (or
 // stay as they are when `runs` is null), every other code point goes through `fold`.
 // Ill-formed bytes and code points `fold` leaves alone are copied byte for byte;
@@ -47,23 +45,6 @@ void FoldInto(std::string_view text, const Spaces* runs, Fold fold, std::string&
 char32_t Unchanged(char32_t c) { return c; }
 
 }  // namespace
-
-std::size_t CodePointPrefix(std::string_view text, std::size_t max_bytes) {
-  if (max_bytes >= text.size()) return text.size();
-  // A code point, or an ill-formed subpart, is at most four bytes and only its first may
-  // be other than a continuation byte; so the walk to `max_bytes` can start at the last
-  // such byte within three before it. Without one, text[max_bytes] is a stray byte.
-  std::size_t lead = max_bytes;
-  while (lead > 0 && max_bytes - lead < 3 && IsContinuation(text[lead])) --lead;
-  if (IsContinuation(text[lead])) return max_bytes;
-  std::size_t at = lead;
-  while (at < max_bytes) {
-    const std::size_t next = DecodeUtf8(text, at).end();
-    if (next > max_bytes) return at;
-    at = next;
-  }
-  return at;
-}
 
 bool IsWhitespace(char32_t c) {
   if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');

@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <vector>
-
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace longforge {
 namespace {
@@ -91,6 +91,34 @@ TEST(DecodeUtf8, ReadsValuesAndMaximalSubparts) {
   EXPECT_FALSE(cut.valid);
   EXPECT_EQ(DecodeUtf8(text, 7).size, 1u);            // a continuation byte alone
   EXPECT_EQ(DecodeUtf8("\xED\xA0\x80", 0).size, 1u);  // a surrogate's lead alone
+}
+
+TEST(CodePointPrefix, NeverCutsInsideACodePoint) {
+  const std::string_view text = "a红😀";  // 1 + 3 + 4 bytes
+  EXPECT_EQ(CodePointPrefix(text, 0), 0u);
+  EXPECT_EQ(CodePointPrefix(text, 1), 1u);
+  EXPECT_EQ(CodePointPrefix(text, 2), 1u);
+  EXPECT_EQ(CodePointPrefix(text, 3), 1u);
+  EXPECT_EQ(CodePointPrefix(text, 4), 4u);
+  EXPECT_EQ(CodePointPrefix(text, 7), 4u);
+  EXPECT_EQ(CodePointPrefix(text, 8), 8u);
+  EXPECT_EQ(CodePointPrefix(text, 100), 8u);
+  // Stray continuation bytes and a truncated sequence are code points of their own.
+  EXPECT_EQ(CodePointPrefix("\x80\x80\x80\x80\x80", 4), 4u);
+  EXPECT_EQ(CodePointPrefix("\xE7\xBAx", 2), 2u);
+}
+
+TEST(CodePointPrefix, CutsOnlyWhereCodePointsBegin) {
+  const std::string text = "x\xE4\xB8\xAD\xE0\x80\x80\xF0\x9F\x98y\xC3";
+  std::vector<std::size_t> starts;
+  for (std::size_t at = 0; at < text.size(); at = DecodeUtf8(text, at).end()) starts.push_back(at);
+  for (std::size_t n = 0; n <= text.size() + 1; ++n) {
+    const std::size_t cut = CodePointPrefix(text, n);
+    EXPECT_LE(cut, n);
+    const bool boundary =
+        cut == text.size() || std::find(starts.begin(), starts.end(), cut) != starts.end();
+    EXPECT_TRUE(boundary) << n;
+  }
 }
 
 TEST(AppendUtf8, EncodesEveryLengthAndReplacesNonCharacters) {

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,34 +52,6 @@ TEST(CodePoints, StartsAtTheGivenOffset) {
   std::u32string rest;
   for (const CodePoint& c : CodePoints("ab\u4e2d", 1)) rest += c.value;
   EXPECT_EQ(rest, U"b\u4e2d");
-}
-
-TEST(CodePointPrefix, NeverCutsInsideACodePoint) {
-  const std::string_view text = "a红😀";  // 1 + 3 + 4 bytes
-  EXPECT_EQ(CodePointPrefix(text, 0), 0u);
-  EXPECT_EQ(CodePointPrefix(text, 1), 1u);
-  EXPECT_EQ(CodePointPrefix(text, 2), 1u);
-  EXPECT_EQ(CodePointPrefix(text, 3), 1u);
-  EXPECT_EQ(CodePointPrefix(text, 4), 4u);
-  EXPECT_EQ(CodePointPrefix(text, 7), 4u);
-  EXPECT_EQ(CodePointPrefix(text, 8), 8u);
-  EXPECT_EQ(CodePointPrefix(text, 100), 8u);
-  // Stray continuation bytes and a truncated sequence are code points of their own.
-  EXPECT_EQ(CodePointPrefix("\x80\x80\x80\x80\x80", 4), 4u);
-  EXPECT_EQ(CodePointPrefix("\xE7\xBAx", 2), 2u);
-}
-
-TEST(CodePointPrefix, CutsOnlyWhereCodePointsBegin) {
-  const std::string text = "x\xE4\xB8\xAD\xE0\x80\x80\xF0\x9F\x98y\xC3";
-  std::vector<std::size_t> starts;
-  for (const CodePoint& c : CodePoints(text)) starts.push_back(c.offset);
-  for (std::size_t n = 0; n <= text.size() + 1; ++n) {
-    const std::size_t cut = CodePointPrefix(text, n);
-    EXPECT_LE(cut, n);
-    const bool boundary =
-        cut == text.size() || std::find(starts.begin(), starts.end(), cut) != starts.end();
-    EXPECT_TRUE(boundary) << n;
-  }
 }
 
 TEST(IsWhitespace, KnowsUnicodeSpacesAndTheByteOrderMark) {

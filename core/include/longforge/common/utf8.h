@@ -25,6 +25,11 @@ struct CodePoint {
 // always advances and splits bad bytes the same way every time.
 CodePoint DecodeUtf8(std::string_view text, std::size_t offset);
 
+// Length in bytes of the longest prefix of `text` that ends on a code-point boundary and
+// is at most `max_bytes` long, so any byte string can be cut with it. Boundaries are
+// those of DecodeUtf8: an ill-formed subpart is one code point. O(1).
+std::size_t CodePointPrefix(std::string_view text, std::size_t max_bytes);
+
 // Appends the UTF-8 encoding of `c`; a surrogate or a value above U+10FFFF as U+FFFD.
 void AppendUtf8(std::string& out, char32_t c);
 

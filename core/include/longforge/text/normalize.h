@@ -2,7 +2,8 @@
 // The text normalisation every stage shares, so that "the same text" means one thing
 // from the chunker to the filter: code-point iteration over untrusted UTF-8, whitespace
 // folding, width folding, case folding, and CJK detection. Validation, U+FFFD repair and
-// the UTF-8 decoder itself are in longforge/common/utf8.h; NFC is in common/unicode.h.
+// the UTF-8 decoder and CodePointPrefix (cutting text) are in longforge/common/utf8.h;
+// NFC is in common/unicode.h.
 //
 // Ill-formed UTF-8 is never an error here: it is read as U+FFFD per maximal ill-formed
 // subpart (common/utf8.h, DecodeUtf8), and the string folds copy those bytes unchanged.
@@ -74,11 +75,6 @@ class CodePoints {
   std::string_view text_;
   std::size_t offset_;
 };
-
-// Length in bytes of the longest prefix of `text` that ends on a code-point boundary and
-// is at most `max_bytes` long, so any byte string can be cut with it. Boundaries are
-// those of CodePoints: an ill-formed subpart is one code point. O(1).
-std::size_t CodePointPrefix(std::string_view text, std::size_t max_bytes);
 
 // ---- Whitespace -------------------------------------------------------------------
 

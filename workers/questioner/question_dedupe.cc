@@ -68,12 +68,15 @@ std::string NormalizeQuestion(std::string_view question) {
       }
     } else if (IsSeparator(c)) {
       space();
-    } else if (text::IsCjk(c)) {
-      space();
-      AppendUtf8(out, c);
-      out += ' ';
     } else {
-      AppendUtf8(out, c);
+      const bool cjk = text::IsCjk(c);
+      if (cjk) space();
+      if (c == cp.value) {
+        out.append(question, cp.offset, cp.size);
+      } else {
+        AppendUtf8(out, c);
+      }
+      if (cjk) out += ' ';
     }
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();

@@ -46,11 +46,30 @@ char32_t Unchanged(char32_t c) { return c; }
 
 }  // namespace
 
-bool IsWhitespace(char32_t c) {
-  if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
-  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+namespace internal {
+
+char32_t FoldCaseByIcu(char32_t c) {
+  return static_cast<char32_t>(u_foldCase(static_cast<UChar32>(c), U_FOLD_CASE_DEFAULT));
 }
+
+CjkScript CjkScriptByIcu(char32_t c) {
+  UErrorCode status = U_ZERO_ERROR;
+  const UScriptCode script = uscript_getScript(static_cast<UChar32>(c), &status);
+  if (U_FAILURE(status)) return CjkScript::kNone;
+  switch (script) {
+    case USCRIPT_HAN:
+      return CjkScript::kHan;
+    case USCRIPT_HIRAGANA:
+    case USCRIPT_KATAKANA:
+      return CjkScript::kKana;
+    case USCRIPT_HANGUL:
+      return CjkScript::kHangul;
+    default:  // ICU's enum, not ours: hundreds of other scripts
+      return CjkScript::kNone;
+  }
+}
+
+}  // namespace internal
 
 bool StartsWithWhitespace(std::string_view text) {
   return !text.empty() && IsWhitespace(CodePoints(text).begin()->value);
@@ -64,6 +83,11 @@ std::string_view TrimWhitespace(std::string_view text) {
   }
   std::size_t end = text.size();
   while (end > begin) {
+    if (static_cast<unsigned char>(text[end - 1]) < 0x80) {  // no walk back for ASCII
+      if (!IsWhitespace(static_cast<unsigned char>(text[end - 1]))) break;
+      --end;
+      continue;
+    }
     const std::size_t start = CodePointPrefix(text, end - 1);
     if (!IsWhitespace(DecodeUtf8(text, start).value)) break;
     end = start;
@@ -83,16 +107,6 @@ FoldedText FoldWhitespaceMapped(std::string_view text, Spaces runs) {
   return folded;
 }
 
-char32_t FoldWidth(char32_t c) {
-  if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFF01 + 0x21;
-  return c == 0x3000 ? U' ' : c;
-}
-
-char32_t FoldCase(char32_t c) {
-  if (c < 0x80) return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-  return static_cast<char32_t>(u_foldCase(static_cast<UChar32>(c), U_FOLD_CASE_DEFAULT));
-}
-
 std::string FoldCase(std::string_view text) {
   std::string out;
   FoldInto(
@@ -107,26 +121,6 @@ std::string FoldForMatching(std::string_view text) {
       text, &one, [](char32_t c) { return FoldCase(FoldWidth(c)); }, out, nullptr);
   return out;
 }
-
-CjkScript CjkScriptOf(char32_t c) {
-  if (c < 0x1100) return CjkScript::kNone;  // below Hangul Jamo: no CJK letters
-  UErrorCode status = U_ZERO_ERROR;
-  const UScriptCode script = uscript_getScript(static_cast<UChar32>(c), &status);
-  if (U_FAILURE(status)) return CjkScript::kNone;
-  switch (script) {
-    case USCRIPT_HAN:
-      return CjkScript::kHan;
-    case USCRIPT_HIRAGANA:
-    case USCRIPT_KATAKANA:
-      return CjkScript::kKana;
-    case USCRIPT_HANGUL:
-      return CjkScript::kHangul;
-    default:  // ICU's enum, not ours: hundreds of other scripts
-      return CjkScript::kNone;
-  }
-}
-
-bool IsCjk(char32_t c) { return CjkScriptOf(c) != CjkScript::kNone; }
 
 bool ContainsCjk(std::string_view text) {
   for (const CodePoint& c : CodePoints(text)) {

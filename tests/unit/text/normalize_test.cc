@@ -1,6 +1,8 @@
 #include "longforge/text/normalize.h"
 
 #include <gtest/gtest.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #include <string>
 #include <string_view>
@@ -146,6 +148,24 @@ TEST(ContainsCjk, FindsAnyCjkLetter) {
   EXPECT_FALSE(ContainsCjk("Straße, café, Москва。"));
   EXPECT_FALSE(ContainsCjk("\xE4\xB8"));  // half of 中 is not a letter
   EXPECT_FALSE(ContainsCjk(""));
+}
+
+// The inline fast paths (ASCII, the main CJK blocks) must say what ICU says everywhere.
+TEST(Normalize, PerCodePointFunctionsAgreeWithIcuOnEveryCodePoint) {
+  for (UChar32 c = 0; c <= 0x10FFFF; ++c) {
+    const auto cp = static_cast<char32_t>(c);
+    ASSERT_EQ(IsWhitespace(cp), u_isUWhiteSpace(c) || c == 0xFEFF) << std::hex << c;
+    ASSERT_EQ(FoldCase(cp), static_cast<char32_t>(u_foldCase(c, U_FOLD_CASE_DEFAULT)))
+        << std::hex << c;
+    UErrorCode status = U_ZERO_ERROR;
+    const UScriptCode script = uscript_getScript(c, &status);
+    const CjkScript want = script == USCRIPT_HAN ? CjkScript::kHan
+                           : script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA
+                               ? CjkScript::kKana
+                           : script == USCRIPT_HANGUL ? CjkScript::kHangul
+                                                      : CjkScript::kNone;
+    ASSERT_EQ(CjkScriptOf(cp), want) << std::hex << c;
+  }
 }
 
 }  // namespace

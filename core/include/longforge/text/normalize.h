@@ -7,7 +7,9 @@
 //
 // Ill-formed UTF-8 is never an error here: it is read as U+FFFD per maximal ill-formed
 // subpart (common/utf8.h, DecodeUtf8), and the string folds copy those bytes unchanged.
-// All functions are pure and thread-safe; ASCII takes a fast path without ICU.
+// All functions are pure and thread-safe. The per-code-point functions are inline for
+// ASCII and the busiest CJK blocks (dedupe and answer matching call them on every
+// character) and ask ICU only beyond those.
 
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +21,13 @@
 #include "longforge/common/utf8.h"
 
 namespace longforge::text {
+
+enum class CjkScript;
+
+namespace internal {  // the out-of-line rest of the inline functions below
+char32_t FoldCaseByIcu(char32_t c);
+CjkScript CjkScriptByIcu(char32_t c);
+}  // namespace internal
 
 // ---- Code points ------------------------------------------------------------------
 
@@ -81,7 +90,11 @@ class CodePoints {
 // Unicode White_Space (ASCII blanks and line breaks, NEL, NBSP, U+1680, U+2000..U+200A,
 // U+2028, U+2029, U+202F, U+205F, U+3000) and U+FEFF, the byte-order mark, which turns
 // up inside concatenated files and reads as nothing.
-bool IsWhitespace(char32_t c);
+inline bool IsWhitespace(char32_t c) {
+  if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r');
+  return c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
 
 // Whether `text` starts with a whitespace code point.
 bool StartsWithWhitespace(std::string_view text);
@@ -116,12 +129,20 @@ FoldedText FoldWhitespaceMapped(std::string_view text, Spaces runs);
 // their ASCII counterparts, as NFKC maps them; every other code point unchanged. Not all
 // of NFKC: it would also rewrite "²", "①", "ﬁ" and half-width kana (merging them with
 // their voicing marks), changing text a reader sees as different.
-char32_t FoldWidth(char32_t c);
+inline char32_t FoldWidth(char32_t c) {
+  if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFF01 + 0x21;
+  return c == 0x3000 ? U' ' : c;
+}
 
 // Unicode simple case folding (ICU u_foldCase, default mappings): one code point to one,
 // so "Σ", "σ" and "ς" all become "σ", "É" becomes "é", while "ß" stays "ß" (full folding
 // would give "ss" and change the length of words).
-char32_t FoldCase(char32_t c);
+inline char32_t FoldCase(char32_t c) {
+  if (c < 0x80) return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+  // CJK radicals to Yi, and Hangul syllables: no case, and most text beyond ASCII.
+  if ((c >= 0x2E80 && c < 0xA640) || (c >= 0xAC00 && c < 0xD800)) return c;
+  return internal::FoldCaseByIcu(c);
+}
 
 // FoldCase of every code point of `text`.
 std::string FoldCase(std::string_view text);
@@ -140,11 +161,19 @@ enum class CjkScript {
   kKana,    // hiragana and katakana
   kHangul,  // Korean syllables and jamo
 };
-CjkScript CjkScriptOf(char32_t c);
+inline CjkScript CjkScriptOf(char32_t c) {
+  if (c < 0x1100) return CjkScript::kNone;  // below Hangul Jamo: no CJK letters
+  // The blocks of nearly all CJK text, where the script is known without ICU (the unit
+  // test checks every code point against ICU).
+  if (c >= 0x4E00 && c <= 0x9FFF) return CjkScript::kHan;
+  if (c >= 0xAC00 && c <= 0xD7A3) return CjkScript::kHangul;
+  if ((c >= 0x3041 && c <= 0x3096) || (c >= 0x30A1 && c <= 0x30FA)) return CjkScript::kKana;
+  return internal::CjkScriptByIcu(c);
+}
 
 // CjkScriptOf(c) != kNone: Chinese, Japanese and Korean letters, which stages that
 // split text into words treat one character at a time.
-bool IsCjk(char32_t c);
+inline bool IsCjk(char32_t c) { return CjkScriptOf(c) != CjkScript::kNone; }
 
 // Whether any code point of `text` IsCjk.
 bool ContainsCjk(std::string_view text);

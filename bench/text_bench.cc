@@ -1,7 +1,5 @@
-// Text layer micro-benchmarks over real books: document preparation (UTF-8 checks, NFC,
-// hash), chunking, sentence segmentation, analysis, BM25 indexing and querying. Books come from
-// ../shared/data/books next to the source tree; a benchmark whose book is absent reports an error
-// and is skipped.
+// Text layer micro-benchmarks over real books (bench/books.h): document preparation (UTF-8
+// checks, NFC, hash), chunking, sentence segmentation, analysis, BM25 indexing and querying.
 
 #include <benchmark/benchmark.h>
 #include <unicode/brkiter.h>
@@ -11,14 +9,12 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <fstream>
-#include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "bench/books.h"
 #include "longforge/store/document_text.h"
 #include "longforge/text/analyzer.h"
 #include "longforge/text/bm25.h"
@@ -29,33 +25,9 @@
 namespace longforge::text {
 namespace {
 
-constexpr const char* kWarAndPeace = "en_war_and_peace_pg2600.txt";
-constexpr const char* kHongloumeng = "zh_hongloumeng.txt";
-
-// Read once per process; empty when absent.
-const std::string& Book(const std::string& name) {
-  static std::map<std::string, std::string> cache;
-  auto it = cache.find(name);
-  if (it != cache.end()) {
-    return it->second;
-  }
-  std::ifstream in(std::string(LONGFORGE_SOURCE_DIR) + "/../shared/data/books/" + name,
-                   std::ios::binary);
-  std::ostringstream s;
-  if (in) {
-    s << in.rdbuf();
-  }
-  return cache[name] = s.str();
-}
-
-bool Load(benchmark::State& state, const std::string& name, const std::string** book) {
-  *book = &Book(name);
-  if (!(*book)->empty()) {
-    return true;
-  }
-  state.SkipWithError(("book not found: ../shared/data/books/" + name).c_str());
-  return false;
-}
+using bench::kHongloumeng;
+using bench::kWarAndPeace;
+using bench::Load;
 
 void BM_ChunkBook(benchmark::State& state, const char* name) {
   const std::string* book = nullptr;

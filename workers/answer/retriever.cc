@@ -7,7 +7,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "longforge/text/segmenter.h"
+#include "longforge/common/utf8.h"
 
 namespace longforge::workers {
 
@@ -61,7 +61,7 @@ Result<Retriever::Entry> Retriever::Build(const std::string& doc_id,
     terms.push_back(analyzer.Analyze(std::string_view(t).substr(c.begin, c.end - c.begin)));
   }
   text::Bm25Index index(terms);
-  std::string opening = t.substr(0, text::CodePointPrefix(t, kOpeningBytes));
+  std::string opening = t.substr(0, CodePointPrefix(t, kOpeningBytes));
   return Entry{doc_id, std::move(chunks), std::move(index), std::move(opening)};
 }
 
@@ -185,7 +185,7 @@ Result<std::string> Retriever::Opening(const std::string& doc_id, std::size_t ma
   auto found = Find(doc_id, lock);
   if (!found) return found.error();
   const std::string& opening = found.value()->opening;
-  return opening.substr(0, text::CodePointPrefix(opening, max_bytes));
+  return opening.substr(0, CodePointPrefix(opening, max_bytes));
 }
 
 RetrieverStats Retriever::stats() const {

@@ -3,9 +3,7 @@
 // compact_lang_det.h uses FILE without including <cstdio>.
 #include <cstdio>
 
-#include <unicode/uchar.h>
-#include <unicode/utf8.h>
-
+#include "longforge/text/normalize.h"
 #include "workers/filter/text_match.h"
 
 namespace longforge::workers {
@@ -31,35 +29,17 @@ constexpr std::string_view kRefusalPhrases[] = {
 constexpr std::string_view kEmptyAnswers[] = {"unknown",   "n/a",    "none",
                                               "no answer", "不知道", "未知"};
 
-// Case-folded, curly apostrophes straightened, whitespace runs as one space, trimmed,
-// trailing sentence punctuation dropped.
-std::string FoldForPhrases(std::string_view text) {
-  std::string out;
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const auto length = static_cast<int32_t>(text.size());
-  int32_t i = 0;
-  bool space = false;
-  while (i < length) {
-    UChar32 c = 0;
-    U8_NEXT(s, i, length, c);
-    if (c < 0) continue;
-    if (u_isUWhiteSpace(c)) {
-      space = !out.empty();
-      continue;
+// text::FoldForMatching (spacing, width, case), curly apostrophes straightened, trailing
+// sentence punctuation dropped.
+std::string FoldForPhrases(std::string_view answer) {
+  std::string out = text::FoldForMatching(answer);
+  for (std::string_view curly : {"\u2018", "\u2019"}) {
+    for (std::size_t p = out.find(curly); p != std::string::npos; p = out.find(curly, p)) {
+      out.replace(p, curly.size(), 1, '\'');
     }
-    if (c == 0x2019 || c == 0x2018) c = '\'';
-    if (space) out += ' ';
-    space = false;
-    char buf[U8_MAX_LENGTH];
-    int32_t n = 0;
-    UBool error = false;
-    U8_APPEND(buf, n, U8_MAX_LENGTH, u_foldCase(c, U_FOLD_CASE_DEFAULT), error);
-    if (!error) out.append(buf, static_cast<std::size_t>(n));
   }
   while (!out.empty() && (out.back() == '.' || out.back() == '!')) out.pop_back();
-  for (std::string_view tail : {"。", "！"}) {
-    if (out.ends_with(tail)) out.resize(out.size() - tail.size());
-  }
+  if (out.ends_with("。")) out.resize(out.size() - std::string_view("。").size());
   return out;
 }
 

@@ -1,37 +1,41 @@
 #include "workers/filter/text_match.h"
 
 #include <unicode/uchar.h>
-#include <unicode/uscript.h>
-#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <map>
 
+#include "longforge/common/utf8.h"
+#include "longforge/text/normalize.h"
+
 namespace longforge::workers {
 namespace {
 
-bool IsCharToken(UChar32 c) {
-  UErrorCode status = U_ZERO_ERROR;
-  const UScriptCode script = uscript_getScript(c, &status);
-  return U_SUCCESS(status) &&
-         (script == USCRIPT_HAN || script == USCRIPT_HIRAGANA || script == USCRIPT_KATAKANA);
+// Chinese and Japanese characters are tokens of their own: that text has no spaces.
+// Korean is written with spaces, so Hangul syllables make words like Latin letters.
+bool IsCharToken(char32_t c) {
+  switch (text::CjkScriptOf(c)) {
+    case text::CjkScript::kHan:
+    case text::CjkScript::kKana:
+      return true;
+    case text::CjkScript::kHangul:
+    case text::CjkScript::kNone:
+      return false;
+  }
+  return false;
 }
 
 // Letters, digits and combining marks continue a word; everything else ends it.
-bool IsWordChar(UChar32 c) { return u_isalnum(c) || (U_GET_GC_MASK(c) & U_GC_M_MASK) != 0; }
-
-void AppendUtf8(std::string& out, UChar32 c) {
-  char buf[U8_MAX_LENGTH];
-  int32_t len = 0;
-  UBool error = false;
-  U8_APPEND(buf, len, U8_MAX_LENGTH, c, error);
-  if (!error) out.append(buf, static_cast<std::size_t>(len));
+bool IsWordChar(char32_t c) {
+  const auto u = static_cast<UChar32>(c);
+  return u_isalnum(u) || (U_GET_GC_MASK(u) & U_GC_M_MASK) != 0;
 }
 
-// Simple case folding per code point: enough for matching answers (full folding of
-// "ß" to "ss" would only matter for German compounds).
-void AppendFolded(std::string& out, UChar32 c) {
-  AppendUtf8(out, u_foldCase(c, U_FOLD_CASE_DEFAULT));
+// Width then case: "Ｋａｒｌ" and "KARL" give "karl", "１８１７" gives "1817". Simple case
+// folding is enough for matching answers (full folding of "ß" to "ss" would only
+// matter for German compounds).
+void AppendFolded(std::string& out, char32_t c) {
+  AppendUtf8(out, text::FoldCase(text::FoldWidth(c)));
 }
 
 std::vector<std::string> WithoutArticles(std::vector<std::string> tokens) {
@@ -48,17 +52,11 @@ std::vector<std::string> MatchTokens(std::string_view text) {
     if (!word.empty()) tokens.push_back(std::move(word));
     word.clear();
   };
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const auto length = static_cast<int32_t>(text.size());
-  int32_t i = 0;
-  while (i < length) {
-    UChar32 c = 0;
-    U8_NEXT(s, i, length, c);
-    if (c < 0) {
+  for (const CodePoint& cp : text::CodePoints(text)) {
+    const char32_t c = cp.value;
+    if (!cp.valid) {
       flush();
-      continue;
-    }
-    if (IsCharToken(c)) {
+    } else if (IsCharToken(c)) {
       flush();
       AppendFolded(word, c);
       flush();
@@ -119,14 +117,9 @@ double RougeLRecall(const std::vector<std::string>& answer, const std::vector<st
 }
 
 std::size_t CountLetters(std::string_view text) {
-  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-  const auto length = static_cast<int32_t>(text.size());
   std::size_t letters = 0;
-  int32_t i = 0;
-  while (i < length) {
-    UChar32 c = 0;
-    U8_NEXT(s, i, length, c);
-    if (c >= 0 && u_isalpha(c)) ++letters;
+  for (const CodePoint& c : text::CodePoints(text)) {
+    letters += c.valid && u_isalpha(static_cast<UChar32>(c.value));
   }
   return letters;
 }

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "longforge/common/strings.h"
-#include "workers/questioner/question_dedupe.h"
+#include "longforge/text/normalize.h"
 
 namespace longforge::workers {
 namespace {
@@ -121,7 +121,7 @@ Result<GeneratedQuestion> LlmQuestionGenerator::ParseReply(std::string_view repl
   if (q.question.empty() || q.reference.empty() || q.quotes.empty()) {
     return Error::DeadLetter("reply lacks a QUESTION, ANSWER or QUOTE line");
   }
-  const std::string folded = FoldSpaceAndCase(q.question);
+  const std::string folded = text::FoldForMatching(q.question);
   for (const auto pointer : kPointers) {
     if (folded.find(pointer) != std::string::npos) {
       return Error::DeadLetter("the question refers to \"" + std::string(pointer) +
@@ -131,10 +131,10 @@ Result<GeneratedQuestion> LlmQuestionGenerator::ParseReply(std::string_view repl
   std::vector<bool> supported(sample.chunks.size(), false);
   for (auto& quote : q.quotes) {
     quote = std::string(Unwrap(quote));
-    const std::string needle = FoldSpaceAndCase(quote);
+    const std::string needle = text::FoldForMatching(quote);
     bool found = false;
     for (std::size_t i = 0; i < sample.chunks.size() && !needle.empty(); ++i) {
-      if (FoldSpaceAndCase(sample.chunks[i].text).find(needle) != std::string::npos) {
+      if (text::FoldForMatching(sample.chunks[i].text).find(needle) != std::string::npos) {
         supported[i] = found = true;
       }
     }

@@ -3,34 +3,17 @@
 #include <algorithm>
 #include <limits>
 
+#include "longforge/common/utf8.h"
+#include "longforge/text/normalize.h"
+
 namespace longforge::workers {
 namespace {
 
-// Decodes one code point at `i` (advancing it); invalid bytes come back as U+FFFD.
-char32_t NextCodePoint(std::string_view s, std::size_t& i) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  int len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || i + len > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
-  char32_t cp = len == 1 ? b : b & (0xFF >> (len + 1));
-  for (int k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  i += len;
-  return cp;
-}
-
-bool IsCjk(char32_t c) {
-  return (c >= 0x2E80 && c <= 0x2FFF) || (c >= 0x3040 && c <= 0x9FFF) ||
-         (c >= 0xAC00 && c <= 0xD7AF) || (c >= 0xF900 && c <= 0xFAFF) ||
-         (c >= 0x20000 && c <= 0x3FFFF);
-}
-
-// Punctuation and spaces outside ASCII: general punctuation, CJK symbols, full-width
-// forms' punctuation, no-break space.
+// Unicode spaces, punctuation outside ASCII (general punctuation, CJK symbols; the
+// full-width forms are ASCII after FoldWidth), and U+FFFD (ill-formed bytes).
 bool IsSeparator(char32_t c) {
-  return c == 0xA0 || (c >= 0x2000 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) ||
-         (c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) || c == 0xFFFD;
+  return text::IsWhitespace(c) || (c >= 0x2000 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) ||
+         c == 0xFFFD;
 }
 
 uint64_t Fnv1a(std::string_view s) {
@@ -69,46 +52,31 @@ std::vector<std::string> Numbers(std::string_view question) {
 
 }  // namespace
 
-std::string FoldSpaceAndCase(std::string_view s) {
-  std::string out;
-  bool space = false;
-  for (const char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  }
-  return out;
-}
-
 std::string NormalizeQuestion(std::string_view question) {
   std::string out;
   const auto space = [&out] {
     if (!out.empty() && out.back() != ' ') out += ' ';
   };
-  for (std::size_t i = 0; i < question.size();) {
-    const std::size_t at = i;
-    const char32_t c = NextCodePoint(question, i);
+  for (const CodePoint& cp : text::CodePoints(question)) {
+    const char32_t c = text::FoldCase(text::FoldWidth(cp.value));
     if (c < 0x80) {
       const auto a = static_cast<char>(c);
       if ((a >= '0' && a <= '9') || (a >= 'a' && a <= 'z')) {
         out += a;
-      } else if (a >= 'A' && a <= 'Z') {
-        out += static_cast<char>(a - 'A' + 'a');
       } else {
         space();
       }
     } else if (IsSeparator(c)) {
       space();
-    } else if (IsCjk(c)) {
-      space();
-      out.append(question.substr(at, i - at));
-      out += ' ';
     } else {
-      out.append(question.substr(at, i - at));
+      const bool cjk = text::IsCjk(c);
+      if (cjk) space();
+      if (c == cp.value) {
+        out.append(question, cp.offset, cp.size);
+      } else {
+        AppendUtf8(out, c);
+      }
+      if (cjk) out += ' ';
     }
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();

@@ -1,6 +1,6 @@
 #pragma once
 // Drops duplicate and near-duplicate questions of one document: text normalised (case,
-// punctuation, spacing), then MinHash over shingles — words and word pairs, with each
+// width, punctuation, spacing), then MinHash over shingles — words and word pairs, with each
 // CJK character counted as a word, so Chinese is shingled by character. Questions that
 // mention different numbers ("Harbor 12" / "Harbor 17") are never near-duplicates: a
 // template filled with other facts asks another question.
@@ -13,12 +13,9 @@
 
 namespace longforge::workers {
 
-// Trimmed, runs of ASCII whitespace as one space, ASCII letters lower-cased; nothing
-// else changed. Task ids hash this; quotes are matched on it.
-std::string FoldSpaceAndCase(std::string_view s);
-
-// Lower-cased ASCII, punctuation to spaces, words and CJK characters separated by one
-// space. "Who was  Ahab?" -> "who was ahab".
+// Case- and width-folded (text::FoldCase, text::FoldWidth), punctuation and spaces to
+// one space, words and CJK characters separated by one space.
+// "Who was  Ahab?" -> "who was ahab"; "ÉCOLE　１８１７？" -> "école 1817".
 std::string NormalizeQuestion(std::string_view question);
 
 // Not thread-safe; one per document.

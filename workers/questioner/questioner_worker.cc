@@ -10,8 +10,8 @@
 #include "longforge/envelope/chunk_table.h"
 #include "longforge/envelope/relevance_fan_out.h"
 #include "longforge/kafka/topics.h"
+#include "longforge/text/normalize.h"
 #include "workers/questioner/generated_tasks.h"
-#include "workers/questioner/question_dedupe.h"
 
 namespace longforge::workers {
 namespace {
@@ -109,7 +109,7 @@ std::vector<std::string> QuestionerOptions::Validate() const {
 }
 
 std::string TaskIdOf(const std::string& doc_id, const std::string& question) {
-  return Hash128Hex(doc_id + "\n" + FoldSpaceAndCase(question));
+  return Hash128Hex(doc_id + "\n" + text::FoldForMatching(question));
 }
 
 QuestionerWorker::QuestionerWorker(QuestionerOptions options, store::DocumentStore& store)
@@ -121,7 +121,7 @@ std::vector<envelope::Task> QuestionerWorker::PlanTasks(const envelope::ChunkedE
   std::set<std::string> seen;
   std::size_t empty = 0, duplicate = 0, over = 0;
   for (const auto& q : doc.questions) {
-    if (FoldSpaceAndCase(q.question).empty()) {
+    if (text::FoldForMatching(q.question).empty()) {
       ++empty;
       continue;
     }

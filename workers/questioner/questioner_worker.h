@@ -30,7 +30,8 @@ struct QuestionerOptions {
   std::vector<std::string> Validate() const;
 };
 
-// Deterministic task id: the document and the question with case and spacing folded.
+// Deterministic task id: the document and the question with spacing, width and case
+// folded (text::FoldForMatching), so a restated question maps to the same task.
 std::string TaskIdOf(const std::string& doc_id, const std::string& question);
 
 // Asynchronous when the generator is (an LLM); `done` is called once per message, from

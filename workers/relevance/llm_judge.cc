@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "longforge/common/strings.h"
+#include "workers/relevance/quote_grounding.h"
 #include "workers/relevance/relevance_reply.h"
 
 namespace longforge::workers {

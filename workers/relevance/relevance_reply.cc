@@ -3,46 +3,20 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <cstring>
-#include <functional>
 #include <optional>
-#include <set>
 #include <utility>
 
 #include <nlohmann/json.hpp>
+
+#include "longforge/text/normalize.h"
+#include "workers/relevance/quote_grounding.h"
 
 namespace longforge::workers {
 namespace {
 
 using Lines = std::vector<std::string_view>;
 
-// Byte length of the whitespace character at s[i], or 0. Beyond ASCII: NBSP, the
-// U+2000 block of spaces, line/paragraph separators, U+3000 and the BOM.
-std::size_t SpaceLength(std::string_view s, std::size_t i) {
-  const auto c = static_cast<unsigned char>(s[i]);
-  if (c == ' ' || (c >= '\t' && c <= '\r')) return 1;
-  const std::string_view t = s.substr(i, 3);
-  if (t.starts_with("\u00a0")) return 2;
-  if (t.size() == 3 && t.starts_with("\xe2\x80") && static_cast<unsigned char>(t[2]) <= 0x8a) {
-    return 3;  // U+2000..U+200A
-  }
-  for (std::string_view w : {"\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff"}) {
-    if (t == w) return 3;
-  }
-  return 0;
-}
-
-std::string_view TrimSpace(std::string_view s) {
-  for (std::size_t k = 0; !s.empty() && (k = SpaceLength(s, 0)) > 0;) s.remove_prefix(k);
-  for (bool more = true; more;) {
-    more = false;
-    for (std::size_t k = 1; k <= std::min<std::size_t>(3, s.size()) && !more; ++k) {
-      more = SpaceLength(s, s.size() - k) == k;  // a continuation byte is never a space
-      if (more) s.remove_suffix(k);
-    }
-  }
-  return s;
-}
+using text::TrimWhitespace;
 
 bool StripPrefix(std::string_view& s, std::string_view prefix) {
   if (!s.starts_with(prefix)) return false;
@@ -74,9 +48,9 @@ std::optional<std::size_t> StripNumber(std::string_view& s) {
 
 // "[2]", "**[2]**", "## 【2】:", "[Question 2]", "［2］" → 2 and what follows on the line.
 std::optional<std::pair<std::size_t, std::string_view>> Header(std::string_view line) {
-  line = TrimSpace(line);
+  line = TrimWhitespace(line);
   while (StripPrefix(line, "#") || StripPrefix(line, "**") || StripPrefix(line, "__")) {
-    line = TrimSpace(line);
+    line = TrimWhitespace(line);
   }
   constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kBrackets = {
       {{"[", "]"}, {"【", "】"}, {"［", "］"}}};
@@ -86,30 +60,30 @@ std::optional<std::pair<std::size_t, std::string_view>> Header(std::string_view 
   const std::string_view close = bracket->second;
   if (StripPrefixNoCase(line, "question") || StripPrefixNoCase(line, "q") ||
       StripPrefix(line, "问题")) {
-    line = TrimSpace(line);
+    line = TrimWhitespace(line);
   }
   const auto index = StripNumber(line);
   if (!index || !StripPrefix(line, close)) return std::nullopt;
   StripPrefix(line, "**") || StripPrefix(line, "__");
   StripPrefix(line, ":") || StripPrefix(line, "：") || StripPrefix(line, ".");
-  return std::make_pair(*index, TrimSpace(line));
+  return std::make_pair(*index, TrimWhitespace(line));
 }
 
 std::string_view StripBullet(std::string_view s) {
-  while (StripPrefix(s, ">")) s = TrimSpace(s);
+  while (StripPrefix(s, ">")) s = TrimWhitespace(s);
   for (std::string_view b : {"- ", "* ", "+ ", "• ", "· ", "・", "‣ ", "● ", "▪ ", "•", "·"}) {
-    if (StripPrefix(s, b)) return TrimSpace(s);
+    if (StripPrefix(s, b)) return TrimWhitespace(s);
   }
   // "1. x", "1) x", "(1) x", "1、x"; not "3.5 million".
   std::string_view rest = s;
   const bool paren = StripPrefix(rest, "(");
   if (!StripNumber(rest)) return s;
   if (paren ? StripPrefix(rest, ")") : StripPrefix(rest, "、") || StripPrefix(rest, "．")) {
-    return TrimSpace(rest);
+    return TrimWhitespace(rest);
   }
   if (!paren && (StripPrefix(rest, ".") || StripPrefix(rest, ")")) &&
-      (rest.empty() || SpaceLength(rest, 0) > 0)) {
-    return TrimSpace(rest);
+      (rest.empty() || text::StartsWithWhitespace(rest))) {
+    return TrimWhitespace(rest);
   }
   return s;
 }
@@ -131,7 +105,7 @@ std::string_view StripQuotes(std::string_view s) {
     const std::size_t open = kOpen[i].size();
     const std::size_t close = kClose[i].size();
     if (s.size() >= open + close && s.starts_with(kOpen[i]) && s.ends_with(kClose[i])) {
-      return StripQuotes(TrimSpace(s.substr(open, s.size() - open - close)));
+      return StripQuotes(TrimWhitespace(s.substr(open, s.size() - open - close)));
     }
   }
   return s;
@@ -144,30 +118,11 @@ std::optional<std::string_view> StripLabel(std::string_view s) {
         "sentences", "answer", "reply", "相关句子", "相关内容", "引用", "回答"}) {
     std::string_view rest = s;
     if (StripPrefixNoCase(rest, label)) {
-      rest = TrimSpace(rest);
-      if (StripPrefix(rest, ":") || StripPrefix(rest, "：")) return TrimSpace(rest);
+      rest = TrimWhitespace(rest);
+      if (StripPrefix(rest, ":") || StripPrefix(rest, "：")) return TrimWhitespace(rest);
     }
   }
   return std::nullopt;
-}
-
-// The quote without trailing punctuation and leading/trailing ellipses.
-std::string_view TrimPunctuation(std::string_view q) {
-  for (bool changed = true; changed && !q.empty();) {
-    changed = false;
-    for (std::string_view p : {"...", "…"}) {
-      if (StripPrefix(q, p)) changed = true;
-    }
-    for (std::string_view p : {".",  ",",  ";",  ":",  "!",  "?",  "\"", "'",  ")", "…", "。",
-                               "，", "；", "：", "！", "？", "、", "」", "』", "”", "’", "）"}) {
-      if (q.ends_with(p)) {
-        q.remove_suffix(p.size());
-        changed = true;
-      }
-    }
-    q = TrimSpace(q);
-  }
-  return q;
 }
 
 bool IsNone(std::string_view s) {
@@ -178,9 +133,7 @@ bool IsNone(std::string_view s) {
         (head.empty() || !std::isalnum(static_cast<unsigned char>(head[0])))))) {
     return true;  // "NONE - no mention", "None. The passage is about ..."
   }
-  s = TrimPunctuation(s);
-  std::string lower(s);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = text::FoldForMatching(TrimQuotePunctuation(s));
   // Whole replies that mean "none", between bars.
   constexpr std::string_view kNone =
       "|none|no|n/a|nothing|nothing relevant|no relevant sentences|no relevant sentence|"
@@ -198,7 +151,7 @@ ReplyKind KindOf(const ReplyPart& part, bool said_none) {
 // Adds a JSON value's strings to `part`; NONE strings and empty lists count as none.
 void FromJson(const nlohmann::json& v, ReplyPart& part, bool& said_none) {
   if (v.is_string()) {
-    const auto s = TrimSpace(v.get_ref<const std::string&>());
+    const auto s = TrimWhitespace(v.get_ref<const std::string&>());
     if (IsNone(s)) {
       said_none = true;
     } else if (!s.empty()) {
@@ -231,9 +184,8 @@ void ScanStrings(std::string_view text, ReplyPart& part, bool& said_none) {
     }
     if (j >= text.size()) return;  // cut off inside the string
     raw += '"';
-    std::size_t k = j + 1;
-    while (k < text.size() && SpaceLength(text, k) == 1) ++k;
-    if (k >= text.size() || text[k] != ':') {
+    const std::size_t k = text.find_first_not_of(" \t\n\v\f\r", j + 1);  // JSON's blanks
+    if (k == std::string_view::npos || text[k] != ':') {
       const auto v = nlohmann::json::parse(raw, nullptr, /*allow_exceptions=*/false);
       if (v.is_string()) FromJson(v, part, said_none);
     }
@@ -259,7 +211,7 @@ std::optional<ReplyPart> FromJsonText(std::string_view text) {
 // `["…`, `[]`, `{"…`, a lone `[`: not "[citation] text".
 bool LooksLikeJson(std::string_view l) {
   if (!l.starts_with("[") && !l.starts_with("{")) return false;
-  const std::string_view rest = TrimSpace(l.substr(1));
+  const std::string_view rest = TrimWhitespace(l.substr(1));
   return rest.empty() || std::string_view("\"[]{}").find(rest[0]) != std::string_view::npos;
 }
 
@@ -268,7 +220,7 @@ ReplyPart ParseBlock(const Lines& lines) {
   bool said_none = false;
   bool first = true;
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    std::string_view l = StripBullet(TrimSpace(lines[i]));
+    std::string_view l = StripBullet(TrimWhitespace(lines[i]));
     if (const auto rest = StripLabel(l)) l = *rest;
     if (l.empty()) continue;
     if ((l.ends_with(":") || l.ends_with("：")) && !StartsWithQuoteMark(l)) continue;  // chatter
@@ -304,7 +256,7 @@ std::vector<ReplyPart> ParseRelevanceReply(std::string_view reply, std::size_t q
     const std::size_t end = std::min(reply.find('\n', pos), reply.size());
     const std::string_view line = reply.substr(pos, end - pos);
     pos = end + 1;
-    const std::string_view t = TrimSpace(line);
+    const std::string_view t = TrimWhitespace(line);
     if (t.starts_with("```") || t.starts_with("~~~")) continue;
     if (const auto header = Header(t); header && header->first >= 1 && header->first <= questions) {
       auto& block = blocks[header->first - 1];
@@ -322,76 +274,6 @@ std::vector<ReplyPart> ParseRelevanceReply(std::string_view reply, std::size_t q
     if (blocks[i]) parts[i] = ParseBlock(*blocks[i]);
   }
   return parts;
-}
-
-namespace {
-
-// Text with whitespace runs collapsed to one space (or removed), remembering where each
-// byte came from.
-struct Normalized {
-  std::string text;
-  std::vector<uint32_t> origin;  // origin[i]: offset in the source of text[i]
-};
-
-Normalized Normalize(std::string_view s, bool keep_spaces) {
-  Normalized n;
-  n.text.reserve(s.size());
-  n.origin.reserve(s.size());
-  bool pending = false;
-  for (std::size_t i = 0; i < s.size();) {
-    if (const std::size_t k = SpaceLength(s, i); k > 0) {
-      pending = !n.text.empty();
-      i += k;
-      continue;
-    }
-    if (pending && keep_spaces) {
-      n.text += ' ';
-      n.origin.push_back(static_cast<uint32_t>(i));
-    }
-    pending = false;
-    n.text += s[i];
-    n.origin.push_back(static_cast<uint32_t>(i));
-    ++i;
-  }
-  return n;
-}
-
-bool IsContinuation(std::string_view s, std::size_t i) {
-  return i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
-}
-
-}  // namespace
-
-GroundedQuotes GroundQuotes(std::string_view chunk, const std::vector<std::string>& quotes) {
-  GroundedQuotes out;
-  if (quotes.empty()) return out;
-  const std::array<Normalized, 2> haystacks = {Normalize(chunk, true), Normalize(chunk, false)};
-  std::set<std::pair<uint32_t, uint32_t>> seen;
-  for (const std::string& quote : quotes) {
-    std::optional<std::pair<uint32_t, uint32_t>> span;
-    const std::string_view trimmed = TrimPunctuation(quote);
-    // Verbatim first; then without whitespace (CJK); then the same without punctuation.
-    for (std::size_t attempt = 0; attempt < 4 && !span; ++attempt) {
-      if (attempt == 2 && trimmed.size() == quote.size()) break;
-      const Normalized& hay = haystacks[attempt % 2];
-      const std::string needle = Normalize(attempt < 2 ? quote : trimmed, attempt % 2 == 0).text;
-      if (needle.empty() || needle.size() > hay.text.size()) continue;
-      // glibc's memmem is two-way: linear, no tables. (libstdc++ 12 builds the tables of
-      // std::boyer_moore_searcher in time quadratic in the quote: 3 ms for 6 KB.)
-      const void* hit = memmem(hay.text.data(), hay.text.size(), needle.data(), needle.size());
-      if (hit == nullptr) continue;
-      const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - hay.text.data());
-      const uint32_t begin = hay.origin[at];
-      const uint32_t end = hay.origin[at + needle.size() - 1] + 1;
-      if (!IsContinuation(chunk, begin) && !IsContinuation(chunk, end)) span.emplace(begin, end);
-    }
-    if (!span) {
-      ++out.dropped;
-    } else if (seen.insert(*span).second) {
-      out.kept.emplace_back(chunk.substr(span->first, span->second - span->first));
-    }
-  }
-  return out;
 }
 
 }  // namespace longforge::workers

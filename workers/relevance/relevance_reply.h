@@ -1,9 +1,9 @@
 #pragma once
-// Reading a model's relevance reply, and the grounding guard that keeps only quotes
-// that really occur in the chunk. Pure functions, no I/O; thread-safe.
+// Reading a model's relevance reply into one part per question. Its quotes are then
+// checked against the chunk by GroundQuotes (quote_grounding.h). Pure functions, no
+// I/O; thread-safe.
 
 #include <cstddef>
-#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,19 +33,5 @@ struct ReplyPart {
 // ignored when K > 1; a question without a header, or with nothing after it, is
 // kMalformed. With K = 1 a missing header is fine.
 std::vector<ReplyPart> ParseRelevanceReply(std::string_view reply, std::size_t questions);
-
-struct GroundedQuotes {
-  std::vector<std::string> kept;  // chunk substrings, in reply order, duplicates removed
-  uint32_t dropped = 0;           // quotes found nowhere in the chunk
-};
-
-// Keeps the quotes that occur in `chunk`. Matching is case-sensitive on text whose
-// whitespace runs (ASCII, NBSP, U+3000, line breaks) became one space on both sides;
-// failing that, with whitespace removed on both sides (hard-wrapped CJK text); failing
-// that, after trimming trailing punctuation and ellipses off the quote. A kept quote is
-// returned as the chunk's own bytes from the first to the last matched character, so
-// downstream offsets work. Cost: one pass to normalise the chunk, then a linear-time
-// search per quote.
-GroundedQuotes GroundQuotes(std::string_view chunk, const std::vector<std::string>& quotes);
 
 }  // namespace longforge::workers

@@ -6,45 +6,51 @@
 namespace longforge {
 namespace {
 
-// The well-formed sequence starting at s[i]: its length (1..4), or 0 when ill-formed,
-// in which case `subpart` is the length of the maximal ill-formed prefix (>= 1) that
-// one U+FFFD replaces.
-std::size_t SequenceAt(const std::uint8_t* s, std::size_t n, std::size_t i, std::size_t& subpart) {
-  const std::uint8_t c = s[i];
-  if (c < 0x80) return 1;
-  std::size_t need = 0;
-  std::uint8_t lo = 0x80, hi = 0xBF;  // bounds of the first continuation byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    need = 1;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    need = 2;
-    if (c == 0xE0) lo = 0xA0;  // no overlongs
-    if (c == 0xED) hi = 0x9F;  // no surrogates
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    need = 3;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
-  } else {
-    subpart = 1;
-    return 0;
-  }
-  std::size_t j = i + 1;
-  for (std::size_t k = 0; k < need; ++k, ++j, lo = 0x80, hi = 0xBF) {
-    if (j >= n || s[j] < lo || s[j] > hi) {
-      subpart = j - i;
-      return 0;
-    }
-  }
-  return j - i;
-}
+bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 }  // namespace
+
+std::size_t CodePointPrefix(std::string_view text, std::size_t max_bytes) {
+  if (max_bytes >= text.size()) return text.size();
+  // A code point, or an ill-formed subpart, is at most four bytes and only its first may
+  // be other than a continuation byte; so the walk to `max_bytes` can start at the last
+  // such byte within three before it. Without one, text[max_bytes] is a stray byte.
+  std::size_t lead = max_bytes;
+  while (lead > 0 && max_bytes - lead < 3 && IsContinuation(text[lead])) --lead;
+  if (IsContinuation(text[lead])) return max_bytes;
+  std::size_t at = lead;
+  while (at < max_bytes) {
+    const std::size_t next = DecodeUtf8(text, at).end();
+    if (next > max_bytes) return at;
+    at = next;
+  }
+  return at;
+}
+
+void AppendUtf8(std::string& out, char32_t c) {
+  if ((c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF) c = 0xFFFD;
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
 
 std::optional<std::size_t> FindInvalidUtf8(std::string_view text) {
   const auto* s = reinterpret_cast<const std::uint8_t*>(text.data());
   std::size_t subpart = 0;
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t len = SequenceAt(s, text.size(), i, subpart);
+    const std::size_t len = utf8_internal::SequenceAt(s, text.size(), i, subpart);
     if (len == 0) return i;
     i += len;
   }
@@ -58,7 +64,7 @@ std::string ReplaceInvalidUtf8(std::string_view text) {
   out.reserve(text.size() + 16);
   std::size_t subpart = 0;
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t len = SequenceAt(s, text.size(), i, subpart);
+    const std::size_t len = utf8_internal::SequenceAt(s, text.size(), i, subpart);
     if (len > 0) {
       out.append(text.substr(i, len));
       i += len;

@@ -13,14 +13,8 @@ std::string EncodeDeadLetter(const std::string& worker, const InMessage& message
   const bool truncated = message.value.size() > kMaxDeadLetterPayload;
   std::string_view payload(message.value);
   if (truncated) {
-    // Cut at a character boundary so that text stays text (back off over at most
-    // three continuation bytes).
-    std::size_t cut = kMaxDeadLetterPayload;
-    for (int i = 0; i < 3 && cut > 0 && (static_cast<unsigned char>(payload[cut]) & 0xC0) == 0x80;
-         ++i) {
-      --cut;
-    }
-    payload = payload.substr(0, cut);
+    // Cut at a character boundary so that text stays text.
+    payload = payload.substr(0, CodePointPrefix(payload, kMaxDeadLetterPayload));
   }
   const bool utf8 = !FindInvalidUtf8(payload).has_value();
   nlohmann::json j = {

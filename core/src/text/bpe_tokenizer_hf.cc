@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "bpe_tokenizer_internal.h"
+#include "longforge/common/utf8.h"
 
 namespace longforge::text::bpe {
 namespace {
@@ -18,35 +19,22 @@ using nlohmann::json;
 constexpr const char* kGpt2Pattern =
     R"('s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+)";
 
-// Splits off the leading code point of `s` (valid UTF-8 from the JSON parser).
-std::uint32_t PopCodePoint(std::string_view& s) {
-  const auto c = static_cast<std::uint8_t>(s[0]);
-  std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-  if (len > s.size()) len = s.size();
-  std::uint32_t cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
-  for (std::size_t i = 1; i < len; ++i) cp = (cp << 6) | (std::uint8_t(s[i]) & 0x3F);
-  s.remove_prefix(len);
-  return cp;
-}
-
 // A vocabulary string in GPT-2's byte-level alphabet back to the bytes it stands for.
 std::optional<std::string> DecodeByteLevel(std::string_view s) {
   static const std::array<std::int16_t, 0x144> kByteOf = [] {
     std::array<std::int16_t, 0x144> t{};
     t.fill(-1);
     const auto& alphabet = ByteLevelAlphabet();
-    for (int b = 0; b < 256; ++b) {
-      std::string_view a = alphabet[b];
-      t[PopCodePoint(a)] = std::int16_t(b);
-    }
+    for (int b = 0; b < 256; ++b) t[DecodeUtf8(alphabet[b], 0).value] = std::int16_t(b);
     return t;
   }();
   std::string out;
   out.reserve(s.size());
-  while (!s.empty()) {
-    const std::uint32_t cp = PopCodePoint(s);
-    if (cp >= kByteOf.size() || kByteOf[cp] < 0) return std::nullopt;
-    out += char(kByteOf[cp]);
+  for (std::size_t i = 0; i < s.size();) {
+    const CodePoint c = DecodeUtf8(s, i);
+    if (c.value >= kByteOf.size() || kByteOf[c.value] < 0) return std::nullopt;
+    out += char(kByteOf[c.value]);
+    i = c.end();
   }
   return out;
 }

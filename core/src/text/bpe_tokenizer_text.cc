@@ -5,24 +5,9 @@
 #include <string>
 
 #include "bpe_tokenizer_internal.h"
+#include "longforge/common/utf8.h"
 
 namespace longforge::text::bpe {
-namespace {
-
-void AppendUtf8(std::uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += char(cp);
-  } else if (cp < 0x800) {
-    out += char(0xC0 | (cp >> 6));
-    out += char(0x80 | (cp & 0x3F));
-  } else {
-    out += char(0xE0 | (cp >> 12));
-    out += char(0x80 | ((cp >> 6) & 0x3F));
-    out += char(0x80 | (cp & 0x3F));
-  }
-}
-
-}  // namespace
 
 const std::array<std::string, 256>& ByteLevelAlphabet() {
   static const std::array<std::string, 256> kAlphabet = [] {
@@ -32,7 +17,7 @@ const std::array<std::string, 256>& ByteLevelAlphabet() {
     std::uint32_t next = 256;
     for (std::uint32_t b = 0; b < 256; ++b) {
       const bool printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || b >= 0xAE;
-      AppendUtf8(printable ? b : next++, a[b]);
+      AppendUtf8(a[b], printable ? b : next++);
     }
     return a;
   }();

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "longforge/common/utf8.h"
 #include "longforge/text/segmenter.h"
 
 namespace longforge::text {
@@ -27,14 +28,6 @@ constexpr int kMaxSqueezeCounts = 4;
 // more than this fraction of the budget would otherwise stay empty: chunks then end at
 // paragraph ends when they are nearly full anyway, and are never mostly empty.
 constexpr std::size_t kSplitRoomDivisor = 5;
-
-std::size_t NextCodePoint(std::string_view text, std::size_t pos) {
-  std::size_t next = pos + 1;
-  while (next < text.size() && CodePointPrefix(text, next) != next) {
-    ++next;
-  }
-  return next;
-}
 
 class Packer {
  public:
@@ -172,7 +165,10 @@ class Packer {
       while (true) {
         std::size_t mid = CodePointPrefix(rest, fit + (over - fit) / 2);
         if (mid <= fit) {
-          mid = NextCodePoint(rest, fit);
+          if (fit == rest.size()) {
+            break;
+          }
+          mid = DecodeUtf8(rest, fit).end();
         }
         if (mid >= over) {
           break;
@@ -186,7 +182,7 @@ class Packer {
         }
       }
       if (fit == 0) {  // one code point over budget: the documented exception
-        fit = NextCodePoint(rest, 0);
+        fit = DecodeUtf8(rest, 0).end();
         fit_tokens = Count(begin, begin + fit);
       }
       const std::size_t space = rest.find_last_of(" \t\n\r", fit - 1);

@@ -9,39 +9,16 @@
 #include <stdexcept>
 #include <string>
 
+#include "longforge/text/normalize.h"
+
 namespace longforge::text {
 namespace {
 
-bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-// Length a lead byte announces, or 1 for a byte that cannot start a sequence.
-std::size_t SequenceLength(unsigned char c) {
-  if (c >= 0xC2 && c <= 0xDF) {
-    return 2;
-  }
-  if (c >= 0xE0 && c <= 0xEF) {
-    return 3;
-  }
-  if (c >= 0xF0 && c <= 0xF4) {
-    return 4;
-  }
-  return 1;
-}
-
-// Whitespace that may fill a "blank" line: ASCII blanks, NBSP (C2 A0), ideographic
-// space U+3000 (E3 80 80), which Chinese texts use for indentation.
+// Whether `s` holds only whitespace (IsWhitespace: NBSP and U+3000, which Chinese texts
+// indent with, included).
 bool IsBlank(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
-      ++i;
-    } else if (s.compare(i, 2, "\xC2\xA0") == 0) {
-      i += 2;
-    } else if (s.compare(i, 3, "\xE3\x80\x80") == 0) {
-      i += 3;
-    } else {
-      return false;
-    }
+  for (const CodePoint& c : CodePoints(s)) {
+    if (!IsWhitespace(c.value)) return false;
   }
   return true;
 }
@@ -123,30 +100,6 @@ std::vector<Span> Paragraphs(std::string_view text) {
     out.push_back({start, text.size()});
   }
   return out;
-}
-
-std::size_t CodePointPrefix(std::string_view text, std::size_t max_bytes) {
-  if (max_bytes >= text.size()) {
-    return text.size();
-  }
-  std::size_t lead = max_bytes;
-  while (lead > 0 && max_bytes - lead < 3 &&
-         IsContinuation(static_cast<unsigned char>(text[lead]))) {
-    --lead;
-  }
-  if (lead == max_bytes) {
-    return max_bytes;
-  }
-  const std::size_t length = SequenceLength(static_cast<unsigned char>(text[lead]));
-  if (lead + length <= max_bytes) {
-    return max_bytes;  // the cut follows a stray byte
-  }
-  for (std::size_t i = lead + 1; i < lead + length && i < text.size(); ++i) {
-    if (!IsContinuation(static_cast<unsigned char>(text[i]))) {
-      return max_bytes;
-    }
-  }
-  return lead;
 }
 
 struct Segmenter::Impl {

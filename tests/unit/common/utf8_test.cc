@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include <vector>
-
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace longforge {
 namespace {
@@ -73,6 +73,62 @@ TEST(ReplaceInvalidUtf8, ReplacesEachMaximalSubpartOnce) {
   // A truncated 3-byte sequence is one U+FFFD; a stray byte is one more.
   EXPECT_EQ(ReplaceInvalidUtf8("a\xE4\xB8 b\xFF"), "a\xEF\xBF\xBD b\xEF\xBF\xBD");
   EXPECT_EQ(ReplaceInvalidUtf8(""), "");
+}
+
+TEST(DecodeUtf8, ReadsValuesAndMaximalSubparts) {
+  const std::string text = "\xC3\xA9\xF0\x9F\x98\x80\xE4\xB8!";
+  const CodePoint e = DecodeUtf8(text, 0);
+  EXPECT_EQ(e.value, U'\u00e9');
+  EXPECT_EQ(e.size, 2u);
+  EXPECT_TRUE(e.valid);
+  const CodePoint emoji = DecodeUtf8(text, 2);
+  EXPECT_EQ(emoji.value, U'\U0001F600');
+  EXPECT_EQ(emoji.offset, 2u);
+  EXPECT_EQ(emoji.end(), 6u);
+  const CodePoint cut = DecodeUtf8(text, 6);  // 中 without its last byte
+  EXPECT_EQ(cut.value, 0xFFFDu);
+  EXPECT_EQ(cut.size, 2u);
+  EXPECT_FALSE(cut.valid);
+  EXPECT_EQ(DecodeUtf8(text, 7).size, 1u);            // a continuation byte alone
+  EXPECT_EQ(DecodeUtf8("\xED\xA0\x80", 0).size, 1u);  // a surrogate's lead alone
+}
+
+TEST(CodePointPrefix, NeverCutsInsideACodePoint) {
+  const std::string_view text = "a红😀";  // 1 + 3 + 4 bytes
+  EXPECT_EQ(CodePointPrefix(text, 0), 0u);
+  EXPECT_EQ(CodePointPrefix(text, 1), 1u);
+  EXPECT_EQ(CodePointPrefix(text, 2), 1u);
+  EXPECT_EQ(CodePointPrefix(text, 3), 1u);
+  EXPECT_EQ(CodePointPrefix(text, 4), 4u);
+  EXPECT_EQ(CodePointPrefix(text, 7), 4u);
+  EXPECT_EQ(CodePointPrefix(text, 8), 8u);
+  EXPECT_EQ(CodePointPrefix(text, 100), 8u);
+  // Stray continuation bytes and a truncated sequence are code points of their own.
+  EXPECT_EQ(CodePointPrefix("\x80\x80\x80\x80\x80", 4), 4u);
+  EXPECT_EQ(CodePointPrefix("\xE7\xBAx", 2), 2u);
+}
+
+TEST(CodePointPrefix, CutsOnlyWhereCodePointsBegin) {
+  const std::string text = "x\xE4\xB8\xAD\xE0\x80\x80\xF0\x9F\x98y\xC3";
+  std::vector<std::size_t> starts;
+  for (std::size_t at = 0; at < text.size(); at = DecodeUtf8(text, at).end()) starts.push_back(at);
+  for (std::size_t n = 0; n <= text.size() + 1; ++n) {
+    const std::size_t cut = CodePointPrefix(text, n);
+    EXPECT_LE(cut, n);
+    const bool boundary =
+        cut == text.size() || std::find(starts.begin(), starts.end(), cut) != starts.end();
+    EXPECT_TRUE(boundary) << n;
+  }
+}
+
+TEST(AppendUtf8, EncodesEveryLengthAndReplacesNonCharacters) {
+  std::string out;
+  for (char32_t c : {U'a', U'\u00e9', U'\u4e2d', U'\U0001F600'}) AppendUtf8(out, c);
+  EXPECT_EQ(out, "a\u00e9\u4e2d\U0001F600");
+  out.clear();
+  AppendUtf8(out, 0xD800);
+  AppendUtf8(out, 0x110000);
+  EXPECT_EQ(out, "\uFFFD\uFFFD");
 }
 
 TEST(Base64Decode, InvertsEncodeAndRejectsGarbage) {

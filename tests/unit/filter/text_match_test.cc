@@ -16,6 +16,18 @@ TEST(FilterTextMatch, MatchTokensFoldsCaseDropsPunctuationAndSplitsHanByCharacte
   EXPECT_TRUE(MatchTokens("  ...  ").empty());
 }
 
+TEST(FilterTextMatch, MatchTokensFoldFullWidthFormsAndNonAsciiCase) {
+  // u_foldCase alone left "１８１７" and "ＫＡＲＬ" in full width, matching nothing.
+  EXPECT_EQ(MatchTokens("１８１７年"), (Tokens{"1817", "年"}));
+  EXPECT_EQ(MatchTokens("ＫＡＲＬ Drais"), (Tokens{"karl", "drais"}));
+  EXPECT_EQ(MatchTokens("ΣΟΦΊΑ"), Tokens{"σοφία"});
+  EXPECT_EQ(MatchTokens("서울은 크다"), (Tokens{"서울은", "크다"}));  // Korean keeps its words
+  EXPECT_EQ(MatchTokens("a\xFF"
+                        "b"),
+            (Tokens{"a", "b"}));
+  EXPECT_TRUE(ContainsReference("他生于１８１７年。", "1817年"));
+}
+
 TEST(FilterTextMatch, NormalizeAnswerDropsArticlesPunctuationAndExtraSpace) {
   EXPECT_EQ(NormalizeAnswer("  The   Bicycle! "), "bicycle");
   EXPECT_EQ(NormalizeAnswer("An apple, a pear"), "apple pear");
@@ -45,6 +57,8 @@ TEST(FilterAnswerRules, IsRefusalMatchesPhrasesNotContent) {
   EXPECT_FALSE(IsRefusal("In 1817."));
   EXPECT_FALSE(IsRefusal("Nobody knows who drew the first map."));
   EXPECT_FALSE(IsRefusal("他知道答案。"));
+  EXPECT_TRUE(IsRefusal("ＮＯＴ ＩＮ ＥＶＩＤＥＮＣＥ！"));
+  EXPECT_TRUE(IsRefusal("I DON\u2019T KNOW"));
 }
 
 TEST(FilterAnswerRules, AnswerLanguageIsCheckedAgainstTheTasksRecordedLanguage) {

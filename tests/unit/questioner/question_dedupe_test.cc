@@ -11,6 +11,16 @@ TEST(NormalizeQuestion, FoldsCasePunctuationAndSpacing) {
   EXPECT_EQ(NormalizeQuestion("Straße, café"), "straße café");
 }
 
+TEST(NormalizeQuestion, FoldsNonAsciiCaseAndFullWidthForms) {
+  // Only ASCII used to be folded: "ÉCOLE" stayed "École" and "１８１７" was no number.
+  EXPECT_EQ(NormalizeQuestion("ÉCOLE NORMALE"), "école normale");
+  EXPECT_EQ(NormalizeQuestion("ΣΟΦΊΑ"), NormalizeQuestion("σοφία"));
+  EXPECT_EQ(NormalizeQuestion("ＡＢＣ　１８１７？"), "abc 1817");
+  EXPECT_EQ(NormalizeQuestion("a\xFF\xE4\xB8"
+                              "b"),
+            "a b");  // ill-formed bytes separate words
+}
+
 TEST(NearDuplicateFilter, DropsDuplicatesAndNearDuplicates) {
   NearDuplicateFilter f;
   EXPECT_TRUE(f.Admit("In what year did Karl Drais show his running machine in Mannheim?"));
@@ -22,6 +32,14 @@ TEST(NearDuplicateFilter, DropsDuplicatesAndNearDuplicates) {
   EXPECT_TRUE(f.Admit("What colour was the lighthouse at Harbor 12 painted?"));
   EXPECT_TRUE(f.Admit("What colour was the lighthouse at Harbor 17 painted?"));
   EXPECT_FALSE(f.Admit("What colour was the lighthouse at Harbor 17 painted then?"));
+}
+
+TEST(NearDuplicateFilter, SeesAccentedCapitalsAndFullWidthDigitsAsTheSameText) {
+  NearDuplicateFilter f;
+  EXPECT_TRUE(f.Admit("Où se trouve l'ÉCOLE NORMALE SUPÉRIEURE ?"));
+  EXPECT_FALSE(f.Admit("où se trouve l'école normale supérieure ?"));
+  EXPECT_TRUE(f.Admit("What colour was the lighthouse at Harbor 12 painted?"));
+  EXPECT_FALSE(f.Admit("What colour was the lighthouse at Harbor １２ painted?"));
 }
 
 TEST(NearDuplicateFilter, ShinglesChineseByCharacter) {

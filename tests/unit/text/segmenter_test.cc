@@ -50,19 +50,11 @@ TEST(Paragraphs, HandlesCrlfLoneCrLeadingBlankLinesAndIdeographicSpace) {
   EXPECT_EQ(Paragraphs("\n\n\n").size(), 1u);
 }
 
-TEST(CodePointPrefix, NeverCutsInsideACodePoint) {
-  const std::string_view text = "a红😀";  // 1 + 3 + 4 bytes
-  EXPECT_EQ(CodePointPrefix(text, 0), 0u);
-  EXPECT_EQ(CodePointPrefix(text, 1), 1u);
-  EXPECT_EQ(CodePointPrefix(text, 2), 1u);
-  EXPECT_EQ(CodePointPrefix(text, 3), 1u);
-  EXPECT_EQ(CodePointPrefix(text, 4), 4u);
-  EXPECT_EQ(CodePointPrefix(text, 7), 4u);
-  EXPECT_EQ(CodePointPrefix(text, 8), 8u);
-  EXPECT_EQ(CodePointPrefix(text, 100), 8u);
-  // Stray continuation bytes and a truncated sequence are code points of their own.
-  EXPECT_EQ(CodePointPrefix("\x80\x80\x80\x80\x80", 4), 4u);
-  EXPECT_EQ(CodePointPrefix("\xE7\xBAx", 2), 2u);
+TEST(Paragraphs, AnyUnicodeWhitespaceLineIsBlank) {
+  // Only ASCII blanks, NBSP and U+3000 used to count: an em-space line joined paragraphs.
+  const std::string_view text = "A\n\u2003\u00a0\ufeff\nB";
+  EXPECT_EQ(Texts(text, Paragraphs(text)),
+            (std::vector<std::string>{"A\n\u2003\u00a0\ufeff\n", "B"}));
 }
 
 // Sentences of `text` are exactly `expected`, covering it.

@@ -133,6 +133,7 @@ TEST_F(QuestionerWorkerTest, BoundsTasksPerDocument) {
 TEST(TaskIdOf, IsDeterministicAndFoldsCaseAndSpacing) {
   EXPECT_EQ(TaskIdOf("d", "Who is Ahab?"), TaskIdOf("d", "Who is Ahab?"));
   EXPECT_EQ(TaskIdOf("d", "Who is Ahab?"), TaskIdOf("d", " WHO  is\tahab? "));
+  EXPECT_EQ(TaskIdOf("d", "Où est l'ÉCOLE ？"), TaskIdOf("d", "où est l'école\u00a0?"));
   EXPECT_NE(TaskIdOf("d", "Who is Ahab?"), TaskIdOf("e", "Who is Ahab?"));
   EXPECT_NE(TaskIdOf("d", "Who is Ahab?"), TaskIdOf("d", "Who is Ishmael?"));
   EXPECT_EQ(TaskIdOf("d", "q").size(), 32u);

@@ -21,16 +21,11 @@ struct Span {
 };
 
 // Paragraphs separated by blank lines: a line break followed by one or more lines holding
-// only whitespace (ASCII space, tab, CR, U+3000) and then a line break; \n, \r\n and a
-// lone \r are all line breaks. The spans cover `text` exactly and in order: each
-// paragraph keeps its trailing blank lines, and leading blank lines belong to the first.
-// No ICU; thread-safe; any bytes accepted.
+// only whitespace (IsWhitespace in normalize.h: ASCII blanks, NBSP, U+3000, ...) and then
+// a line break; \n, \r\n and a lone \r are all line breaks. The spans cover `text`
+// exactly and in order: each paragraph keeps its trailing blank lines, and leading blank
+// lines belong to the first. No ICU; thread-safe; any bytes accepted.
 std::vector<Span> Paragraphs(std::string_view text);
-
-// Length in bytes of the longest prefix of `text` that ends on a UTF-8 code-point
-// boundary and is at most `max_bytes` long. An invalid byte counts as a code point of
-// its own, so any byte string can be cut with this.
-std::size_t CodePointPrefix(std::string_view text, std::size_t max_bytes);
 
 // ICU boundary analysis over UTF-8 text with no UTF-16 copy of it: ICU reads the bytes
 // through a UTF-8 UText, so positions come back as byte offsets and a 4 MB book costs

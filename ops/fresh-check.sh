@@ -6,7 +6,9 @@
 #   1. ./ops/setup.sh && ./build/longforge run --input examples/docs --out out/
 #   2. ./ops/test.sh
 # there, then prints each one's exit status, wall time, build time and test counts.
-# Not part of CI (about 25 minutes on 2 cores). Needs root (debootstrap, chroot, mount).
+# Not part of CI (about 25 minutes on an otherwise idle 2-core machine). Needs root
+# (debootstrap, chroot, mount). It copies only the network set-up into the root (DNS,
+# hosts, locally added certificate authorities); everything else comes from the commands.
 #   ops/fresh-check.sh [WORKDIR]     default /tmp/longforge-fresh; logs in WORKDIR/*.log
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -48,6 +50,12 @@ debootstrap --variant=minbase --include=git,ca-certificates bookworm "$root" "$m
   >"$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log"; exit 1; }
 echo "fresh-check: root ready in $((SECONDS - started)) s"
 cp /etc/resolv.conf /etc/hosts "$root/etc/"
+# The network this machine is on is part of the machine: certificate authorities added
+# locally (a TLS-inspecting proxy's) are trusted in the root as they are here.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+  chroot "$root" update-ca-certificates >/dev/null
+fi
 mount -t proc proc "$root/proc"
 mount --rbind /sys "$root/sys"
 mount --rbind /dev "$root/dev"

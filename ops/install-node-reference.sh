@@ -21,6 +21,12 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
   exit 0
 fi
 
+# npm trusts only Node's bundled certificate authorities; add the system's, so that a
+# machine behind a TLS-inspecting proxy (its CA installed with update-ca-certificates)
+# reaches the registry too.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
 echo "install-node-reference: npm ci in $dir"
 (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
 echo "$want" >"$stamp"

@@ -113,7 +113,7 @@ void LlmRelevanceJudge::Judge(std::string chunk, std::vector<std::string> questi
     return done(std::vector<Judgement>(count, none), envelope::LlmUsage{});
   }
   llm::ChatRequest request;
-  request.stage = llm::Stage::kRelevance;
+  request.kind = llm::CallKind::kRelevance;
   request.model = options_.model;
   request.temperature = 0.0;
   request.max_tokens = options_.max_tokens;

@@ -45,14 +45,18 @@ void RunTracker::Recorded(const envelope::SampleRecord& sample) {
   std::lock_guard lock(mu_);
   const auto& task = sample.record.task;
   if (ended_tasks_.contains(task.task_id) || !docs_.contains(task.doc_id)) return;
-  const auto& d = sample.verdict.decision;
-  if (d == "accept") {
-    ++summary_.accepted;
-  } else if (d == "review") {
-    ++summary_.review;
-  } else {
-    ++summary_.rejected;
-    for (const auto& r : sample.verdict.reasons) ++summary_.rejected_by_reason[r];
+  const envelope::Decision d = sample.verdict.decision;
+  switch (d) {
+    case envelope::Decision::kAccept:
+      ++summary_.accepted;
+      break;
+    case envelope::Decision::kReview:
+      ++summary_.review;
+      break;
+    case envelope::Decision::kReject:
+      ++summary_.rejected;
+      for (const auto& r : sample.verdict.reasons) ++summary_.rejected_by_reason[r];
+      break;
   }
   summary_.llm_calls += sample.record.usage.calls;
   summary_.prompt_tokens += sample.record.usage.prompt_tokens;

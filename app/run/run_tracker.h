@@ -19,7 +19,7 @@ namespace longforge::app {
 // One written record, for the run report.
 struct SampleStat {
   double seconds = 0;  // since the tracker was created
-  std::string decision;
+  envelope::Decision decision = envelope::Decision::kReject;
   std::size_t question_bytes = 0, answer_bytes = 0, evidence_bytes = 0;
 };
 

@@ -27,7 +27,7 @@ constexpr const char* kSystemPrompt =
 
 std::vector<Judgement> AllFailed(std::size_t questions, const Error& error) {
   Judgement failed;
-  failed.verdict = "failed";
+  failed.verdict = envelope::RelevanceVerdict::kFailed;
   failed.error =
       std::string("LLM call failed (") + DispositionName(error.disposition) + "): " + error.message;
   failed.failure = error.disposition;
@@ -109,7 +109,7 @@ void LlmRelevanceJudge::Judge(std::string chunk, std::vector<std::string> questi
   const std::size_t count = questions.size();
   if (count == 0 || TrimAsciiSpace(chunk).empty()) {
     Judgement none;
-    none.verdict = "none";
+    none.verdict = envelope::RelevanceVerdict::kNone;
     return done(std::vector<Judgement>(count, none), envelope::LlmUsage{});
   }
   llm::ChatRequest request;
@@ -139,7 +139,7 @@ std::vector<Judgement> JudgeReply(std::string_view chunk, std::string_view reply
   const std::vector<ReplyPart> parts = ParseRelevanceReply(reply, questions);
   for (std::size_t i = 0; i < questions; ++i) {
     Judgement& j = out[i];
-    j.verdict = "none";
+    j.verdict = envelope::RelevanceVerdict::kNone;
     ReplyOutcome outcome = ReplyOutcome::kNone;
     switch (parts[i].kind) {
       case ReplyKind::kQuotes: {
@@ -147,7 +147,7 @@ std::vector<Judgement> JudgeReply(std::string_view chunk, std::string_view reply
         j.quotes = std::move(grounded.kept);
         j.dropped_quotes = grounded.dropped;
         if (!j.quotes.empty()) {
-          j.verdict = "relevant";
+          j.verdict = envelope::RelevanceVerdict::kRelevant;
           outcome = ReplyOutcome::kRelevant;
         }
         break;

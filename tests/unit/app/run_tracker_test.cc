@@ -16,7 +16,7 @@ namespace {
 using namespace std::chrono_literals;
 
 envelope::SampleRecord Sample(const std::string& doc, const std::string& task,
-                              const std::string& decision, std::vector<std::string> reasons = {}) {
+                              envelope::Decision decision, std::vector<std::string> reasons = {}) {
   envelope::SampleRecord s;
   s.sample_id = "sample-" + task;
   s.record.task.task_id = task;
@@ -31,11 +31,11 @@ TEST(RunTracker, DocumentEndsWhenItsLedgerIsKnownAndEveryTaskRecorded) {
   t.Submitted("d1");
   EXPECT_FALSE(t.AllEnded());
   t.Ledger({"d1", {"t1", "t2", "t3"}, {"1 duplicate questions dropped"}});
-  t.Recorded(Sample("d1", "t1", "accept"));
-  t.Recorded(Sample("d1", "t2", "reject", {"no_evidence", "empty_answer"}));
+  t.Recorded(Sample("d1", "t1", envelope::Decision::kAccept));
+  t.Recorded(Sample("d1", "t2", envelope::Decision::kReject, {"no_evidence", "empty_answer"}));
   EXPECT_FALSE(t.AllEnded());
   EXPECT_EQ(t.OpenDocuments(), 1u);
-  t.Recorded(Sample("d1", "t3", "review"));
+  t.Recorded(Sample("d1", "t3", envelope::Decision::kReview));
   EXPECT_TRUE(t.AllEnded());
   EXPECT_EQ(t.OpenDocuments(), 0u);
 
@@ -59,15 +59,15 @@ TEST(RunTracker, DocumentEndsWhenItsLedgerIsKnownAndEveryTaskRecorded) {
 TEST(RunTracker, WithoutALedgerADocumentNeverEnds) {
   RunTracker t;
   t.Submitted("d1");
-  t.Recorded(Sample("d1", "t1", "accept"));
+  t.Recorded(Sample("d1", "t1", envelope::Decision::kAccept));
   EXPECT_FALSE(t.AllEnded());
 }
 
 TEST(RunTracker, TasksRecordedBeforeTheLedgerCount) {
   RunTracker t;
   t.Submitted("d1");
-  t.Recorded(Sample("d1", "t1", "accept"));
-  t.Recorded(Sample("d1", "t2", "accept"));
+  t.Recorded(Sample("d1", "t1", envelope::Decision::kAccept));
+  t.Recorded(Sample("d1", "t2", envelope::Decision::kAccept));
   t.Ledger({"d1", {"t1", "t2"}, {}});
   EXPECT_TRUE(t.AllEnded());
   EXPECT_EQ(t.Summary().tasks_ended, 2u);
@@ -89,9 +89,9 @@ TEST(RunTracker, RedeliveriesAndForeignDocumentsAreIgnored) {
   t.Ledger({"d1", {"t1", "t2"}, {}});
   t.Ledger({"d1", {"t1", "t2"}, {}});  // redelivered ledger
   t.Ledger({"other", {"x"}, {}});      // not submitted by this run
-  t.Recorded(Sample("d1", "t1", "accept"));
-  t.Recorded(Sample("d1", "t1", "accept"));  // the sink reports duplicates too
-  t.Recorded(Sample("other", "x", "accept"));
+  t.Recorded(Sample("d1", "t1", envelope::Decision::kAccept));
+  t.Recorded(Sample("d1", "t1", envelope::Decision::kAccept));  // the sink reports duplicates too
+  t.Recorded(Sample("other", "x", envelope::Decision::kAccept));
   const auto s = t.Summary();
   EXPECT_EQ(s.documents, 1u);
   EXPECT_EQ(s.tasks, 2u);
@@ -127,18 +127,18 @@ TEST(RunTracker, DeadLetteredRelevanceResultEndsItsTask) {
   r.task.task_id = "t1";
   r.task.doc_id = "d1";
   r.chunk_count = 1;
-  r.verdict = "none";
+  r.verdict = envelope::RelevanceVerdict::kNone;
   t.DeadLettered(kafka::kRelevanceResults, envelope::Encode(r), "answer backend: HTTP 500");
   t.DeadLettered(kafka::kRelevanceResults, envelope::Encode(r), "again");  // a second chunk's
   EXPECT_FALSE(t.AllEnded());
-  t.Recorded(Sample("d1", "t2", "accept"));
+  t.Recorded(Sample("d1", "t2", envelope::Decision::kAccept));
   EXPECT_TRUE(t.AllEnded());
   const auto s = t.Summary();
   EXPECT_EQ(s.tasks_dead_lettered, 1u);
   EXPECT_EQ(s.tasks_ended, 2u);
   EXPECT_EQ(s.dlq_records, 2u);
   // A record of the dead-lettered task arriving later does not count it twice.
-  t.Recorded(Sample("d1", "t1", "accept"));
+  t.Recorded(Sample("d1", "t1", envelope::Decision::kAccept));
   EXPECT_EQ(t.Summary().accepted, 1u);
 }
 
@@ -150,7 +150,8 @@ TEST(RunTracker, DeadLetteredAnswerAndSampleEndTheirTasks) {
   a.task.task_id = "t1";
   a.task.doc_id = "d1";
   t.DeadLettered(kafka::kAnswers, envelope::Encode(a), "filter: bad");
-  t.DeadLettered(kafka::kDataset, envelope::Encode(Sample("d1", "t2", "accept"), "lf.dataset/v1"),
+  t.DeadLettered(kafka::kDataset,
+                 envelope::Encode(Sample("d1", "t2", envelope::Decision::kAccept), "lf.dataset/v1"),
                  "document missing");
   EXPECT_TRUE(t.AllEnded());
   EXPECT_EQ(t.Summary().tasks_dead_lettered, 2u);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "longforge/envelope/messages.h"
+#include "longforge/kafka/dead_letter.h"
 
 namespace longforge::app {
 
@@ -40,9 +41,9 @@ class RunTracker {
   // Observations from the topics (lf.tasks, lf.dlq) and from the sink (written records).
   void Ledger(const envelope::TaskLedger& ledger);
   void Recorded(const envelope::SampleRecord& sample);
-  // A lf.dlq record: its original topic and payload say which document or task ended.
-  void DeadLettered(const std::string& topic, const std::string& payload,
-                    const std::string& reason);
+  // A lf.dlq record: its original topic and payload say which document or task ended;
+  // a payload that names neither is only a note.
+  void DeadLettered(const kafka::DeadLetter& record);
 
   bool AllEnded() const;
   // Blocks until fewer than `limit` submitted documents are still open, or `stop`.

@@ -99,7 +99,9 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
 
   RunTracker tracker;
   PipelineConfig pipeline = options.pipeline;
-  pipeline.sink.on_record = [&tracker](const envelope::SampleRecord& s) { tracker.Recorded(s); };
+  pipeline.sink.on_record = [&tracker, &options](const envelope::SampleRecord& s) {
+    if (tracker.Recorded(s) && options.on_sample) options.on_sample(s);
+  };
   std::vector<std::unique_ptr<Stage>> stages;
   std::vector<std::unique_ptr<metrics::WorkerProbe>> probes;
   for (const auto& name : StageNames()) {

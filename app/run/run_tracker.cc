@@ -40,10 +40,10 @@ void RunTracker::EndTask(const std::string& doc_id, const std::string& task_id) 
   MaybeEnd(doc_id, it->second);
 }
 
-void RunTracker::Recorded(const envelope::SampleRecord& sample) {
+bool RunTracker::Recorded(const envelope::SampleRecord& sample) {
   std::lock_guard lock(mu_);
   const auto& task = sample.record.task;
-  if (ended_tasks_.contains(task.task_id) || !docs_.contains(task.doc_id)) return;
+  if (ended_tasks_.contains(task.task_id) || !docs_.contains(task.doc_id)) return false;
   const envelope::Decision d = sample.verdict.decision;
   switch (d) {
     case envelope::Decision::kAccept:
@@ -69,6 +69,7 @@ void RunTracker::Recorded(const envelope::SampleRecord& sample) {
   for (const auto& e : sample.record.evidence) stat.evidence_bytes += e.end - e.begin;
   summary_.samples.push_back(std::move(stat));
   EndTask(task.doc_id, task.task_id);
+  return true;
 }
 
 void RunTracker::DeadLettered(const kafka::DeadLetter& record) {

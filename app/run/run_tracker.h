@@ -40,7 +40,9 @@ class RunTracker {
   void Submitted(const std::string& doc_id);
   // Observations from the topics (lf.tasks, lf.dlq) and from the sink (written records).
   void Ledger(const envelope::TaskLedger& ledger);
-  void Recorded(const envelope::SampleRecord& sample);
+  // True when `sample` ended one of this run's tasks: false for a redelivery, a task
+  // that already ended, or another run's document.
+  bool Recorded(const envelope::SampleRecord& sample);
   // A lf.dlq record: its original topic and payload say which document or task ended;
   // a payload that names neither is only a note.
   void DeadLettered(const kafka::DeadLetter& record);

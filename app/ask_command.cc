@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "commands.h"
 #include "longforge/store/document_store.h"
@@ -20,45 +21,37 @@ struct AskArgs {
   std::string question;
 };
 
-// Prints the answer record the sink wrote for the single question.
-void PrintAnswer(const std::string& out_dir, const std::string& store_dir) {
-  for (const char* file : {"dataset.jsonl", "rejected.jsonl"}) {
-    std::ifstream in(out_dir + "/" + file);
-    std::string line;
-    if (!std::getline(in, line)) continue;
-    const auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded()) continue;
-    const auto& meta = j["meta"];
-    const std::string answer = j.contains("messages")
-                                   ? j["messages"][1]["content"].get<std::string>()
-                                   : j.value("answer", "");
-    std::cout << "answer: " << (answer.empty() ? "(none)" : answer) << "\n";
-    if (meta["decision"] != "accept") {
-      std::cout << "filter: " << meta["decision"].get<std::string>() << " (";
-      for (const auto& r : meta["reasons"]) std::cout << r.get<std::string>() << " ";
+// Prints the record that ended the single question, with excerpts of its evidence.
+void PrintAnswer(const envelope::SampleRecord& sample, const std::string& store_dir) {
+  const envelope::AnswerRecord& r = sample.record;
+  std::cout << "answer: " << (r.answer.empty() ? "(none)" : r.answer) << "\n";
+  switch (sample.verdict.decision) {
+    case envelope::Decision::kAccept:
+      break;
+    case envelope::Decision::kReject:
+    case envelope::Decision::kReview:
+      std::cout << "filter: " << envelope::ToString(sample.verdict.decision) << " (";
+      for (const auto& reason : sample.verdict.reasons) std::cout << reason << " ";
       std::cout << ")\n";
-    }
-    std::cout << "backend: " << meta["backend"].get<std::string>() << "; chunks read "
-              << meta["chunks_total"] << ", relevant " << meta["chunks_relevant"] << ", lost "
-              << meta["chunks_lost"] << "; llm calls " << meta["llm_calls"] << "\n";
-    auto store = store::DocumentStore::Open(store_dir);
-    for (const auto& span : meta["evidence"]) {
-      const uint64_t begin = span[0], end = span[1];
-      std::string excerpt;
-      if (store) {
-        auto text = (*store)->GetRange(store::DocumentStore::TextKey(meta["doc_id"]), begin,
-                                       std::min<uint64_t>(end, begin + 160));
-        if (text) excerpt = *text;
-      }
-      for (char& c : excerpt) {
-        if (c == '\n' || c == '\r') c = ' ';
-      }
-      std::cout << "evidence [" << begin << ", " << end << "): " << excerpt
-                << (end - begin > 160 ? "…" : "") << "\n";
-    }
-    return;
+      break;
   }
-  std::cout << "no answer record was written (see the log)\n";
+  std::cout << "backend: " << r.backend << "; chunks read " << r.chunks_total << ", relevant "
+            << r.chunks_relevant << ", lost " << r.chunks_lost << "; llm calls " << r.usage.calls
+            << "\n";
+  auto store = store::DocumentStore::Open(store_dir);
+  for (const auto& span : r.evidence) {
+    std::string excerpt;
+    if (store) {
+      auto text = (*store)->GetRange(store::DocumentStore::TextKey(r.task.doc_id), span.begin,
+                                     std::min<uint64_t>(span.end, span.begin + 160));
+      if (text) excerpt = *text;
+    }
+    for (char& c : excerpt) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    std::cout << "evidence [" << span.begin << ", " << span.end << "): " << excerpt
+              << (span.end - span.begin > 160 ? "…" : "") << "\n";
+  }
 }
 
 }  // namespace
@@ -98,6 +91,11 @@ void AddAskCommand(CLI::App& app) {
       run.pipeline.llm.cache_path = run.common.store_dir + "/llm-cache.sqlite";
     }
     run.common.metrics.port = 0;
+    // One question, so one record; RunPipeline has returned before it is read.
+    std::optional<envelope::SampleRecord> answer;
+    run.on_sample = [&answer](const envelope::SampleRecord& s) {
+      if (!answer) answer = s;
+    };
     auto outcome = RunPipeline(run);
     if (!outcome) {
       std::cerr << "longforge ask: " << outcome.error().message << "\n";
@@ -107,7 +105,11 @@ void AddAskCommand(CLI::App& app) {
       for (const auto& n : outcome->summary.notes) std::cerr << n << "\n";
       throw CLI::RuntimeError(2);
     }
-    PrintAnswer(run.pipeline.sink.sink.out_dir, run.common.store_dir);
+    if (answer) {
+      PrintAnswer(*answer, run.common.store_dir);
+    } else {
+      std::cout << "no answer record was written (see the log)\n";
+    }
     std::error_code ec;
     fs::remove_all(work, ec);
   });

@@ -24,7 +24,7 @@ RelevanceResult SampleResult() {
   r.task = SampleTask();
   r.chunk = {412, 1'204'311, 1'208'644, 998};
   r.chunk_count = 1000;
-  r.verdict = "relevant";
+  r.verdict = RelevanceVerdict::kRelevant;
   r.quotes = {
       "It was Moby Dick that dismasted me; Moby Dick that brought me to this dead stump "
       "I stand on now."};

@@ -33,7 +33,7 @@ longforge::llm::ChatRequest RelevanceRequest(std::size_t bytes) {
     passage += "The clerks noted the harbour traffic, the tides and the weather for the week. ";
   }
   longforge::llm::ChatRequest r;
-  r.stage = longforge::llm::Stage::kRelevance;
+  r.kind = longforge::llm::CallKind::kRelevance;
   r.messages = {{"system", "Copy the sentences of the passage that help, or write NONE."},
                 {"user", "<passage>\n" + passage +
                              "\n</passage>\n\nQuestion: What cargo did the vessel carry?"}};

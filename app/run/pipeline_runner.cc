@@ -8,8 +8,8 @@
 #include <fstream>
 #include <thread>
 
-#include <nlohmann/json.hpp>
 #include "longforge/kafka/consumer.h"
+#include "longforge/kafka/dead_letter.h"
 #include "longforge/kafka/embedded_broker.h"
 #include "longforge/kafka/producer.h"
 #include "longforge/kafka/topics.h"
@@ -45,14 +45,12 @@ void Observe(const kafka::KafkaOptions& kopts, RunTracker& tracker, const std::a
       if (auto ledger = envelope::DecodeTaskLedger(value)) tracker.Ledger(*ledger);
       continue;
     }
-    const auto j = nlohmann::json::parse(value, nullptr, false);
-    if (!j.is_object()) {
-      spdlog::error("lf.dlq holds a record that is not a JSON object");
+    auto record = kafka::DecodeDeadLetter(value);
+    if (!record) {
+      spdlog::error("lf.dlq holds a record that cannot be read: {}", record.error().message);
       continue;
     }
-    tracker.DeadLettered(j.value("topic", ""),
-                         j.value("payload_encoding", "") == "utf8" ? j.value("payload", "") : "",
-                         j.value("reason", ""));
+    tracker.DeadLettered(*record);
   }
   (*consumer)->Close();
 }
@@ -101,8 +99,8 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
 
   RunTracker tracker;
   PipelineConfig pipeline = options.pipeline;
-  pipeline.sink.sink.on_record = [&tracker](const envelope::SampleRecord& s) {
-    tracker.Recorded(s);
+  pipeline.sink.sink.on_record = [&tracker, &options](const envelope::SampleRecord& s) {
+    if (tracker.Recorded(s) && options.on_sample) options.on_sample(s);
   };
   const kafka::StageContext context{**store, **counter, (*metrics)->registry(), pipeline.llm,
                                     pipeline.max_in_flight};

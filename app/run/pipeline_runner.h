@@ -4,6 +4,7 @@
 // inputs with a bounded number of documents open at once, and returns when every
 // task of every document has ended.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,12 @@ struct RunOptions {
   std::vector<std::string> inputs;
   std::size_t max_open_documents = 4;  // --max-open-documents: bounds every backlog
   bool progress = true;                // progress line on a terminal (stderr)
-  bool stdin_jsonl = false;
-  std::string report_path;  // --report: write an HTML report of the run here            //
-                            // --stdin-format jsonl: "-" is JSONL, not one text
+  bool stdin_jsonl = false;            // --stdin-format jsonl: "-" is JSONL, not one text
+  std::string report_path;             // --report: write an HTML report of the run here
+  // Called with the record that ended each task of the run (accepted, rejected or for
+  // review; once per task), on the sink's thread; RunPipeline returns after the last
+  // call. Empty: not called.
+  std::function<void(const envelope::SampleRecord&)> on_sample;
 };
 
 struct RunOutcome {

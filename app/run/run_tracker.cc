@@ -1,7 +1,6 @@
 #include "run/run_tracker.h"
 
-#include <nlohmann/json.hpp>
-
+#include "longforge/envelope/subject.h"
 #include "longforge/kafka/topics.h"
 
 namespace longforge::app {
@@ -41,18 +40,22 @@ void RunTracker::EndTask(const std::string& doc_id, const std::string& task_id) 
   MaybeEnd(doc_id, it->second);
 }
 
-void RunTracker::Recorded(const envelope::SampleRecord& sample) {
+bool RunTracker::Recorded(const envelope::SampleRecord& sample) {
   std::lock_guard lock(mu_);
   const auto& task = sample.record.task;
-  if (ended_tasks_.contains(task.task_id) || !docs_.contains(task.doc_id)) return;
-  const auto& d = sample.verdict.decision;
-  if (d == "accept") {
-    ++summary_.accepted;
-  } else if (d == "review") {
-    ++summary_.review;
-  } else {
-    ++summary_.rejected;
-    for (const auto& r : sample.verdict.reasons) ++summary_.rejected_by_reason[r];
+  if (ended_tasks_.contains(task.task_id) || !docs_.contains(task.doc_id)) return false;
+  const envelope::Decision d = sample.verdict.decision;
+  switch (d) {
+    case envelope::Decision::kAccept:
+      ++summary_.accepted;
+      break;
+    case envelope::Decision::kReview:
+      ++summary_.review;
+      break;
+    case envelope::Decision::kReject:
+      ++summary_.rejected;
+      for (const auto& r : sample.verdict.reasons) ++summary_.rejected_by_reason[r];
+      break;
   }
   summary_.llm_calls += sample.record.usage.calls;
   summary_.prompt_tokens += sample.record.usage.prompt_tokens;
@@ -66,40 +69,36 @@ void RunTracker::Recorded(const envelope::SampleRecord& sample) {
   for (const auto& e : sample.record.evidence) stat.evidence_bytes += e.end - e.begin;
   summary_.samples.push_back(std::move(stat));
   EndTask(task.doc_id, task.task_id);
+  return true;
 }
 
-void RunTracker::DeadLettered(const std::string& topic, const std::string& payload,
-                              const std::string& reason) {
+void RunTracker::DeadLettered(const kafka::DeadLetter& record) {
   std::lock_guard lock(mu_);
   ++summary_.dlq_records;
-  const auto j = nlohmann::json::parse(payload, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    summary_.notes.push_back("dead-lettered unparseable message from " + topic + ": " + reason);
+  const std::string& topic = record.message.topic;
+  const auto subject = envelope::DecodeSubject(record.message.value);
+  const bool document = topic == kafka::kDocuments || topic == kafka::kChunked;
+  if (!subject || (!document && subject->task_id.empty())) {
+    summary_.notes.push_back("dead-lettered message from " + topic + " (" +
+                             (subject ? "no task" : subject.error().message) +
+                             "): " + record.reason);
     return;
   }
-  if (topic == kafka::kDocuments || topic == kafka::kChunked) {
-    const std::string doc_id = j.value("doc_id", "");
-    const auto it = docs_.find(doc_id);
+  if (document) {
+    const auto it = docs_.find(subject->doc_id);
     if (it == docs_.end() || it->second.ended) return;
     it->second.ended = true;
     ++summary_.documents_ended;
     ++summary_.documents_dead_lettered;
-    summary_.notes.push_back("document " + doc_id + " dead-lettered: " + reason);
+    summary_.notes.push_back("document " + subject->doc_id + " dead-lettered: " + record.reason);
     cv_.notify_all();
     return;
   }
-  // Every message about one task (results, answers, samples) carries it as "task".
-  const auto task = j.contains("task") ? j["task"] : nlohmann::json();
-  if (task.is_object() && task.contains("task_id") && task.contains("doc_id")) {
-    // A Lv3 sub-question's failure ends the question it serves.
-    const std::string id = task.value("parent_task_id", "").empty()
-                               ? task["task_id"].get<std::string>()
-                               : task["parent_task_id"].get<std::string>();
-    if (!ended_tasks_.contains(id)) ++summary_.tasks_dead_lettered;
-    EndTask(task["doc_id"].get<std::string>(), id);
-  } else {
-    summary_.notes.push_back("dead-lettered message from " + topic + ": " + reason);
-  }
+  // A Lv3 sub-question's failure ends the question it serves.
+  const std::string& id =
+      subject->parent_task_id.empty() ? subject->task_id : subject->parent_task_id;
+  if (!ended_tasks_.contains(id)) ++summary_.tasks_dead_lettered;
+  EndTask(subject->doc_id, id);
 }
 
 bool RunTracker::AllEnded() const {

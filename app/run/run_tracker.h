@@ -13,13 +13,14 @@
 #include <vector>
 
 #include "longforge/envelope/messages.h"
+#include "longforge/kafka/dead_letter.h"
 
 namespace longforge::app {
 
 // One written record, for the run report.
 struct SampleStat {
   double seconds = 0;  // since the tracker was created
-  std::string decision;
+  envelope::Decision decision = envelope::Decision::kReject;
   std::size_t question_bytes = 0, answer_bytes = 0, evidence_bytes = 0;
 };
 
@@ -39,10 +40,12 @@ class RunTracker {
   void Submitted(const std::string& doc_id);
   // Observations from the topics (lf.tasks, lf.dlq) and from the sink (written records).
   void Ledger(const envelope::TaskLedger& ledger);
-  void Recorded(const envelope::SampleRecord& sample);
-  // A lf.dlq record: its original topic and payload say which document or task ended.
-  void DeadLettered(const std::string& topic, const std::string& payload,
-                    const std::string& reason);
+  // True when `sample` ended one of this run's tasks: false for a redelivery, a task
+  // that already ended, or another run's document.
+  bool Recorded(const envelope::SampleRecord& sample);
+  // A lf.dlq record: its original topic and payload say which document or task ended;
+  // a payload that names neither is only a note.
+  void DeadLettered(const kafka::DeadLetter& record);
 
   bool AllEnded() const;
   // Blocks until fewer than `limit` submitted documents are still open, or `stop`.

@@ -57,11 +57,19 @@ void AnswerWorker::Complete(GatheredTask g) {
   for (auto& [index, r] : g.results) {
     AddUsage(record.usage, r.usage);
     if (judge_backend.empty()) judge_backend = r.backend;
-    if (r.verdict == "failed") ++record.chunks_lost;
-    if (r.verdict != "relevant") continue;
-    ++record.chunks_relevant;
-    record.evidence.push_back({r.chunk.begin, r.chunk.end});
-    for (auto& q : r.quotes) record.quotes.push_back(std::move(q));
+    switch (r.verdict) {
+      case envelope::RelevanceVerdict::kRelevant:
+        ++record.chunks_relevant;
+        record.evidence.push_back({r.chunk.begin, r.chunk.end});
+        for (auto& q : r.quotes) record.quotes.push_back(std::move(q));
+        break;
+      case envelope::RelevanceVerdict::kFailed:
+        ++record.chunks_lost;
+        break;
+      case envelope::RelevanceVerdict::kNone:
+      case envelope::RelevanceVerdict::kUnjudged:  // nothing to use, nothing lost
+        break;
+    }
   }
   record.chunks_lost += g.chunk_count - static_cast<uint32_t>(g.results.size());
   record.backend = judge_backend == backend_.Name() || judge_backend.empty()

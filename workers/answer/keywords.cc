@@ -146,7 +146,7 @@ class LlmKeywordSource final : public KeywordSource {
   void Extract(const std::string& question, const std::string& document_opening,
                Callback done) override {
     llm::ChatRequest request;
-    request.stage = llm::Stage::kKeywords;
+    request.kind = llm::CallKind::kKeywords;
     request.model = options_.model;
     request.temperature = 0.0;
     request.max_tokens = options_.max_tokens;

@@ -63,7 +63,7 @@ void LlmAnswerBackend::Answer(const envelope::Task& task, std::vector<std::strin
                               Callback done) {
   if (evidence.empty()) return done(std::string(), envelope::LlmUsage{});
   llm::ChatRequest request;
-  request.stage = llm::Stage::kAnswer;
+  request.kind = llm::CallKind::kAnswer;
   request.model = options_.model;
   request.temperature = 0.0;
   request.max_tokens = options_.max_tokens;

@@ -74,7 +74,7 @@ class LlmPlanner final : public Planner {
   void Plan(const std::string& question, const std::vector<envelope::MemoryItem>& memory,
             const std::vector<std::string>& evidence, Callback done) override {
     llm::ChatRequest request;
-    request.stage = llm::Stage::kPlan;
+    request.kind = llm::CallKind::kPlan;
     request.model = model_;
     request.max_tokens = 256;
     request.messages = {{"system", kSystem}, {"user", UserMessage(question, memory, evidence)}};

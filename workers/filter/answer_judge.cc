@@ -62,7 +62,7 @@ std::vector<llm::ChatMessage> LlmAnswerJudge::Prompt(const std::string& question
 void LlmAnswerJudge::Judge(std::string question, std::string reference, std::string answer,
                            Callback done) {
   llm::ChatRequest request;
-  request.stage = llm::Stage::kJudge;
+  request.kind = llm::CallKind::kJudge;
   request.model = options_.model;
   request.max_tokens = options_.max_tokens;
   request.messages = Prompt(question, reference, answer);

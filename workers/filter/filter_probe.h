@@ -7,6 +7,8 @@
 #include <mutex>
 #include <string>
 
+#include "longforge/envelope/decisions.h"
+
 namespace longforge::workers {
 
 // longforge_filter_decisions_total{decision,reason}: the rejection rate by reason is
@@ -20,10 +22,11 @@ class FilterProbe {
                     .Help("Filter decisions by decision and reason")
                     .Register(registry)) {}
 
-  void Decision(const std::string& decision, const std::string& reason) {
+  void Decision(envelope::Decision decision, const std::string& reason) {
+    const std::string name = envelope::ToString(decision);
     std::lock_guard lock(mu_);
-    auto& c = cache_[decision + "/" + reason];
-    if (c == nullptr) c = &family_.Add({{"decision", decision}, {"reason", reason}});
+    auto& c = cache_[name + "/" + reason];
+    if (c == nullptr) c = &family_.Add({{"decision", name}, {"reason", reason}});
     c->Increment();
   }
 

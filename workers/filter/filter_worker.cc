@@ -43,12 +43,12 @@ envelope::Verdict Decide(const RuleCheck& check, std::optional<bool> judge,
     }
   }
   if (!v.reasons.empty()) {
-    v.decision = "reject";
+    v.decision = envelope::Decision::kReject;
   } else if (review) {
-    v.decision = "review";
+    v.decision = envelope::Decision::kReview;
     v.reasons.emplace_back("judge_disagrees");
   } else {
-    v.decision = "accept";
+    v.decision = envelope::Decision::kAccept;
   }
   return v;
 }
@@ -131,7 +131,7 @@ kafka::Outputs FilterWorker::Finish(envelope::AnswerRecord record,
     if (sample.verdict.reasons.empty()) probe_->Decision(sample.verdict.decision, "ok");
     for (const auto& r : sample.verdict.reasons) probe_->Decision(sample.verdict.decision, r);
   }
-  const bool accepted = sample.verdict.decision == "accept";
+  const bool accepted = sample.verdict.decision == envelope::Decision::kAccept;
   return kafka::Outputs{{accepted ? kafka::kDataset : kafka::kRejected, sample.sample_id,
                          envelope::Encode(sample, accepted ? "lf.dataset/v1" : "lf.rejected/v1")}};
 }

@@ -40,7 +40,7 @@ void AddGeneratedTasks(const envelope::ChunkedEvent& doc,
     t.doc_id = doc.doc_id;
     t.question = q.question;
     t.reference = q.reference;
-    t.origin = "generated";
+    t.origin = envelope::Origin::kGenerated;
     t.type = q.type;
     t.source_chunks = q.source_chunks;
     t.level = limits.level;

@@ -80,7 +80,7 @@ llm::ChatRequest LlmQuestionGenerator::BuildRequest(const QuestionSample& sample
     user += "<<<\n" + sample.chunks[i].text + "\n>>>\n";
   }
   llm::ChatRequest request;
-  request.stage = llm::Stage::kQuestion;
+  request.kind = llm::CallKind::kQuestion;
   request.model = options_.model;
   request.messages = {{"system", std::move(system)}, {"user", std::move(user)}};
   request.temperature = options_.temperature;

@@ -138,7 +138,7 @@ std::vector<envelope::Task> QuestionerWorker::PlanTasks(const envelope::ChunkedE
     t.doc_id = doc.doc_id;
     t.question = q.question;
     t.reference = q.answer;
-    t.origin = "supplied";
+    t.origin = envelope::Origin::kSupplied;
     t.type = "supplied";
     t.level = options_.level;
     t.chunks_ref = doc.chunks_ref;

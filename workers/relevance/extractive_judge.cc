@@ -16,7 +16,7 @@ Judgement ExtractiveJudge::JudgeOne(std::string_view chunk,
   const auto q = analyzer_.Analyze(question);
   const std::set<std::string> qterms(q.begin(), q.end());
   Judgement j;
-  j.verdict = "none";
+  j.verdict = envelope::RelevanceVerdict::kNone;
   if (qterms.empty()) return j;
   std::vector<std::pair<std::size_t, std::size_t>> scored;  // (shared terms, sentence)
   for (std::size_t i = 0; i < sentences.size(); ++i) {
@@ -38,7 +38,7 @@ Judgement ExtractiveJudge::JudgeOne(std::string_view chunk,
     const auto quote = TrimAsciiSpace(sentences[i].In(chunk));
     if (!quote.empty()) j.quotes.emplace_back(quote);
   }
-  if (!j.quotes.empty()) j.verdict = "relevant";
+  if (!j.quotes.empty()) j.verdict = envelope::RelevanceVerdict::kRelevant;
   return j;
 }
 

@@ -28,7 +28,7 @@ constexpr const char* kSystemPrompt =
 
 std::vector<Judgement> AllFailed(std::size_t questions, const Error& error) {
   Judgement failed;
-  failed.verdict = "failed";
+  failed.verdict = envelope::RelevanceVerdict::kFailed;
   failed.error =
       std::string("LLM call failed (") + DispositionName(error.disposition) + "): " + error.message;
   failed.failure = error.disposition;
@@ -110,11 +110,11 @@ void LlmRelevanceJudge::Judge(std::string chunk, std::vector<std::string> questi
   const std::size_t count = questions.size();
   if (count == 0 || TrimAsciiSpace(chunk).empty()) {
     Judgement none;
-    none.verdict = "none";
+    none.verdict = envelope::RelevanceVerdict::kNone;
     return done(std::vector<Judgement>(count, none), envelope::LlmUsage{});
   }
   llm::ChatRequest request;
-  request.stage = llm::Stage::kRelevance;
+  request.kind = llm::CallKind::kRelevance;
   request.model = options_.model;
   request.temperature = 0.0;
   request.max_tokens = options_.max_tokens;
@@ -140,7 +140,7 @@ std::vector<Judgement> JudgeReply(std::string_view chunk, std::string_view reply
   const std::vector<ReplyPart> parts = ParseRelevanceReply(reply, questions);
   for (std::size_t i = 0; i < questions; ++i) {
     Judgement& j = out[i];
-    j.verdict = "none";
+    j.verdict = envelope::RelevanceVerdict::kNone;
     ReplyOutcome outcome = ReplyOutcome::kNone;
     switch (parts[i].kind) {
       case ReplyKind::kQuotes: {
@@ -148,7 +148,7 @@ std::vector<Judgement> JudgeReply(std::string_view chunk, std::string_view reply
         j.quotes = std::move(grounded.kept);
         j.dropped_quotes = grounded.dropped;
         if (!j.quotes.empty()) {
-          j.verdict = "relevant";
+          j.verdict = envelope::RelevanceVerdict::kRelevant;
           outcome = ReplyOutcome::kRelevant;
         }
         break;

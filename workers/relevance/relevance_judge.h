@@ -13,11 +13,11 @@
 namespace longforge::workers {
 
 struct Judgement {
-  std::string verdict;  // relevant | none | failed
+  envelope::RelevanceVerdict verdict = envelope::RelevanceVerdict::kNone;  // never kUnjudged
   std::vector<std::string> quotes;
   uint32_t dropped_quotes = 0;  // quotes that did not occur in the chunk
-  std::string error;            // why, for verdict=failed
-  // For verdict=failed: kRetry when the call may succeed later (server down, timeouts,
+  std::string error;            // why, for kFailed
+  // For kFailed: kRetry when the call may succeed later (server down, timeouts,
   // 5xx after the client's own retries), kDeadLetter when this chunk never will,
   // kStop when no call can (rejected credentials).
   Disposition failure = Disposition::kDeadLetter;

@@ -22,7 +22,7 @@ void RelevanceWorker::Handle(const kafka::InMessage& message, kafka::Done done) 
       r.task = t;
       r.chunk = req->chunk;
       r.chunk_count = req->chunk_count;
-      r.verdict = "failed";
+      r.verdict = envelope::RelevanceVerdict::kFailed;
       r.error = chunk.error().message;
       r.backend = judge_.Name();
       out.push_back({kafka::kRelevanceResults, t.task_id, envelope::Encode(r)});
@@ -45,7 +45,7 @@ void RelevanceWorker::Handle(const kafka::InMessage& message, kafka::Done done) 
                  // loop's backoff; only a failure this chunk can never get past marks it
                  // lost. Rejected credentials stop the worker.
                  for (const auto& j : judgements) {
-                   if (j.verdict != "failed") continue;
+                   if (j.verdict != envelope::RelevanceVerdict::kFailed) continue;
                    if (j.failure == Disposition::kRetry) return done(Error::Retry(j.error));
                    if (j.failure == Disposition::kStop) return done(Error::Stop(j.error));
                  }

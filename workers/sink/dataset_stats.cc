@@ -33,6 +33,12 @@ std::pair<std::size_t, std::size_t> PromptAndAnswer(const json& j) {
           j.value("output", "").size()};
 }
 
+// The string `key` of `meta`, or "" when absent or not a string.
+std::string StringOf(const json& meta, const char* key) {
+  const auto it = meta.find(key);
+  return it != meta.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
 Status ReadFile(const std::string& path, bool accepted, DatasetStats& s) {
   std::ifstream in(path);
   if (!in) return {};  // a run may have written only one of the two files
@@ -40,9 +46,10 @@ Status ReadFile(const std::string& path, bool accepted, DatasetStats& s) {
   std::size_t number = 0;
   while (std::getline(in, line)) {
     ++number;
+    const auto at = [&] { return path + ":" + std::to_string(number) + ": "; };
     const json j = json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("meta") || !j["meta"].is_object()) {
-      return Error::Stop(path + ":" + std::to_string(number) + ": not a longforge sink record");
+      return Error::Stop(at() + "not a longforge sink record");
     }
     const json& m = j["meta"];
     s.llm_calls += m.value("llm_calls", uint64_t{0});
@@ -51,14 +58,29 @@ Status ReadFile(const std::string& path, bool accepted, DatasetStats& s) {
     if (accepted) {
       ++s.accepted;
       ++s.by_type[m.value("question_type", "?")];
-      ++s.by_origin[m.value("origin", "?")];
+      const auto origin = envelope::ParseOrigin(StringOf(m, "origin"));
+      if (!origin) return Error::Stop(at() + "unknown origin \"" + StringOf(m, "origin") + "\"");
+      ++s.by_origin[*origin];
       ++s.by_backend[m.value("backend", "?")];
       const auto [prompt, answer] = PromptAndAnswer(j);
       ++s.context_log2[Log2(prompt)];
       ++s.answer_log2[Log2(answer)];
       continue;
     }
-    (m.value("decision", "") == "review" ? s.review : s.rejected) += 1;
+    const auto decision = envelope::ParseDecision(StringOf(m, "decision"));
+    if (!decision) {
+      return Error::Stop(at() + "unknown decision \"" + StringOf(m, "decision") + "\"");
+    }
+    switch (*decision) {
+      case envelope::Decision::kReview:
+        ++s.review;
+        break;
+      case envelope::Decision::kReject:
+        ++s.rejected;
+        break;
+      case envelope::Decision::kAccept:
+        return Error::Stop(at() + "an accepted sample among the rejected ones");
+    }
     if (m.contains("reasons") && m["reasons"].is_array()) {
       for (const auto& r : m["reasons"]) {
         if (r.is_string()) ++s.by_reason[r.get<std::string>()];
@@ -138,7 +160,9 @@ std::string FormatDatasetStats(const DatasetStats& s) {
     out << "acceptance rate: " << std::round(1000.0 * s.accepted / total) / 10 << "%\n";
   }
   Section(out, "accepted by question type", s.by_type);
-  Section(out, "accepted by origin", s.by_origin);
+  std::map<std::string, std::size_t> by_origin;
+  for (const auto& [origin, n] : s.by_origin) by_origin[envelope::ToString(origin)] = n;
+  Section(out, "accepted by origin", by_origin);
   Section(out, "accepted by backend", s.by_backend);
   Section(out, "rejected and review by reason", s.by_reason);
   Histogram(out, "prompt length of accepted samples", s.context_log2);

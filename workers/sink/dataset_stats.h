@@ -7,22 +7,24 @@
 #include <string>
 
 #include "longforge/common/error.h"
+#include "longforge/envelope/decisions.h"
 
 namespace longforge::workers {
 
 struct DatasetStats {
   std::size_t accepted = 0, rejected = 0, review = 0;
-  std::map<std::string, std::size_t> by_type;     // question type of accepted samples
-  std::map<std::string, std::size_t> by_origin;   // supplied | generated
-  std::map<std::string, std::size_t> by_reason;   // reasons of rejected and review samples
-  std::map<std::string, std::size_t> by_backend;  // backend label of accepted samples
-  std::map<int, std::size_t> context_log2;        // accepted: prompt bytes, by floor(log2)
-  std::map<int, std::size_t> answer_log2;         // accepted: answer bytes, by floor(log2)
+  std::map<std::string, std::size_t> by_type;         // question type of accepted samples
+  std::map<envelope::Origin, std::size_t> by_origin;  // of accepted samples
+  std::map<std::string, std::size_t> by_reason;       // reasons of rejected and review samples
+  std::map<std::string, std::size_t> by_backend;      // backend label of accepted samples
+  std::map<int, std::size_t> context_log2;            // accepted: prompt bytes, by floor(log2)
+  std::map<int, std::size_t> answer_log2;             // accepted: answer bytes, by floor(log2)
   uint64_t llm_calls = 0, prompt_tokens = 0, completion_tokens = 0;  // all samples
 };
 
 // Reads DIR/dataset.jsonl (any of the sink's formats) and DIR/rejected.jsonl. Error
-// names the file and line that is not a sink record.
+// names the file and line that is not a sink record (an origin or decision the sink
+// never writes included).
 Result<DatasetStats> ReadDatasetStats(const std::string& dir);
 
 // Rewrites DIR/dataset.jsonl sorted by prompt length, shortest first (a curriculum;

@@ -28,9 +28,10 @@ void from_json(const json& j, MemoryItem& m) {
 }
 
 void to_json(json& j, const Task& m) {
-  j = {{"task_id", m.task_id}, {"doc_id", m.doc_id}, {"question", m.question},
-       {"origin", m.origin},   {"type", m.type},     {"source_chunks", m.source_chunks},
-       {"level", m.level},     {"memory", m.memory}};
+  j = {{"task_id", m.task_id},   {"doc_id", m.doc_id},
+       {"question", m.question}, {"origin", ToString(m.origin)},
+       {"type", m.type},         {"source_chunks", m.source_chunks},
+       {"level", m.level},       {"memory", m.memory}};
   if (m.reference) j["reference"] = *m.reference;
   if (!m.parent_task_id.empty()) j["parent_task_id"] = m.parent_task_id;
   if (!m.root_question.empty()) j["root_question"] = m.root_question;
@@ -45,7 +46,7 @@ void from_json(const json& j, Task& m) {
   if (j.contains("reference") && !j["reference"].is_null()) {
     m.reference = j["reference"].get<std::string>();
   }
-  Optional(j, "origin", m.origin);
+  OptionalEnum(j, "origin", m.origin, ParseOrigin);
   Optional(j, "type", m.type);
   Optional(j, "source_chunks", m.source_chunks);
   Optional(j, "level", m.level);

@@ -2,8 +2,10 @@
 // Private to the envelope area: nlohmann (de)serialisers for the message structs.
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "longforge/envelope/messages.h"
 
@@ -54,6 +56,31 @@ void Optional(const json& j, const char* key, T& out) {
   } catch (const json::exception& e) {
     throw FieldError(std::string("field \"") + key + "\": " + e.what());
   }
+}
+
+// Reads a required string field that must name one value of an enum (`parse` is its
+// Parse function, e.g. ParseDecision); any other string throws FieldError naming the
+// field and the value, so a message from a newer or broken producer is dead-lettered
+// instead of being read as some default.
+template <typename E>
+void RequiredEnum(const json& j, const char* key, E& out,
+                  std::optional<E> (*parse)(std::string_view)) {
+  std::string text;
+  Required(j, key, text);
+  const std::optional<E> value = parse(text);
+  if (!value) {
+    throw FieldError(std::string("field \"") + key + "\": unknown value \"" + text + "\"");
+  }
+  out = *value;
+}
+
+// As RequiredEnum, but absent or null leaves `out` unchanged.
+template <typename E>
+void OptionalEnum(const json& j, const char* key, E& out,
+                  std::optional<E> (*parse)(std::string_view)) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return;
+  RequiredEnum(j, key, out, parse);
 }
 
 }  // namespace longforge::envelope

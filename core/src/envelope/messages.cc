@@ -132,9 +132,15 @@ Result<RelevanceRequest> DecodeRelevanceRequest(std::string_view bytes) {
 }
 
 std::string Encode(const RelevanceResult& m) {
-  json j = {{"schema", "lf.relevance.results/v1"}, {"task", m.task},       {"chunk", m.chunk},
-            {"chunk_count", m.chunk_count},        {"verdict", m.verdict}, {"quotes", m.quotes},
-            {"dropped_quotes", m.dropped_quotes},  {"backend", m.backend}, {"llm", m.usage}};
+  json j = {{"schema", "lf.relevance.results/v1"},
+            {"task", m.task},
+            {"chunk", m.chunk},
+            {"chunk_count", m.chunk_count},
+            {"verdict", ToString(m.verdict)},
+            {"quotes", m.quotes},
+            {"dropped_quotes", m.dropped_quotes},
+            {"backend", m.backend},
+            {"llm", m.usage}};
   if (!m.error.empty()) j["error"] = m.error;
   return Dump(j);
 }
@@ -145,7 +151,7 @@ Result<RelevanceResult> DecodeRelevanceResult(std::string_view bytes) {
                                    Required(j, "task", m.task);
                                    Required(j, "chunk", m.chunk);
                                    Required(j, "chunk_count", m.chunk_count);
-                                   Required(j, "verdict", m.verdict);
+                                   RequiredEnum(j, "verdict", m.verdict, ParseRelevanceVerdict);
                                    Optional(j, "quotes", m.quotes);
                                    Optional(j, "dropped_quotes", m.dropped_quotes);
                                    Optional(j, "backend", m.backend);
@@ -169,7 +175,7 @@ std::string Encode(const SampleRecord& m, std::string_view schema) {
   json j = m.record;
   j["schema"] = schema;
   j["sample_id"] = m.sample_id;
-  j["verdict"] = {{"decision", m.verdict.decision}, {"reasons", m.verdict.reasons}};
+  j["verdict"] = {{"decision", ToString(m.verdict.decision)}, {"reasons", m.verdict.reasons}};
   return Dump(j);
 }
 
@@ -179,7 +185,7 @@ Result<SampleRecord> DecodeSampleRecord(std::string_view bytes) {
                                 from_json(j, m.record);
                                 Required(j, "sample_id", m.sample_id);
                                 const auto& v = j.at("verdict");
-                                Required(v, "decision", m.verdict.decision);
+                                RequiredEnum(v, "decision", m.verdict.decision, ParseDecision);
                                 Optional(v, "reasons", m.verdict.reasons);
                               });
 }

@@ -28,7 +28,7 @@ CachingChatClient::~CachingChatClient() {
 
 void CachingChatClient::Submit(ChatRequest request, Callback cb) {
   Job job;
-  job.stage = request.stage;
+  job.kind = request.kind;
   // Hashing here spreads the work over the submitting threads.
   job.key = CacheKeyOf(request, request.model.empty() ? default_model_ : request.model);
   job.cb = std::move(cb);
@@ -40,13 +40,13 @@ void CachingChatClient::Submit(ChatRequest request, Callback cb) {
   wake_.notify_one();
 }
 
-void CachingChatClient::OnInnerDone(Stage stage, CacheKey key, Callback cb,
+void CachingChatClient::OnInnerDone(CallKind kind, CacheKey key, Callback cb,
                                     Result<ChatResponse> result) {
   {
     std::lock_guard lock(mu_);
     if (running_) {
       Job job;
-      job.stage = stage;
+      job.kind = kind;
       job.key = std::move(key);
       job.cb = std::move(cb);
       job.done = std::move(result);
@@ -93,7 +93,7 @@ void CachingChatClient::Process(std::vector<Job>& batch, bool stopping) {
     if (!hit.ok()) {
       spdlog::warn("LLM response cache: {} (treated as a miss)", hit.error().message);
     } else if (hit.value()) {
-      if (probe_ != nullptr) probe_->Count(job.stage, Outcome::kCacheHit);
+      if (probe_ != nullptr) probe_->Count(job.kind, Outcome::kCacheHit);
       job.cb(std::move(*hit.value()));
       continue;
     }
@@ -102,9 +102,9 @@ void CachingChatClient::Process(std::vector<Job>& batch, bool stopping) {
       continue;
     }
     inner_->Submit(std::move(*job.request),
-                   [this, stage = job.stage, key = std::move(job.key),
+                   [this, kind = job.kind, key = std::move(job.key),
                     cb = std::move(job.cb)](Result<ChatResponse> result) mutable {
-                     OnInnerDone(stage, std::move(key), std::move(cb), std::move(result));
+                     OnInnerDone(kind, std::move(key), std::move(cb), std::move(result));
                    });
   }
 }

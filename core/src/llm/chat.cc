@@ -4,29 +4,45 @@ namespace longforge::llm {
 
 ChatClient::~ChatClient() = default;
 
-const char* StageName(Stage stage) {
-  switch (stage) {
-    case Stage::kKeywords:
+const char* CallKindName(CallKind kind) {
+  switch (kind) {
+    case CallKind::kKeywords:
       return "keywords";
-    case Stage::kRelevance:
+    case CallKind::kRelevance:
       return "relevance";
-    case Stage::kAnswer:
+    case CallKind::kAnswer:
       return "answer";
-    case Stage::kPlan:
+    case CallKind::kPlan:
       return "plan";
-    case Stage::kQuestion:
+    case CallKind::kQuestion:
       return "question";
-    case Stage::kJudge:
+    case CallKind::kJudge:
       return "judge";
   }
   return "unknown";
 }
 
-std::optional<Stage> ParseStage(std::string_view name) {
-  for (Stage stage : kAllStages) {
-    if (name == StageName(stage)) return stage;
+std::optional<CallKind> ParseCallKind(std::string_view name) {
+  for (CallKind kind : kCallKinds) {
+    if (name == CallKindName(kind)) return kind;
   }
   return std::nullopt;
+}
+
+PipelineStage CallingStage(CallKind kind) {
+  switch (kind) {
+    case CallKind::kKeywords:
+    case CallKind::kPlan:
+    case CallKind::kAnswer:
+      return PipelineStage::kAnswer;
+    case CallKind::kQuestion:
+      return PipelineStage::kQuestioner;
+    case CallKind::kJudge:
+      return PipelineStage::kFilter;
+    case CallKind::kRelevance:
+      return PipelineStage::kRelevance;
+  }
+  return PipelineStage::kAnswer;  // unreachable: the switch covers every kind
 }
 
 }  // namespace longforge::llm

@@ -30,7 +30,7 @@ constexpr int kMaxPollMs = 1000;
 
 // One logical request, alive from Submit to its callback, across attempts.
 struct Transfer {
-  Stage stage = Stage::kAnswer;
+  CallKind kind = CallKind::kAnswer;
   std::string model;  // effective model, reported if the server omits it
   std::string body;   // request JSON, encoded once on the submitting thread
   ChatClient::Callback cb;
@@ -101,14 +101,14 @@ class HttpChatClient::Impl {
     curl_multi_setopt(multi_.get(), CURLMOPT_MAX_HOST_CONNECTIONS, limit);
     curl_multi_setopt(multi_.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, limit);
     curl_multi_setopt(multi_.get(), CURLMOPT_MAXCONNECTS, limit);  // keep them all alive
-    for (Stage stage : kAllStages) {
+    for (CallKind kind : kCallKinds) {
       std::vector<std::string> lines = {"Content-Type: application/json",
                                         "Accept: application/json",
-                                        std::string("X-Longforge-Stage: ") + StageName(stage),
+                                        std::string("X-Longforge-Stage: ") + CallKindName(kind),
                                         // No "100-continue" round trip before each body.
                                         "Expect:"};
       if (!options_.api_key.empty()) lines.push_back("Authorization: Bearer " + options_.api_key);
-      CurlList& list = headers_[static_cast<std::size_t>(stage)];
+      CurlList& list = headers_[static_cast<std::size_t>(kind)];
       for (const std::string& line : lines) {
         curl_slist* head = curl_slist_append(list.get(), line.c_str());
         if (head == nullptr) return Error::Stop("curl_slist_append failed");
@@ -122,7 +122,7 @@ class HttpChatClient::Impl {
 
   void Submit(ChatRequest request, Callback cb) {
     auto t = std::make_unique<Transfer>();
-    t->stage = request.stage;
+    t->kind = request.kind;
     t->model = request.model.empty() ? options_.model : request.model;
     t->body = EncodeChatRequest(request, t->model);
     t->cb = std::move(cb);
@@ -227,7 +227,7 @@ class HttpChatClient::Impl {
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, raw->body.data());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(raw->body.size()));
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers_[static_cast<std::size_t>(raw->stage)].get());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers_[static_cast<std::size_t>(raw->kind)].get());
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, raw);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
@@ -247,7 +247,7 @@ class HttpChatClient::Impl {
       return RetryOrFail(std::move(t), "curl_multi_add_handle failed", std::nullopt);
     }
     raw->easy = std::move(easy);
-    if (probe_ != nullptr) probe_->AttemptStarted(raw->stage);
+    if (probe_ != nullptr) probe_->AttemptStarted(raw->kind);
     active_.emplace(h, std::move(t));
   }
 
@@ -265,7 +265,7 @@ class HttpChatClient::Impl {
     Detached d{std::move(it->second), code, 0};
     active_.erase(it);
     curl_multi_remove_handle(multi_.get(), h);
-    if (probe_ != nullptr) probe_->AttemptFinished(d.t->stage);
+    if (probe_ != nullptr) probe_->AttemptFinished(d.t->kind);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &d.status);
     idle_.push_back(std::move(d.t->easy));
     detached_.push_back(std::move(d));
@@ -314,7 +314,7 @@ class HttpChatClient::Impl {
                   Error::Retry("LLM request failed after " + std::to_string(t->attempts) +
                                " attempt(s); last: " + reason));
     }
-    if (probe_ != nullptr) probe_->Count(t->stage, Outcome::kRetry);
+    if (probe_ != nullptr) probe_->Count(t->kind, Outcome::kRetry);
     std::chrono::milliseconds delay =
         FullJitterBackoff(t->attempts, options_.backoff_base, options_.backoff_max, rng_);
     if (retry_after) {
@@ -329,15 +329,15 @@ class HttpChatClient::Impl {
     response.attempts = t->attempts;
     if (probe_ != nullptr) {
       const std::chrono::duration<double> seconds = Clock::now() - t->first_start;
-      probe_->Count(t->stage, Outcome::kOk);
-      probe_->Completed(t->stage, seconds.count(), response.prompt_tokens,
+      probe_->Count(t->kind, Outcome::kOk);
+      probe_->Completed(t->kind, seconds.count(), response.prompt_tokens,
                         response.completion_tokens);
     }
     t->cb(std::move(response));
   }
 
   void Fail(TransferPtr t, Error error) {
-    if (probe_ != nullptr) probe_->Count(t->stage, Outcome::kError);
+    if (probe_ != nullptr) probe_->Count(t->kind, Outcome::kError);
     t->cb(std::move(error));
   }
 
@@ -347,7 +347,7 @@ class HttpChatClient::Impl {
     std::vector<TransferPtr> pending;
     for (auto& [h, t] : active_) {
       curl_multi_remove_handle(multi_.get(), h);
-      if (probe_ != nullptr) probe_->AttemptFinished(t->stage);
+      if (probe_ != nullptr) probe_->AttemptFinished(t->kind);
       pending.push_back(std::move(t));
     }
     active_.clear();
@@ -368,7 +368,7 @@ class HttpChatClient::Impl {
   LlmProbe* const probe_;
   const std::string url_;
   CurlMulti multi_;
-  std::array<CurlList, kAllStages.size()> headers_;  // one prebuilt header list per stage
+  std::array<CurlList, kCallKinds.size()> headers_;  // one prebuilt header list per call kind
 
   // Client thread only.
   std::vector<CurlEasy> idle_;  // reused handles

@@ -40,9 +40,9 @@ LlmProbe::LlmProbe(prometheus::Registry& registry) {
                                                            5,    10,  30,   60,  120, 300};
   constexpr Outcome kOutcomeList[kOutcomes] = {Outcome::kOk, Outcome::kRetry, Outcome::kError,
                                                Outcome::kCacheHit};
-  for (Stage stage : kAllStages) {
-    const std::string name = StageName(stage);
-    PerStage& s = At(stage);
+  for (CallKind kind : kCallKinds) {
+    const std::string name = CallKindName(kind);
+    PerKind& s = At(kind);
     for (Outcome outcome : kOutcomeList) {
       s.requests[static_cast<std::size_t>(outcome)] =
           &requests.Add({{"stage", name}, {"outcome", OutcomeName(outcome)}});
@@ -54,16 +54,16 @@ LlmProbe::LlmProbe(prometheus::Registry& registry) {
   }
 }
 
-void LlmProbe::AttemptStarted(Stage stage) { At(stage).inflight->Increment(); }
+void LlmProbe::AttemptStarted(CallKind kind) { At(kind).inflight->Increment(); }
 
-void LlmProbe::AttemptFinished(Stage stage) { At(stage).inflight->Decrement(); }
+void LlmProbe::AttemptFinished(CallKind kind) { At(kind).inflight->Decrement(); }
 
-void LlmProbe::Count(Stage stage, Outcome outcome) {
-  At(stage).requests[static_cast<std::size_t>(outcome)]->Increment();
+void LlmProbe::Count(CallKind kind, Outcome outcome) {
+  At(kind).requests[static_cast<std::size_t>(outcome)]->Increment();
 }
 
-void LlmProbe::Completed(Stage stage, double seconds, int prompt_tokens, int completion_tokens) {
-  PerStage& s = At(stage);
+void LlmProbe::Completed(CallKind kind, double seconds, int prompt_tokens, int completion_tokens) {
+  PerKind& s = At(kind);
   s.seconds->Observe(seconds);
   s.prompt_tokens->Increment(prompt_tokens);
   s.completion_tokens->Increment(completion_tokens);

@@ -83,7 +83,8 @@ class AnswerWorkerLv2Test : public ::testing::Test {
     o.budget_tokens = 120;
     return o;
   }
-  envelope::RelevanceResult ChunkResult(uint32_t index, uint32_t count, const std::string& verdict,
+  envelope::RelevanceResult ChunkResult(uint32_t index, uint32_t count,
+                                        envelope::RelevanceVerdict verdict,
                                         std::vector<std::string> quotes = {}, int level = 2) const {
     envelope::RelevanceResult r;
     r.task.task_id = "task-1";
@@ -151,8 +152,8 @@ TEST_F(AnswerWorkerLv2Test, QuotesRetrievePassagesForTheBackend) {
   FixedKeywords keywords(false);
   AnswerWorker worker({}, backend_, &retriever_, &keywords);
   const std::string quote = "The lighthouse keeper kept his password in a tin of marmalade.";
-  Feed(worker, ChunkResult(0, 2, "relevant", {quote}));
-  Feed(worker, ChunkResult(1, 2, "none"));
+  Feed(worker, ChunkResult(0, 2, envelope::RelevanceVerdict::kRelevant, {quote}));
+  Feed(worker, ChunkResult(1, 2, envelope::RelevanceVerdict::kNone));
 
   ASSERT_EQ(backend_.calls.size(), 1u);
   const auto& given = backend_.calls[0];
@@ -170,8 +171,8 @@ TEST_F(AnswerWorkerLv2Test, QuotesRetrievePassagesForTheBackend) {
 TEST_F(AnswerWorkerLv2Test, EveryChunkNoneFallsBackToKeywords) {
   FixedKeywords keywords(false);
   AnswerWorker worker({}, backend_, &retriever_, &keywords);
-  Feed(worker, ChunkResult(0, 2, "none"));
-  Feed(worker, ChunkResult(1, 2, "none"));
+  Feed(worker, ChunkResult(0, 2, envelope::RelevanceVerdict::kNone));
+  Feed(worker, ChunkResult(1, 2, envelope::RelevanceVerdict::kNone));
 
   EXPECT_EQ(keywords.calls, 1);
   EXPECT_EQ(keywords.last_opening, text_.substr(0, 400));
@@ -188,7 +189,8 @@ TEST_F(AnswerWorkerLv2Test, EveryChunkNoneFallsBackToKeywords) {
 TEST_F(AnswerWorkerLv2Test, LevelOneAsksForKeywordsEvenWithQuotes) {
   FixedKeywords keywords(false);
   AnswerWorker worker({}, backend_, &retriever_, &keywords);
-  Feed(worker, ChunkResult(0, 1, "relevant", {"The ship sailed north."}, /*level=*/1));
+  Feed(worker, ChunkResult(0, 1, envelope::RelevanceVerdict::kRelevant, {"The ship sailed north."},
+                           /*level=*/1));
   EXPECT_EQ(keywords.calls, 1);
   EXPECT_EQ(RecordIn(0).usage.calls, 3u);
 }
@@ -196,7 +198,7 @@ TEST_F(AnswerWorkerLv2Test, LevelOneAsksForKeywordsEvenWithQuotes) {
 TEST_F(AnswerWorkerLv2Test, AsyncKeywordsAreAnsweredOnTheNextTick) {
   FixedKeywords keywords(true);
   AnswerWorker worker({}, backend_, &retriever_, &keywords);
-  Feed(worker, ChunkResult(0, 1, "none"));
+  Feed(worker, ChunkResult(0, 1, envelope::RelevanceVerdict::kNone));
   EXPECT_EQ(keywords.calls, 1);
   worker.Tick();  // nothing arrived yet
   EXPECT_TRUE(backend_.calls.empty());
@@ -211,7 +213,7 @@ TEST_F(AnswerWorkerLv2Test, AsyncKeywordsAreAnsweredOnTheNextTick) {
 
 TEST_F(AnswerWorkerLv2Test, NoKeywordSourceQueriesWithTheQuestion) {
   AnswerWorker worker({}, backend_, &retriever_, nullptr);
-  Feed(worker, ChunkResult(0, 1, "none"));
+  Feed(worker, ChunkResult(0, 1, envelope::RelevanceVerdict::kNone));
   ASSERT_EQ(backend_.calls.size(), 1u);
   EXPECT_FALSE(backend_.calls[0].empty());  // the question's words, or the front
   EXPECT_EQ(RecordIn(0).usage.calls, 2u);
@@ -220,8 +222,8 @@ TEST_F(AnswerWorkerLv2Test, NoKeywordSourceQueriesWithTheQuestion) {
 TEST_F(AnswerWorkerLv2Test, MissingDocumentDeadLettersTheFirstMessage) {
   FixedKeywords keywords(false);
   AnswerWorker worker({}, backend_, &retriever_, &keywords);
-  auto first = ChunkResult(0, 2, "relevant", {"The ship sailed north."});
-  auto second = ChunkResult(1, 2, "none");
+  auto first = ChunkResult(0, 2, envelope::RelevanceVerdict::kRelevant, {"The ship sailed north."});
+  auto second = ChunkResult(1, 2, envelope::RelevanceVerdict::kNone);
   first.task.doc_id = second.task.doc_id = "0123456789abcdef";
   Feed(worker, first);
   Feed(worker, second);

@@ -20,7 +20,7 @@ Task FullTask(std::string id = "0123456789abcdef0123456789abcdef") {
   t.doc_id = "fedcba9876543210fedcba9876543210";
   t.question = "Which vehicle was invented in the same century as the Fifth Symphony?";
   t.reference = "the bicycle";
-  t.origin = "generated";
+  t.origin = Origin::kGenerated;
   t.type = "multi-hop";
   t.source_chunks = {3, 17};
   t.level = 3;
@@ -85,14 +85,14 @@ RelevanceRequest Request() {
   return m;
 }
 
-RelevanceResult Result(const std::string& verdict) {
+RelevanceResult Result(RelevanceVerdict verdict) {
   RelevanceResult m;
   m.task = FullTask();
   m.chunk = {5, 5000, 6020, 998};
   m.chunk_count = 813;
   m.verdict = verdict;
-  if (verdict == "relevant") m.quotes = {"The bicycle was invented in 1817."};
-  if (verdict == "failed") m.error = "document store: missing";
+  if (verdict == RelevanceVerdict::kRelevant) m.quotes = {"The bicycle was invented in 1817."};
+  if (verdict == RelevanceVerdict::kFailed) m.error = "document store: missing";
   m.dropped_quotes = 1;
   m.backend = "extractive (no LLM)";
   m.usage = {1, 1200, 40, 1};
@@ -113,12 +113,12 @@ AnswerRecord Answer() {
   return m;
 }
 
-SampleRecord Sample(const std::string& decision) {
+SampleRecord Sample(Decision decision) {
   SampleRecord m;
   m.sample_id = "abababababababababababababababab";
   m.record = Answer();
   m.verdict.decision = decision;
-  if (decision != "accept") m.verdict.reasons = {"no_evidence", "empty_answer"};
+  if (decision != Decision::kAccept) m.verdict.reasons = {"no_evidence", "empty_answer"};
   return m;
 }
 
@@ -166,7 +166,7 @@ TEST(Envelope, RelevanceRequestRoundTripsEveryTaskField) {
   ASSERT_EQ(back->tasks.size(), 2u);
   const Task& t = back->tasks[0];
   EXPECT_EQ(t.reference, "the bicycle");
-  EXPECT_EQ(t.origin, "generated");
+  EXPECT_EQ(t.origin, Origin::kGenerated);
   EXPECT_EQ(t.type, "multi-hop");
   EXPECT_EQ(t.source_chunks, (std::vector<uint32_t>{3, 17}));
   EXPECT_EQ(t.level, 3);
@@ -175,18 +175,18 @@ TEST(Envelope, RelevanceRequestRoundTripsEveryTaskField) {
   EXPECT_EQ(t.memory[0].answer, "1804-1808");
   // Defaults survive too.
   EXPECT_FALSE(back->tasks[1].reference.has_value());
-  EXPECT_EQ(back->tasks[1].origin, "supplied");
+  EXPECT_EQ(back->tasks[1].origin, Origin::kSupplied);
   EXPECT_EQ(back->tasks[1].level, 2);
   EXPECT_EQ(back->chunk.end, 6020u);
   EXPECT_EQ(back->chunk.tokens, 998u);
 }
 
 TEST(Envelope, RelevanceResultRoundTrips) {
-  for (const char* verdict : {"relevant", "none", "failed", "unjudged"}) {
-    SCOPED_TRACE(verdict);
+  for (RelevanceVerdict verdict : kRelevanceVerdicts) {
+    SCOPED_TRACE(ToString(verdict));
     ExpectRoundTrip(Result(verdict), DecodeRelevanceResult);
   }
-  auto back = DecodeRelevanceResult(Encode(Result("failed")));
+  auto back = DecodeRelevanceResult(Encode(Result(RelevanceVerdict::kFailed)));
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->error, "document store: missing");
   EXPECT_EQ(back->usage.prompt_tokens, 1200u);
@@ -206,7 +206,8 @@ TEST(Envelope, AnswerRecordRoundTrips) {
 TEST(Envelope, SampleRecordRoundTripsUnderBothSchemas) {
   for (const char* schema : {"lf.dataset/v1", "lf.rejected/v1"}) {
     SCOPED_TRACE(schema);
-    const SampleRecord m = Sample(std::string(schema) == "lf.dataset/v1" ? "accept" : "reject");
+    const SampleRecord m =
+        Sample(std::string(schema) == "lf.dataset/v1" ? Decision::kAccept : Decision::kReject);
     const std::string bytes = Encode(m, schema);
     auto back = DecodeSampleRecord(bytes);
     ASSERT_TRUE(back.ok()) << back.error().message;
@@ -333,13 +334,13 @@ std::vector<std::string> EveryMessageType() {
           Encode(Chunked()),
           Encode(Ledger()),
           Encode(Request()),
-          Encode(Result("relevant")),
-          Encode(Result("none")),
-          Encode(Result("failed")),
+          Encode(Result(RelevanceVerdict::kRelevant)),
+          Encode(Result(RelevanceVerdict::kNone)),
+          Encode(Result(RelevanceVerdict::kFailed)),
           Encode(Answer()),
-          Encode(Sample("accept"), "lf.dataset/v1"),
-          Encode(Sample("reject"), "lf.rejected/v1"),
-          Encode(Sample("review"), "lf.rejected/v1"),
+          Encode(Sample(Decision::kAccept), "lf.dataset/v1"),
+          Encode(Sample(Decision::kReject), "lf.rejected/v1"),
+          Encode(Sample(Decision::kReview), "lf.rejected/v1"),
           kafka::EncodeDeadLetter("chunker", binary, "lf.documents/v1: not valid JSON"),
           kafka::EncodeDeadLetter("questioner", text, "missing field")};
 }

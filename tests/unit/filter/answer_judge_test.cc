@@ -119,7 +119,7 @@ TEST(FilterJudge, AgreeingYesAccepts) {
   Rig rig(Says("Same year. [[YES]]"));
   std::string topic;
   const auto s = rig.Run(kRulesPass, &topic);
-  EXPECT_EQ(s.verdict.decision, "accept");
+  EXPECT_EQ(s.verdict.decision, envelope::Decision::kAccept);
   EXPECT_TRUE(s.verdict.reasons.empty());
   EXPECT_EQ(topic, kafka::kDataset);
   ASSERT_EQ(rig.server.request_count("judge"), 1);
@@ -140,7 +140,7 @@ TEST(FilterJudge, TheJudgesCallIsAddedToTheSamplesUsage) {
 TEST(FilterJudge, AgreeingNoRejects) {
   Rig rig(Says("Different years. [[NO]]"));
   const auto s = rig.Run(kRulesFail);
-  EXPECT_EQ(s.verdict.decision, "reject");
+  EXPECT_EQ(s.verdict.decision, envelope::Decision::kReject);
   EXPECT_EQ(s.verdict.reasons, Reasons{"reference_mismatch"});
 }
 
@@ -148,7 +148,7 @@ TEST(FilterJudge, JudgeSayingNoToPassingRulesIsReview) {
   Rig rig(Says("[[NO]]"));
   std::string topic;
   const auto s = rig.Run(kRulesPass, &topic);
-  EXPECT_EQ(s.verdict.decision, "review");
+  EXPECT_EQ(s.verdict.decision, envelope::Decision::kReview);
   EXPECT_EQ(s.verdict.reasons, Reasons{"judge_disagrees"});
   EXPECT_EQ(topic, kafka::kRejected);
   EXPECT_NE(
@@ -161,7 +161,7 @@ TEST(FilterJudge, JudgeSayingNoToPassingRulesIsReview) {
 TEST(FilterJudge, JudgeSayingYesToFailingRulesIsReview) {
   Rig rig(Says("Close enough. [[YES]]"));
   const auto s = rig.Run(kRulesFail);
-  EXPECT_EQ(s.verdict.decision, "review");
+  EXPECT_EQ(s.verdict.decision, envelope::Decision::kReview);
   EXPECT_EQ(s.verdict.reasons, Reasons{"judge_disagrees"});
 }
 
@@ -169,30 +169,31 @@ TEST(FilterJudge, WithoutReviewTheMoreLenientVerdictWins) {
   FilterOptions options;
   options.review_on_judge_disagreement = false;
   Rig yes(Says("[[YES]]"), options);
-  EXPECT_EQ(yes.Run(kRulesFail).verdict.decision, "accept");
+  EXPECT_EQ(yes.Run(kRulesFail).verdict.decision, envelope::Decision::kAccept);
   Rig no(Says("[[NO]]"), options);
-  EXPECT_EQ(no.Run(kRulesPass).verdict.decision, "accept");
+  EXPECT_EQ(no.Run(kRulesPass).verdict.decision, envelope::Decision::kAccept);
 }
 
 TEST(FilterJudge, MalformedReplyLeavesTheRulesToDecide) {
   Rig rig(Says("I think they match."));
-  EXPECT_EQ(rig.Run(kRulesPass).verdict.decision, "accept");
+  EXPECT_EQ(rig.Run(kRulesPass).verdict.decision, envelope::Decision::kAccept);
   const auto s = rig.Run(kRulesFail);
-  EXPECT_EQ(s.verdict.decision, "reject");
+  EXPECT_EQ(s.verdict.decision, envelope::Decision::kReject);
   EXPECT_EQ(s.verdict.reasons, Reasons{"reference_mismatch"});
   EXPECT_EQ(rig.server.request_count("judge"), 2);
 }
 
 TEST(FilterJudge, FailedCallLeavesTheRulesToDecide) {
   Rig rig([](const FakeRequest&) { return FakeReply::Status(500, "boom"); });
-  EXPECT_EQ(rig.Run(kRulesPass).verdict.decision, "accept");
+  EXPECT_EQ(rig.Run(kRulesPass).verdict.decision, envelope::Decision::kAccept);
   EXPECT_EQ(rig.Run(kRulesFail).verdict.reasons, Reasons{"reference_mismatch"});
 }
 
 TEST(FilterJudge, NoCallWithoutReferenceOnExactMatchOrOtherRejects) {
   Rig rig(Says("[[NO]]"));
-  EXPECT_EQ(rig.Run(Record("It was invented in 1817.", std::nullopt)).verdict.decision, "accept");
-  EXPECT_EQ(rig.Run(Record("1817.", "1817")).verdict.decision, "accept");
+  EXPECT_EQ(rig.Run(Record("It was invented in 1817.", std::nullopt)).verdict.decision,
+            envelope::Decision::kAccept);
+  EXPECT_EQ(rig.Run(Record("1817.", "1817")).verdict.decision, envelope::Decision::kAccept);
   EXPECT_EQ(rig.Run(Record("I don't know.", "1817")).verdict.reasons, Reasons{"refusal"});
   EXPECT_EQ(rig.server.request_count(), 0);
 }

@@ -19,7 +19,7 @@ namespace {
 struct Case {
   std::string name;
   envelope::AnswerRecord record;
-  std::string expect;
+  envelope::Decision expect = envelope::Decision::kReject;
   std::vector<std::string> reasons;
 };
 
@@ -40,7 +40,9 @@ std::vector<Case> LoadCases() {
     c.record.quotes = j.value("quotes", std::vector<std::string>{});
     const auto spans = j.value("spans", std::vector<std::vector<uint64_t>>{{0, 100}});
     for (const auto& s : spans) c.record.evidence.push_back({s.at(0), s.at(1)});
-    c.expect = j.at("expect");
+    const auto expect = envelope::ParseDecision(j.at("expect").get<std::string>());
+    EXPECT_TRUE(expect.has_value()) << c.name << ": unknown decision " << j.at("expect");
+    c.expect = expect.value_or(envelope::Decision::kReject);
     c.reasons = j.at("reasons").get<std::vector<std::string>>();
     cases.push_back(std::move(c));
   }
@@ -59,7 +61,8 @@ TEST(FilterRules, GoldenCases) {
     auto out = filter.HandleSync({kafka::kAnswers, 0, 0, "", envelope::Encode(c.record)});
     ASSERT_TRUE(out.ok()) << out.error().message;
     ASSERT_EQ(out->size(), 1u);
-    EXPECT_EQ(out->at(0).topic, c.expect == "accept" ? kafka::kDataset : kafka::kRejected);
+    EXPECT_EQ(out->at(0).topic,
+              c.expect == envelope::Decision::kAccept ? kafka::kDataset : kafka::kRejected);
   }
 }
 
@@ -67,7 +70,7 @@ TEST(FilterRules, GoldenCasesCoverEveryRuleInBothLanguages) {
   std::set<std::string> seen;
   for (const auto& c : LoadCases()) {
     const std::string lang = c.name.substr(0, 2);
-    seen.insert(lang + ":" + c.expect);
+    seen.insert(lang + ":" + envelope::ToString(c.expect));
     for (const auto& r : c.reasons) seen.insert(lang + ":" + r);
   }
   for (const char* lang : {"en", "zh"}) {
@@ -90,7 +93,7 @@ TEST(FilterRules, ThresholdsChangeTheGroundingVerdict) {
   FilterOptions lax;
   lax.min_term_share = 0.0;
   lax.min_rouge_l_recall = 0.0;
-  EXPECT_EQ(FilterWorker(lax, nullptr).Judge(r).decision, "accept");
+  EXPECT_EQ(FilterWorker(lax, nullptr).Judge(r).decision, envelope::Decision::kAccept);
 }
 
 TEST(FilterRules, LongAnswersAreNotReadAsRefusals) {
@@ -102,7 +105,7 @@ TEST(FilterRules, LongAnswersAreNotReadAsRefusals) {
   FilterOptions options;
   EXPECT_EQ(FilterWorker(options, nullptr).Judge(r).reasons, std::vector<std::string>{"refusal"});
   options.refusal_max_chars = 40;
-  EXPECT_EQ(FilterWorker(options, nullptr).Judge(r).decision, "accept");
+  EXPECT_EQ(FilterWorker(options, nullptr).Judge(r).decision, envelope::Decision::kAccept);
 }
 
 TEST(FilterRules, EvidenceSpansAreReadFromTheStore) {
@@ -120,11 +123,11 @@ TEST(FilterRules, EvidenceSpansAreReadFromTheStore) {
   FilterWorker filter({}, nullptr);
   filter.SetStore(store->get());
   r.answer = "Karl Drais invented it.";
-  EXPECT_EQ(filter.Judge(r).decision, "accept");
+  EXPECT_EQ(filter.Judge(r).decision, envelope::Decision::kAccept);
   r.answer = "Thomas Edison invented it in his laboratory.";
   EXPECT_EQ(filter.Judge(r).reasons, std::vector<std::string>{"ungrounded"});
   // Without the store the span cannot be read: nothing to measure, no grounding reason.
-  EXPECT_EQ(FilterWorker({}, nullptr).Judge(r).decision, "accept");
+  EXPECT_EQ(FilterWorker({}, nullptr).Judge(r).decision, envelope::Decision::kAccept);
   std::filesystem::remove_all(dir);
 }
 

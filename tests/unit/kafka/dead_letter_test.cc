@@ -104,5 +104,92 @@ TEST(EncodeDeadLetter, SurvivesANonUtf8Reason) {
   EXPECT_EQ(j["schema"], "lf.dlq/v1");
 }
 
+// EncodeDeadLetter then DecodeDeadLetter, failing the test when the decode fails.
+DeadLetter RoundTrip(const std::string& worker, const InMessage& m, const std::string& reason) {
+  auto back = DecodeDeadLetter(EncodeDeadLetter(worker, m, reason));
+  if (!back.ok()) {
+    ADD_FAILURE() << back.error().message;
+    return {};
+  }
+  return *back;
+}
+
+TEST(DecodeDeadLetter, RoundTripsTheOriginalMessage) {
+  const InMessage m{"lf.chunked", 4, 1234, "doc-1", R"({"schema":"lf.chunked/v1"})"};
+  const DeadLetter d = RoundTrip("questioner", m, "lf.chunked/v1: key 'doc_id' not found");
+  EXPECT_EQ(d.worker, "questioner");
+  EXPECT_EQ(d.message.topic, "lf.chunked");
+  EXPECT_EQ(d.message.partition, 4);
+  EXPECT_EQ(d.message.offset, 1234);
+  EXPECT_EQ(d.message.key, "doc-1");
+  EXPECT_EQ(d.message.value, m.value);
+  EXPECT_EQ(d.reason, "lf.chunked/v1: key 'doc_id' not found");
+  EXPECT_EQ(d.payload_bytes, m.value.size());
+  EXPECT_FALSE(d.truncated);
+  EXPECT_EQ(d.at.size(), 24u) << d.at;
+}
+
+TEST(DecodeDeadLetter, UndoesBase64OfKeyAndPayload) {
+  const InMessage m{"lf.documents", 0, 1, std::string("\xff\x01", 2),
+                    std::string("\x00\xff\xfe", 3)};
+  const DeadLetter d = RoundTrip("chunker", m, "not valid JSON");
+  EXPECT_EQ(d.message.key, m.key);
+  EXPECT_EQ(d.message.value, m.value);
+}
+
+TEST(DecodeDeadLetter, KeepsTheTruncatedPayloadAndTheOriginalLength) {
+  const std::string big(kMaxDeadLetterPayload + 1000, '\xff');
+  const DeadLetter d = RoundTrip("filter", {"lf.answers", 2, 9, "t", big}, "too big");
+  EXPECT_TRUE(d.truncated);
+  EXPECT_EQ(d.payload_bytes, big.size());
+  EXPECT_EQ(d.message.value, big.substr(0, kMaxDeadLetterPayload));
+}
+
+// A well-formed record with one field replaced by `value` (raw JSON), or removed.
+std::string With(const std::string& field, const std::string& value) {
+  json j = Parse(EncodeDeadLetter("chunker", {"lf.documents", 0, 1, "k", "{}"}, "r"));
+  if (value.empty()) {
+    j.erase(field);
+  } else {
+    j[field] = json::parse(value);
+  }
+  return j.dump();
+}
+
+void ExpectError(const std::string& record, const std::string& needle) {
+  const auto d = DecodeDeadLetter(record);
+  ASSERT_FALSE(d.ok()) << "decoded: " << record;
+  EXPECT_EQ(d.error().disposition, Disposition::kDeadLetter);
+  EXPECT_NE(d.error().message.find(needle), std::string::npos)
+      << "\"" << d.error().message << "\" does not mention " << needle;
+}
+
+TEST(DecodeDeadLetter, MalformedRecordsAreErrorValuesNamingTheFault) {
+  ExpectError("not json", "not valid JSON");
+  ExpectError("[1]", "not a JSON object");
+  ExpectError(With("schema", R"("lf.answers/v1")"), "lf.answers/v1");
+  ExpectError(With("schema", ""), "schema");
+  ExpectError(With("topic", "7"), "topic");
+  ExpectError(With("worker", R"({"name":"chunker"})"), "worker");
+  ExpectError(With("reason", ""), "reason");
+  ExpectError(With("partition", R"("0")"), "partition");
+  ExpectError(With("partition", "1.5"), "partition");
+  ExpectError(With("partition", "4294967296"), "partition");
+  ExpectError(With("offset", "true"), "offset");
+  ExpectError(With("payload_bytes", "-1"), "payload_bytes");
+  ExpectError(With("truncated", "0"), "truncated");
+  ExpectError(With("payload_encoding", R"("hex")"), "payload_encoding");
+  ExpectError(With("key", ""), "key");
+}
+
+TEST(DecodeDeadLetter, MalformedBase64IsAnError) {
+  json j = Parse(With("payload_encoding", R"("base64")"));
+  j["payload"] = "not base64!";
+  ExpectError(j.dump(), "payload");
+  json k = Parse(With("key", ""));
+  k["key_base64"] = "%%";
+  ExpectError(k.dump(), "key_base64");
+}
+
 }  // namespace
 }  // namespace longforge::kafka

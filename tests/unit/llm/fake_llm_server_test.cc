@@ -14,9 +14,9 @@ TEST(FakeLlmServer, CountsAndRecordsRequestsPerStage) {
   EXPECT_GT(server.port(), 0);
   auto client = MakeClient(FastOptions(server));
   Results results;
-  client->Submit(UserRequest("a", Stage::kJudge), results.Add());
-  client->Submit(UserRequest("b", Stage::kJudge), results.Add());
-  client->Submit(UserRequest("c", Stage::kKeywords), results.Add());
+  client->Submit(UserRequest("a", CallKind::kJudge), results.Add());
+  client->Submit(UserRequest("b", CallKind::kJudge), results.Add());
+  client->Submit(UserRequest("c", CallKind::kKeywords), results.Add());
   ASSERT_TRUE(results.WaitFor(3));
   EXPECT_EQ(server.request_count(), 3);
   EXPECT_EQ(server.request_count("judge"), 2);

@@ -44,7 +44,7 @@ TEST(HttpChatClient, SendsStageModelAndBearerHeaders) {
   HttpChatClientOptions options = FastOptions(server);
   options.api_key = "sk-test-secret";
   auto client = MakeClient(options);
-  ChatRequest request = UserRequest("q", Stage::kRelevance);
+  ChatRequest request = UserRequest("q", CallKind::kRelevance);
   request.model = "other-model";
   ASSERT_TRUE(SubmitAndWait(*client, request).ok());
   const std::vector<FakeRequest> seen = server.requests();

@@ -41,8 +41,8 @@ TEST(LlmProbe, TwoProbesShareOneRegistry) {
   prometheus::Registry registry;
   LlmProbe first(registry);
   LlmProbe second(registry);
-  first.Count(Stage::kJudge, Outcome::kOk);
-  second.Count(Stage::kJudge, Outcome::kOk);
+  first.Count(CallKind::kJudge, Outcome::kOk);
+  second.Count(CallKind::kJudge, Outcome::kOk);
   EXPECT_EQ(
       Sample(registry, "longforge_llm_requests_total", {{"stage", "judge"}, {"outcome", "ok"}}), 2);
   int families = 0;
@@ -60,7 +60,7 @@ TEST(LlmProbe, CountsClientOutcomesTokensAndLatency) {
   LlmProbe probe(registry);
   auto client = MakeClient(FastOptions(server), &probe);
   Results results;
-  client->Submit(UserRequest("q", Stage::kPlan), results.Add());
+  client->Submit(UserRequest("q", CallKind::kPlan), results.Add());
   ASSERT_TRUE(results.WaitFor(1));
   ASSERT_TRUE(results.Take()[0].ok());
   const auto requests = [&](const char* outcome) {

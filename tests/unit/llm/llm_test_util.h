@@ -52,9 +52,9 @@ inline Result<ChatResponse> SubmitAndWait(ChatClient& client, ChatRequest reques
   return results.Take().front();
 }
 
-inline ChatRequest UserRequest(std::string text, Stage stage = Stage::kAnswer) {
+inline ChatRequest UserRequest(std::string text, CallKind kind = CallKind::kAnswer) {
   ChatRequest request;
-  request.stage = stage;
+  request.kind = kind;
   request.messages = {{"system", "You are terse."}, {"user", std::move(text)}};
   return request;
 }

@@ -69,7 +69,7 @@ TEST(LlmQuestionGenerator, BuildsAQuestionStageRequest) {
   options.language = "French";
   LlmQuestionGenerator g(client, options);
   const auto r = g.BuildRequest(kTwo);
-  EXPECT_EQ(r.stage, llm::Stage::kQuestion);
+  EXPECT_EQ(r.kind, llm::CallKind::kQuestion);
   EXPECT_EQ(r.model, "m");
   ASSERT_EQ(r.messages.size(), 2u);
   EXPECT_NE(r.messages[0].content.find("in French"), std::string::npos);

@@ -94,7 +94,7 @@ TEST(LlmRelevanceJudge, SendsTheChunkBeforeTheQuestionAndKeepsGroundedQuotes) {
   const Judged j = JudgeAndWait(*rig.judge, kChunk, {"When was the bicycle invented?"});
 
   ASSERT_EQ(j.judgements.size(), 1u);
-  EXPECT_EQ(j.judgements[0].verdict, "relevant");
+  EXPECT_EQ(j.judgements[0].verdict, envelope::RelevanceVerdict::kRelevant);
   EXPECT_EQ(j.judgements[0].quotes,
             std::vector<std::string>{"The bicycle was invented in 1817\nby Karl Drais."});
   EXPECT_EQ(j.judgements[0].dropped_quotes, 1u);
@@ -150,11 +150,11 @@ TEST(LlmRelevanceJudge, JudgesSeveralQuestionsInOneCall) {
       *judge, kChunk,
       {"What is the capital of France?", "Who was Napoleon?", "When was the Fifth finished?"});
   ASSERT_EQ(j.judgements.size(), 3u);
-  EXPECT_EQ(j.judgements[0].verdict, "relevant");
+  EXPECT_EQ(j.judgements[0].verdict, envelope::RelevanceVerdict::kRelevant);
   EXPECT_EQ(j.judgements[0].quotes, std::vector<std::string>{"Paris is the capital of France."});
-  EXPECT_EQ(j.judgements[1].verdict, "none");
+  EXPECT_EQ(j.judgements[1].verdict, envelope::RelevanceVerdict::kNone);
   EXPECT_TRUE(j.judgements[1].quotes.empty());
-  EXPECT_EQ(j.judgements[2].verdict, "relevant");
+  EXPECT_EQ(j.judgements[2].verdict, envelope::RelevanceVerdict::kRelevant);
   EXPECT_EQ(j.judgements[2].quotes,
             std::vector<std::string>{"Beethoven finished his Fifth Symphony in 1808."});
   EXPECT_EQ(server.request_count("relevance"), 1);
@@ -166,7 +166,7 @@ TEST(LlmRelevanceJudge, FailsEveryQuestionWhenRetriesAreExhausted) {
   const Judged j = JudgeAndWait(*rig.judge, kChunk, {"q1", "q2"});
   ASSERT_EQ(j.judgements.size(), 2u);
   for (const auto& one : j.judgements) {
-    EXPECT_EQ(one.verdict, "failed");
+    EXPECT_EQ(one.verdict, envelope::RelevanceVerdict::kFailed);
     EXPECT_TRUE(one.quotes.empty());
     EXPECT_NE(one.error.find("500"), std::string::npos) << one.error;
   }
@@ -180,7 +180,7 @@ TEST(LlmRelevanceJudge, MalformedReplyCountsAsNone) {
   const Judged j = JudgeAndWait(*rig.judge, kChunk, {"q1", "q2"});
   ASSERT_EQ(j.judgements.size(), 2u);
   for (const auto& one : j.judgements) {
-    EXPECT_EQ(one.verdict, "none");
+    EXPECT_EQ(one.verdict, envelope::RelevanceVerdict::kNone);
     EXPECT_TRUE(one.error.empty());
   }
   EXPECT_EQ(j.usage.calls, 1u);
@@ -197,7 +197,7 @@ TEST(LlmRelevanceJudge, ReportsACacheHit) {
   auto judge = MakeJudge(client);
   const Judged j = JudgeAndWait(*judge, kChunk, {"q"});
   ASSERT_EQ(j.judgements.size(), 1u);
-  EXPECT_EQ(j.judgements[0].verdict, "none");
+  EXPECT_EQ(j.judgements[0].verdict, envelope::RelevanceVerdict::kNone);
   EXPECT_EQ(j.usage.calls, 1u);
   EXPECT_EQ(j.usage.cache_hits, 1u);
   EXPECT_EQ(j.usage.prompt_tokens, 300u);
@@ -209,7 +209,7 @@ TEST(LlmRelevanceJudge, WorksWithoutAProbe) {
   auto judge = MakeJudge(client);
   const Judged j = JudgeAndWait(*judge, kChunk, {"q"});
   ASSERT_EQ(j.judgements.size(), 1u);
-  EXPECT_EQ(j.judgements[0].verdict, "failed");
+  EXPECT_EQ(j.judgements[0].verdict, envelope::RelevanceVerdict::kFailed);
   EXPECT_NE(j.judgements[0].error.find("stop"), std::string::npos) << j.judgements[0].error;
 }
 
@@ -220,7 +220,7 @@ TEST(LlmRelevanceJudge, OnlyInventedQuotesMeansNone) {
   auto judge = MakeJudge(*client);
   const Judged j = JudgeAndWait(*judge, kChunk, {"When was the bicycle invented?"});
   ASSERT_EQ(j.judgements.size(), 1u);
-  EXPECT_EQ(j.judgements[0].verdict, "none");
+  EXPECT_EQ(j.judgements[0].verdict, envelope::RelevanceVerdict::kNone);
   EXPECT_EQ(j.judgements[0].dropped_quotes, 1u);
 }
 
@@ -234,7 +234,7 @@ TEST(LlmRelevanceJudge, SkipsTheCallForNoQuestionsOrABlankChunk) {
   EXPECT_TRUE(JudgeAndWait(*judge, kChunk, {}).judgements.empty());
   const Judged blank = JudgeAndWait(*judge, " \n ", {"q"});
   ASSERT_EQ(blank.judgements.size(), 1u);
-  EXPECT_EQ(blank.judgements[0].verdict, "none");
+  EXPECT_EQ(blank.judgements[0].verdict, envelope::RelevanceVerdict::kNone);
   EXPECT_EQ(blank.usage.calls, 0u);
   EXPECT_EQ(server.request_count(), 0);
 }

@@ -12,7 +12,8 @@
 namespace longforge::workers {
 namespace {
 
-envelope::RelevanceResult ChunkResult(uint32_t index, uint32_t count, const std::string& verdict,
+envelope::RelevanceResult ChunkResult(uint32_t index, uint32_t count,
+                                      envelope::RelevanceVerdict verdict,
                                       std::vector<std::string> quotes = {}) {
   envelope::RelevanceResult r;
   r.task.task_id = "task-1";
@@ -62,12 +63,14 @@ class AnswerWorkerTest : public ::testing::Test {
 
 TEST_F(AnswerWorkerTest, AnswersOnTheFirstMessageOnceEveryChunkArrived) {
   AnswerWorker worker({}, *backend_);
-  Feed(worker, envelope::Encode(ChunkResult(1, 3, "none")));
-  Feed(worker, envelope::Encode(ChunkResult(
-                   2, 3, "relevant", {"The bicycle was invented in 1817.", "It had no pedals."})));
+  Feed(worker, envelope::Encode(ChunkResult(1, 3, envelope::RelevanceVerdict::kNone)));
+  Feed(worker,
+       envelope::Encode(ChunkResult(2, 3, envelope::RelevanceVerdict::kRelevant,
+                                    {"The bicycle was invented in 1817.", "It had no pedals."})));
   EXPECT_FALSE(results_[0].has_value());
   EXPECT_FALSE(results_[1].has_value());
-  Feed(worker, envelope::Encode(ChunkResult(0, 3, "relevant", {"Drais lived in Mannheim."})));
+  Feed(worker, envelope::Encode(ChunkResult(0, 3, envelope::RelevanceVerdict::kRelevant,
+                                            {"Drais lived in Mannheim."})));
 
   const auto record = AnswerIn(0);
   EXPECT_TRUE(FinishedEmpty(1));
@@ -92,20 +95,20 @@ TEST_F(AnswerWorkerTest, AnswersOnTheFirstMessageOnceEveryChunkArrived) {
 TEST_F(AnswerWorkerTest, ResultsOfATaskStillGatheringAreParked) {
   AnswerWorker worker({}, *backend_);
   EXPECT_EQ(worker.Parked(), 0u);
-  Feed(worker, envelope::Encode(ChunkResult(0, 3, "none")));
-  Feed(worker, envelope::Encode(ChunkResult(1, 3, "none")));
+  Feed(worker, envelope::Encode(ChunkResult(0, 3, envelope::RelevanceVerdict::kNone)));
+  Feed(worker, envelope::Encode(ChunkResult(1, 3, envelope::RelevanceVerdict::kNone)));
   EXPECT_EQ(worker.Parked(), 2u);
   Feed(worker, "not json");  // finished at once
   EXPECT_EQ(worker.Parked(), 2u);
-  Feed(worker, envelope::Encode(ChunkResult(2, 3, "none")));
+  Feed(worker, envelope::Encode(ChunkResult(2, 3, envelope::RelevanceVerdict::kNone)));
   AnswerIn(0);
   EXPECT_EQ(worker.Parked(), 0u);
 }
 
 TEST_F(AnswerWorkerTest, FailedChunksCountAsLost) {
   AnswerWorker worker({}, *backend_);
-  Feed(worker, envelope::Encode(ChunkResult(0, 2, "failed")));
-  Feed(worker, envelope::Encode(ChunkResult(1, 2, "none")));
+  Feed(worker, envelope::Encode(ChunkResult(0, 2, envelope::RelevanceVerdict::kFailed)));
+  Feed(worker, envelope::Encode(ChunkResult(1, 2, envelope::RelevanceVerdict::kNone)));
   const auto record = AnswerIn(0);
   EXPECT_EQ(record.chunks_lost, 1u);
   EXPECT_EQ(record.chunks_relevant, 0u);
@@ -115,10 +118,10 @@ TEST_F(AnswerWorkerTest, FailedChunksCountAsLost) {
 
 TEST_F(AnswerWorkerTest, RedeliveredResultIsFinishedEmpty) {
   AnswerWorker worker({}, *backend_);
-  Feed(worker, envelope::Encode(ChunkResult(0, 2, "none")));
-  Feed(worker, envelope::Encode(ChunkResult(0, 2, "none")));
+  Feed(worker, envelope::Encode(ChunkResult(0, 2, envelope::RelevanceVerdict::kNone)));
+  Feed(worker, envelope::Encode(ChunkResult(0, 2, envelope::RelevanceVerdict::kNone)));
   EXPECT_TRUE(FinishedEmpty(1));
-  Feed(worker, envelope::Encode(ChunkResult(1, 2, "none")));
+  Feed(worker, envelope::Encode(ChunkResult(1, 2, envelope::RelevanceVerdict::kNone)));
   EXPECT_EQ(AnswerIn(0).chunks_total, 2u);
   EXPECT_TRUE(FinishedEmpty(2));
 }
@@ -128,8 +131,9 @@ TEST_F(AnswerWorkerTest, GatherTimeoutAnswersWithMissingChunksLost) {
   options.gather_timeout = std::chrono::seconds(1);  // the smallest Validate allows
   ASSERT_TRUE(options.Validate().empty());
   AnswerWorker worker(options, *backend_);
-  Feed(worker, envelope::Encode(ChunkResult(0, 4, "relevant", {"The bicycle was invented."})));
-  Feed(worker, envelope::Encode(ChunkResult(2, 4, "none")));
+  Feed(worker, envelope::Encode(ChunkResult(0, 4, envelope::RelevanceVerdict::kRelevant,
+                                            {"The bicycle was invented."})));
+  Feed(worker, envelope::Encode(ChunkResult(2, 4, envelope::RelevanceVerdict::kNone)));
   worker.Tick();
   EXPECT_FALSE(results_[0].has_value()) << "answered before the timeout";
   std::this_thread::sleep_for(std::chrono::milliseconds(1050));
@@ -141,15 +145,15 @@ TEST_F(AnswerWorkerTest, GatherTimeoutAnswersWithMissingChunksLost) {
   EXPECT_EQ(record.chunks_relevant, 1u);
   EXPECT_EQ(record.answer, "The bicycle was invented.");
   // A straggler after the timeout is a duplicate, not a new task.
-  Feed(worker, envelope::Encode(ChunkResult(1, 4, "none")));
+  Feed(worker, envelope::Encode(ChunkResult(1, 4, envelope::RelevanceVerdict::kNone)));
   EXPECT_TRUE(FinishedEmpty(2));
 }
 
 TEST_F(AnswerWorkerTest, BadResultsAreDeadLetters) {
   AnswerWorker worker({}, *backend_);
   Feed(worker, "not json");
-  Feed(worker, envelope::Encode(ChunkResult(3, 3, "none")));
-  Feed(worker, envelope::Encode(ChunkResult(0, 0, "none")));
+  Feed(worker, envelope::Encode(ChunkResult(3, 3, envelope::RelevanceVerdict::kNone)));
+  Feed(worker, envelope::Encode(ChunkResult(0, 0, envelope::RelevanceVerdict::kNone)));
   for (std::size_t i = 0; i < 3; ++i) {
     ASSERT_TRUE(results_[i].has_value()) << i;
     ASSERT_FALSE(results_[i]->ok()) << i;
@@ -172,8 +176,8 @@ class FailingBackend final : public AnswerBackend {
 TEST_F(AnswerWorkerTest, BackendFailureDeadLettersTheFirstMessageOnly) {
   FailingBackend failing;
   AnswerWorker worker({}, failing);
-  Feed(worker, envelope::Encode(ChunkResult(0, 2, "none")));
-  Feed(worker, envelope::Encode(ChunkResult(1, 2, "none")));
+  Feed(worker, envelope::Encode(ChunkResult(0, 2, envelope::RelevanceVerdict::kNone)));
+  Feed(worker, envelope::Encode(ChunkResult(1, 2, envelope::RelevanceVerdict::kNone)));
   ASSERT_TRUE(results_[0].has_value());
   ASSERT_FALSE(results_[0]->ok());
   EXPECT_EQ(results_[0]->error().disposition, Disposition::kDeadLetter);

@@ -28,21 +28,21 @@ using Reasons = std::vector<std::string>;
 TEST(FilterWorker, AcceptsAGroundedAnswer) {
   FilterWorker filter({}, nullptr);
   const auto v = filter.Judge(Record("In 1817.", true));
-  EXPECT_EQ(v.decision, "accept");
+  EXPECT_EQ(v.decision, envelope::Decision::kAccept);
   EXPECT_TRUE(v.reasons.empty());
 }
 
 TEST(FilterWorker, RejectsEmptyAnswer) {
   FilterWorker filter({}, nullptr);
   const auto v = filter.Judge(Record("", true));
-  EXPECT_EQ(v.decision, "reject");
+  EXPECT_EQ(v.decision, envelope::Decision::kReject);
   EXPECT_EQ(v.reasons, Reasons{"empty_answer"});
 }
 
 TEST(FilterWorker, RejectsAnswerWithoutEvidence) {
   FilterWorker filter({}, nullptr);
   const auto v = filter.Judge(Record("In 1817.", false));
-  EXPECT_EQ(v.decision, "reject");
+  EXPECT_EQ(v.decision, envelope::Decision::kReject);
   EXPECT_EQ(v.reasons, Reasons{"no_evidence"});
   EXPECT_EQ(filter.Judge(Record("", false)).reasons, (Reasons{"empty_answer", "no_evidence"}));
 }
@@ -55,7 +55,7 @@ TEST(FilterWorker, RejectsAnswersOutsideTheLengthBounds) {
   FilterWorker filter(options, nullptr);
   EXPECT_EQ(filter.Judge(Record("1817", true)).reasons, Reasons{"answer_too_short"});
   EXPECT_EQ(filter.Judge(Record("In the year 1817", true)).reasons, Reasons{"answer_too_long"});
-  EXPECT_EQ(filter.Judge(Record("In 1817", true)).decision, "accept");
+  EXPECT_EQ(filter.Judge(Record("In 1817", true)).decision, envelope::Decision::kAccept);
   options.max_answer_chars = 4;
   EXPECT_EQ(options.Validate().size(), 1u);
 }
@@ -77,7 +77,8 @@ TEST(FilterWorker, RoutesAcceptedToDatasetAndRejectedToRejected) {
     auto sample = envelope::DecodeSampleRecord(m.value);
     ASSERT_TRUE(sample.ok()) << sample.error().message;
     EXPECT_EQ(sample->sample_id, SampleIdOf("task-1"));
-    EXPECT_EQ(sample->verdict.decision, good ? "accept" : "reject");
+    EXPECT_EQ(sample->verdict.decision,
+              good ? envelope::Decision::kAccept : envelope::Decision::kReject);
     EXPECT_EQ(sample->record.task.question, "When was the bicycle invented?");
   }
 }

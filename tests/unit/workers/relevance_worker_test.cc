@@ -29,7 +29,7 @@ TEST(ExtractiveJudge, QuotesTheMatchingSentence) {
   ExtractiveJudge judge;
   const auto j = JudgeSync(judge, kChunk, {"When was the bicycle invented?"});
   ASSERT_EQ(j.size(), 1u);
-  EXPECT_EQ(j[0].verdict, "relevant");
+  EXPECT_EQ(j[0].verdict, envelope::RelevanceVerdict::kRelevant);
   EXPECT_EQ(j[0].quotes,
             std::vector<std::string>{"The bicycle was invented in 1817 by Karl Drais."});
 }
@@ -40,7 +40,7 @@ TEST(ExtractiveJudge, SaysNoneWithoutSharedContentWords) {
       JudgeSync(judge, kChunk, {"What is the airspeed of an unladen swallow?", "", "the"});
   ASSERT_EQ(j.size(), 3u);
   for (const auto& one : j) {
-    EXPECT_EQ(one.verdict, "none");
+    EXPECT_EQ(one.verdict, envelope::RelevanceVerdict::kNone);
     EXPECT_TRUE(one.quotes.empty());
   }
 }
@@ -52,7 +52,7 @@ TEST(ExtractiveJudge, JudgesEachQuestionInOrder) {
                             "When did Beethoven finish the Fifth Symphony?"});
   ASSERT_EQ(j.size(), 3u);
   EXPECT_EQ(j[0].quotes, std::vector<std::string>{"Paris is the capital of France."});
-  EXPECT_EQ(j[1].verdict, "none");
+  EXPECT_EQ(j[1].verdict, envelope::RelevanceVerdict::kNone);
   EXPECT_EQ(j[2].quotes,
             std::vector<std::string>{"Beethoven finished his Fifth Symphony in 1808."});
 }
@@ -63,7 +63,8 @@ class FakeJudge final : public RelevanceJudge {
   std::string Name() const override { return "fake"; }
   void Judge(std::string chunk, std::vector<std::string> questions, Callback done) override {
     chunks.push_back(chunk);
-    std::vector<Judgement> out(questions.size() + extra, Judgement{"relevant", {"q"}, 2, ""});
+    std::vector<Judgement> out(questions.size() + extra,
+                               Judgement{envelope::RelevanceVerdict::kRelevant, {"q"}, 2, ""});
     done(std::move(out), envelope::LlmUsage{1, 500, 20, 0});
   }
   std::vector<std::string> chunks;
@@ -113,13 +114,13 @@ TEST_F(RelevanceWorkerTest, EmitsOneResultPerTaskKeyedByTaskId) {
   auto first = envelope::DecodeRelevanceResult(out->at(0).value);
   auto second = envelope::DecodeRelevanceResult(out->at(1).value);
   ASSERT_TRUE(first.ok() && second.ok());
-  EXPECT_EQ(first->verdict, "relevant");
+  EXPECT_EQ(first->verdict, envelope::RelevanceVerdict::kRelevant);
   EXPECT_EQ(first->quotes,
             std::vector<std::string>{"The bicycle was invented in 1817 by Karl Drais."});
   EXPECT_EQ(first->chunk.index, 1u);
   EXPECT_EQ(first->chunk_count, 2u);
   EXPECT_EQ(first->backend, judge.Name());
-  EXPECT_EQ(second->verdict, "none");
+  EXPECT_EQ(second->verdict, envelope::RelevanceVerdict::kNone);
 }
 
 TEST_F(RelevanceWorkerTest, ReadsExactlyTheChunkAndChargesTheCallOnce) {
@@ -148,7 +149,7 @@ TEST_F(RelevanceWorkerTest, UnreadableChunkFailsEveryTaskInsteadOfDeadLettering)
     auto r = envelope::DecodeRelevanceResult(out->at(i).value);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->task.task_id, "task" + std::to_string(i));
-    EXPECT_EQ(r->verdict, "failed");
+    EXPECT_EQ(r->verdict, envelope::RelevanceVerdict::kFailed);
     EXPECT_NE(r->error.find(store_->PathOf("absent.txt")), std::string::npos) << r->error;
     EXPECT_EQ(r->chunk.index, 1u);
   }
@@ -160,7 +161,8 @@ TEST_F(RelevanceWorkerTest, ChunkPastTheEndOfTheTextFailsItsTasks) {
   auto out = Handle(judge, envelope::Encode(Request("short", {"a?"})));
   ASSERT_TRUE(out.ok()) << out.error().message;
   ASSERT_EQ(out->size(), 1u);
-  EXPECT_EQ(envelope::DecodeRelevanceResult(out->at(0).value)->verdict, "failed");
+  EXPECT_EQ(envelope::DecodeRelevanceResult(out->at(0).value)->verdict,
+            envelope::RelevanceVerdict::kFailed);
 }
 
 TEST_F(RelevanceWorkerTest, BadRequestsAndBrokenBackendsAreDeadLetters) {

@@ -22,7 +22,7 @@ using nlohmann::json;
 
 constexpr const char* kDocText = "The bicycle was invented in 1817. It had no pedals.";
 
-envelope::SampleRecord Sample(const std::string& id, const std::string& decision) {
+envelope::SampleRecord Sample(const std::string& id, envelope::Decision decision) {
   envelope::SampleRecord s;
   s.sample_id = id;
   s.record.task.task_id = "task-" + id;
@@ -36,7 +36,7 @@ envelope::SampleRecord Sample(const std::string& id, const std::string& decision
   s.record.chunks_relevant = 1;
   s.record.backend = "extractive (no LLM)";
   s.verdict.decision = decision;
-  if (decision != "accept") s.verdict.reasons = {"no_evidence"};
+  if (decision != envelope::Decision::kAccept) s.verdict.reasons = {"no_evidence"};
   return s;
 }
 
@@ -88,8 +88,8 @@ TEST_F(SinkWorkerTest, WritesBothFilesAndFinishesOnTick) {
   ASSERT_TRUE(sink);
   EXPECT_TRUE(fs::exists(out_ + "/dataset.jsonl"));
   EXPECT_TRUE(fs::exists(out_ + "/rejected.jsonl"));
-  const auto a = Feed(*sink, Sample("s1", "accept"), true);
-  const auto r = Feed(*sink, Sample("s2", "reject"), false);
+  const auto a = Feed(*sink, Sample("s1", envelope::Decision::kAccept), true);
+  const auto r = Feed(*sink, Sample("s2", envelope::Decision::kReject), false);
   EXPECT_FALSE(done_[a].has_value()) << "finished before the line was fsync'ed";
   EXPECT_TRUE(recorded_.empty());
   sink->Tick();
@@ -120,7 +120,7 @@ TEST_F(SinkWorkerTest, WritesBothFilesAndFinishesOnTick) {
 TEST_F(SinkWorkerTest, EvidenceContextPutsQuotesBeforeTheQuestion) {
   auto sink = Open(SinkContext::kEvidence);
   ASSERT_TRUE(sink);
-  Feed(*sink, Sample("s1", "accept"), true);
+  Feed(*sink, Sample("s1", envelope::Decision::kAccept), true);
   sink->Tick();
   const auto lines = Lines(out_ + "/dataset.jsonl");
   ASSERT_EQ(lines.size(), 1u);
@@ -132,17 +132,17 @@ TEST_F(SinkWorkerTest, DuplicateSampleIsNotWrittenTwiceEvenAcrossReopen) {
   {
     auto sink = Open();
     ASSERT_TRUE(sink);
-    Feed(*sink, Sample("s1", "accept"), true);
-    const auto dup = Feed(*sink, Sample("s1", "accept"), true);
+    Feed(*sink, Sample("s1", envelope::Decision::kAccept), true);
+    const auto dup = Feed(*sink, Sample("s1", envelope::Decision::kAccept), true);
     EXPECT_TRUE(FinishedOk(dup)) << "a duplicate finishes at once";
     EXPECT_EQ(sink->duplicates(), 1u);
     sink->Tick();
   }
   auto sink = Open();
   ASSERT_TRUE(sink);
-  const auto again = Feed(*sink, Sample("s1", "accept"), true);
+  const auto again = Feed(*sink, Sample("s1", envelope::Decision::kAccept), true);
   EXPECT_TRUE(FinishedOk(again));
-  Feed(*sink, Sample("s3", "accept"), true);
+  Feed(*sink, Sample("s3", envelope::Decision::kAccept), true);
   sink->Tick();
   EXPECT_EQ(sink->duplicates(), 1u);
   EXPECT_EQ(sink->written(), 1u);
@@ -155,7 +155,7 @@ TEST_F(SinkWorkerTest, TornLastLineIsCutOnReopen) {
   {
     auto sink = Open();
     ASSERT_TRUE(sink);
-    Feed(*sink, Sample("s1", "accept"), true);
+    Feed(*sink, Sample("s1", envelope::Decision::kAccept), true);
     sink->Tick();
   }
   const std::string path = out_ + "/dataset.jsonl";
@@ -164,7 +164,7 @@ TEST_F(SinkWorkerTest, TornLastLineIsCutOnReopen) {
   auto sink = Open();
   ASSERT_TRUE(sink);
   EXPECT_EQ(fs::file_size(path), good_size);
-  Feed(*sink, Sample("s2", "accept"), true);
+  Feed(*sink, Sample("s2", envelope::Decision::kAccept), true);
   sink->Tick();
   const auto lines = Lines(path);
   ASSERT_EQ(lines.size(), 2u);
@@ -188,7 +188,7 @@ TEST_F(SinkWorkerTest, ForeignFileIsAStopErrorNamingIt) {
 TEST_F(SinkWorkerTest, MissingDocumentOrBadMessageIsADeadLetter) {
   auto sink = Open();
   ASSERT_TRUE(sink);
-  auto orphan = Sample("s9", "accept");
+  auto orphan = Sample("s9", envelope::Decision::kAccept);
   orphan.record.task.doc_id = "gone";
   const auto i = Feed(*sink, orphan, true);
   ASSERT_TRUE(done_[i].has_value());
@@ -208,12 +208,12 @@ TEST_F(SinkWorkerTest, OutputMatchesTheFormatSchemas) {
   {
     auto sink = Open();
     ASSERT_TRUE(sink);
-    Feed(*sink, Sample("s1", "accept"), true);
-    auto no_ref = Sample("s2", "accept");
+    Feed(*sink, Sample("s1", envelope::Decision::kAccept), true);
+    auto no_ref = Sample("s2", envelope::Decision::kAccept);
     no_ref.record.task.reference.reset();
     Feed(*sink, no_ref, true);
-    Feed(*sink, Sample("s3", "reject"), false);
-    Feed(*sink, Sample("s4", "review"), false);
+    Feed(*sink, Sample("s3", envelope::Decision::kReject), false);
+    Feed(*sink, Sample("s4", envelope::Decision::kReview), false);
     sink->Tick();
   }
   for (const auto& [file, format] :
@@ -243,7 +243,7 @@ TEST(SampleFormat, EscapedContextGivesTheBytesOfTheFullRendering) {
   for (const auto format :
        {SampleFormat::kMessages, SampleFormat::kShareGpt, SampleFormat::kAlpaca}) {
     for (const auto& context : contexts) {
-      auto sample = Sample("s1", "accept");
+      auto sample = Sample("s1", envelope::Decision::kAccept);
       EXPECT_EQ(RenderAcceptedEscaped(sample, format, EscapeJsonString(context)),
                 RenderAccepted(sample, format, context))
           << SampleFormatName(format) << " / " << context;

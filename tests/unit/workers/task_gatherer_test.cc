@@ -36,7 +36,7 @@ envelope::RelevanceResult MakeResult(const std::string& task_id, uint32_t index,
   r.task.question = "q?";
   r.chunk = {index, index * 10u, index * 10u + 10, 3};
   r.chunk_count = count;
-  r.verdict = "none";
+  r.verdict = envelope::RelevanceVerdict::kNone;
   return r;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "longforge/common/error.h"
+#include "longforge/envelope/decisions.h"
 
 namespace longforge::envelope {
 
@@ -69,16 +70,16 @@ struct Task {
   std::string doc_id;
   std::string question;
   std::optional<std::string> reference;  // reference answer, when known
-  std::string origin = "supplied";       // supplied | generated
-  std::string type = "supplied";         // question type (fact, number, multi-hop, …)
-  std::string language;                  // of the question (ISO 639, CLD2); empty: unknown
-  std::vector<uint32_t> source_chunks;   // chunks a generated question was written from
-  int level = 2;                         // agent level 1..3
-  std::string parent_task_id;            // Lv3 sub-question: the task it serves
-  std::string root_question;             // Lv3 sub-question: the question it serves
-  std::vector<MemoryItem> memory;        // Lv3 memory carried in the message
-  std::string chunks_ref;                // the document's chunk table (Lv3 fans out again)
-  LlmUsage spent;                        // Lv3: LLM usage of the hops before this one
+  Origin origin = Origin::kSupplied;
+  std::string type = "supplied";        // question type (fact, number, multi-hop, …)
+  std::string language;                 // of the question (ISO 639, CLD2); empty: unknown
+  std::vector<uint32_t> source_chunks;  // chunks a generated question was written from
+  int level = 2;                        // agent level 1..3
+  std::string parent_task_id;           // Lv3 sub-question: the task it serves
+  std::string root_question;            // Lv3 sub-question: the question it serves
+  std::vector<MemoryItem> memory;       // Lv3 memory carried in the message
+  std::string chunks_ref;               // the document's chunk table (Lv3 fans out again)
+  LlmUsage spent;                       // Lv3: LLM usage of the hops before this one
 };
 
 // lf.tasks/v1 — the questioner's ledger: which tasks a document has. Observers
@@ -101,7 +102,7 @@ struct RelevanceResult {
   Task task;
   ChunkRef chunk;
   uint32_t chunk_count = 0;
-  std::string verdict;  // relevant | none | failed | unjudged
+  RelevanceVerdict verdict = RelevanceVerdict::kUnjudged;
   std::vector<std::string> quotes;
   uint32_t dropped_quotes = 0;  // quotes not found in the chunk (grounding guard)
   std::string backend;
@@ -128,7 +129,7 @@ struct AnswerRecord {
 };
 
 struct Verdict {
-  std::string decision;  // accept | reject | review
+  Decision decision = Decision::kReject;  // nothing is accepted unless decided so
   std::vector<std::string> reasons;
 };
 

@@ -35,7 +35,7 @@ class CachingChatClient final : public ChatClient {
 
  private:
   struct Job {
-    Stage stage = Stage::kAnswer;
+    CallKind kind = CallKind::kAnswer;
     CacheKey key;
     Callback cb;
     std::optional<ChatRequest> request;        // set: look up, forward on a miss
@@ -44,7 +44,7 @@ class CachingChatClient final : public ChatClient {
 
   void Run();
   void Process(std::vector<Job>& batch, bool stopping);
-  void OnInnerDone(Stage stage, CacheKey key, Callback cb, Result<ChatResponse> result);
+  void OnInnerDone(CallKind kind, CacheKey key, Callback cb, Result<ChatResponse> result);
 
   std::unique_ptr<ChatClient> inner_;
   std::unique_ptr<ResponseCache> cache_;

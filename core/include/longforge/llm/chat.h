@@ -11,21 +11,27 @@
 #include <vector>
 
 #include "longforge/common/error.h"
+#include "longforge/common/stage.h"
 
 namespace longforge::llm {
 
-// The pipeline stage a call belongs to; sent as the X-Longforge-Stage header and used
-// as a metrics label (a small fixed set, so the label stays cheap).
-enum class Stage { kKeywords, kRelevance, kAnswer, kPlan, kQuestion, kJudge };
+// What a call is for. Several kinds come from one pipeline stage (the answer stage
+// extracts keywords, plans and answers), so this is not a PipelineStage. Its name is
+// sent as the X-Longforge-Stage header (fake and simulated servers route on it) and is
+// the `stage` label of the LLM metrics (a small fixed set, so the label stays cheap);
+// both keep their historical name.
+enum class CallKind { kKeywords, kRelevance, kAnswer, kPlan, kQuestion, kJudge };
 
-inline constexpr std::array<Stage, 6> kAllStages = {Stage::kKeywords, Stage::kRelevance,
-                                                    Stage::kAnswer,   Stage::kPlan,
-                                                    Stage::kQuestion, Stage::kJudge};
+inline constexpr std::array<CallKind, 6> kCallKinds = {CallKind::kKeywords, CallKind::kRelevance,
+                                                       CallKind::kAnswer,   CallKind::kPlan,
+                                                       CallKind::kQuestion, CallKind::kJudge};
 
 // "keywords", "relevance", "answer", "plan", "question", "judge".
-const char* StageName(Stage stage);
-// Inverse of StageName; nullopt for an unknown name.
-std::optional<Stage> ParseStage(std::string_view name);
+const char* CallKindName(CallKind kind);
+// Inverse of CallKindName; nullopt for an unknown name.
+std::optional<CallKind> ParseCallKind(std::string_view name);
+// The pipeline stage that makes calls of this kind.
+PipelineStage CallingStage(CallKind kind);
 
 struct ChatMessage {
   std::string role;  // "system", "user" or "assistant"
@@ -35,7 +41,7 @@ struct ChatMessage {
 };
 
 struct ChatRequest {
-  Stage stage = Stage::kAnswer;
+  CallKind kind = CallKind::kAnswer;
   std::string model;  // empty: the client's default model
   std::vector<ChatMessage> messages;
   double temperature = 0.0;

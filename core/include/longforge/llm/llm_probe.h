@@ -29,6 +29,7 @@ const char* OutcomeName(Outcome outcome);
 //   longforge_llm_request_seconds{stage}   (first attempt to final answer, incl. retries)
 //   longforge_llm_tokens_total{stage,kind} (kind: prompt|completion; server calls only)
 //   longforge_llm_inflight{stage}          (HTTP requests currently on the wire)
+// where `stage` is the CallKindName of the call.
 // Every label combination is created up front, so recording is a few atomic adds.
 // Thread-safe. Must outlive the clients that point to it.
 class LlmProbe {
@@ -37,17 +38,17 @@ class LlmProbe {
   LlmProbe(const LlmProbe&) = delete;
   LlmProbe& operator=(const LlmProbe&) = delete;
 
-  void AttemptStarted(Stage stage);
-  void AttemptFinished(Stage stage);
-  void Count(Stage stage, Outcome outcome);
+  void AttemptStarted(CallKind kind);
+  void AttemptFinished(CallKind kind);
+  void Count(CallKind kind, Outcome outcome);
   // A finished server request: its latency in seconds and the tokens it used.
-  void Completed(Stage stage, double seconds, int prompt_tokens, int completion_tokens);
+  void Completed(CallKind kind, double seconds, int prompt_tokens, int completion_tokens);
 
  private:
-  static constexpr std::size_t kStages = kAllStages.size();
+  static constexpr std::size_t kKinds = kCallKinds.size();
   static constexpr std::size_t kOutcomes = 4;
 
-  struct PerStage {
+  struct PerKind {
     std::array<prometheus::Counter*, kOutcomes> requests{};
     prometheus::Histogram* seconds = nullptr;
     prometheus::Counter* prompt_tokens = nullptr;
@@ -55,9 +56,9 @@ class LlmProbe {
     prometheus::Gauge* inflight = nullptr;
   };
 
-  PerStage& At(Stage stage) { return stages_[static_cast<std::size_t>(stage)]; }
+  PerKind& At(CallKind kind) { return kinds_[static_cast<std::size_t>(kind)]; }
 
-  std::array<PerStage, kStages> stages_;
+  std::array<PerKind, kKinds> kinds_;
 };
 
 }  // namespace longforge::llm

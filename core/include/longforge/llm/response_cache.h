@@ -26,7 +26,8 @@ struct CacheKey {
 };
 
 // The key of `request` when sent to `model` (the request's own, or the client default).
-// The stage is not part of the key: the same prompt gets the same answer in any stage.
+// The call kind is not part of the key: the same prompt gets the same answer whatever
+// the call is for.
 CacheKey CacheKeyOf(const ChatRequest& request, const std::string& model);
 
 // Thread-safe: one connection guarded by a mutex. Several processes may share one file

@@ -32,9 +32,15 @@ LlmProbe::LlmProbe(prometheus::Registry& registry) {
                      .Help("Tokens used by LLM server calls, by stage and kind")
                      .Register(registry);
   auto& inflight = prometheus::BuildGauge()
-                       .Name("longforge_llm_inflight")
+                       .Name("longforge_llm_inflight_requests")
                        .Help("LLM HTTP requests currently in flight")
                        .Register(registry);
+  // The gauge's name before the _requests unit was added; kept for one release so that
+  // existing dashboards and alerts keep working.
+  auto& inflight_old = prometheus::BuildGauge()
+                           .Name("longforge_llm_inflight")
+                           .Help("Deprecated alias of longforge_llm_inflight_requests")
+                           .Register(registry);
   // LLM calls take from tens of milliseconds to minutes.
   const prometheus::Histogram::BucketBoundaries buckets = {0.05, 0.1, 0.25, 0.5, 1,   2.5,
                                                            5,    10,  30,   60,  120, 300};
@@ -51,12 +57,19 @@ LlmProbe::LlmProbe(prometheus::Registry& registry) {
     s.prompt_tokens = &tokens.Add({{"stage", name}, {"kind", "prompt"}});
     s.completion_tokens = &tokens.Add({{"stage", name}, {"kind", "completion"}});
     s.inflight = &inflight.Add({{"stage", name}});
+    s.inflight_old = &inflight_old.Add({{"stage", name}});
   }
 }
 
-void LlmProbe::AttemptStarted(CallKind kind) { At(kind).inflight->Increment(); }
+void LlmProbe::AttemptStarted(CallKind kind) {
+  At(kind).inflight->Increment();
+  At(kind).inflight_old->Increment();
+}
 
-void LlmProbe::AttemptFinished(CallKind kind) { At(kind).inflight->Decrement(); }
+void LlmProbe::AttemptFinished(CallKind kind) {
+  At(kind).inflight->Decrement();
+  At(kind).inflight_old->Decrement();
+}
 
 void LlmProbe::Count(CallKind kind, Outcome outcome) {
   At(kind).requests[static_cast<std::size_t>(outcome)]->Increment();

@@ -48,7 +48,7 @@ TEST(LlmProbe, TwoProbesShareOneRegistry) {
   int families = 0;
   for (const auto& family : registry.Collect())
     families += family.name.rfind("longforge_llm", 0) == 0;
-  EXPECT_EQ(families, 4);
+  EXPECT_EQ(families, 5);  // requests, seconds, tokens, inflight_requests and its old name
 }
 
 TEST(LlmProbe, CountsClientOutcomesTokensAndLatency) {
@@ -77,6 +77,19 @@ TEST(LlmProbe, CountsClientOutcomesTokensAndLatency) {
       0);
   EXPECT_EQ(Sample(registry, "longforge_llm_request_seconds", {{"stage", "plan"}}), 1);
   EXPECT_EQ(Sample(registry, "longforge_llm_inflight", {{"stage", "plan"}}), 0);
+  EXPECT_EQ(Sample(registry, "longforge_llm_inflight_requests", {{"stage", "plan"}}), 0);
+}
+
+TEST(LlmProbe, InFlightRequestsAreAlsoExportedUnderTheirOldName) {
+  prometheus::Registry registry;
+  LlmProbe probe(registry);
+  probe.AttemptStarted(CallKind::kRelevance);
+  probe.AttemptStarted(CallKind::kRelevance);
+  EXPECT_EQ(Sample(registry, "longforge_llm_inflight_requests", {{"stage", "relevance"}}), 2);
+  EXPECT_EQ(Sample(registry, "longforge_llm_inflight", {{"stage", "relevance"}}), 2);
+  probe.AttemptFinished(CallKind::kRelevance);
+  EXPECT_EQ(Sample(registry, "longforge_llm_inflight_requests", {{"stage", "relevance"}}), 1);
+  EXPECT_EQ(Sample(registry, "longforge_llm_inflight", {{"stage", "relevance"}}), 1);
 }
 
 }  // namespace

@@ -28,7 +28,9 @@ const char* OutcomeName(Outcome outcome);
 //   longforge_llm_requests_total{stage,outcome}
 //   longforge_llm_request_seconds{stage}   (first attempt to final answer, incl. retries)
 //   longforge_llm_tokens_total{stage,kind} (kind: prompt|completion; server calls only)
-//   longforge_llm_inflight{stage}          (HTTP requests currently on the wire)
+//   longforge_llm_inflight_requests{stage} (HTTP requests currently on the wire; also as
+//                                           longforge_llm_inflight, its old name, for
+//                                           one release)
 // where `stage` is the CallKindName of the call.
 // Every label combination is created up front, so recording is a few atomic adds.
 // Thread-safe. Must outlive the clients that point to it.
@@ -54,6 +56,7 @@ class LlmProbe {
     prometheus::Counter* prompt_tokens = nullptr;
     prometheus::Counter* completion_tokens = nullptr;
     prometheus::Gauge* inflight = nullptr;
+    prometheus::Gauge* inflight_old = nullptr;  // the deprecated name
   };
 
   PerKind& At(CallKind kind) { return kinds_[static_cast<std::size_t>(kind)]; }

@@ -24,7 +24,8 @@ inline std::optional<std::string> ValidatorUnavailable() {
   }
   const std::string probe = std::string(kPython) + " -c 'import jsonschema' >/dev/null 2>&1";
   if (std::system(probe.c_str()) != 0) {
-    return std::string(kPython) + " has no jsonschema module (Debian package python3-jsonschema in ops/packages.txt)";
+    return std::string(kPython) +
+           " has no jsonschema module (Debian package python3-jsonschema in ops/packages.txt)";
   }
   return std::nullopt;
 }

@@ -62,8 +62,9 @@ mount --rbind /dev "$root/dev"
 
 mkdir -p "$root/work"
 git clone -q "$repo" "$root/work/longforge"
+commit=$(git -C "$root/work/longforge" rev-parse --short HEAD)
 cp -a "$shared" "$root/work/shared"
-echo "fresh-check: cloned $(git -C "$repo" rev-parse --short HEAD) with ../shared beside it"
+echo "fresh-check: cloned $commit with ../shared beside it"
 
 # Runs one command in the root as root with a clean environment; prints its status.
 step() {
@@ -79,7 +80,7 @@ step tests './ops/test.sh'
 
 minutes() { printf '%d min %02d s' $(($1 / 60)) $(($1 % 60)); }
 echo
-echo "== fresh-check summary ($(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$repo" rev-parse --short HEAD)) =="
+echo "== fresh-check summary ($(date -u +%Y-%m-%dT%H:%MZ), commit $commit) =="
 echo "1. ./ops/setup.sh && ./build/longforge run --input examples/docs --out out/"
 echo "   exit $setup_and_run_rc in $(minutes "$setup_and_run_secs")"
 grep -h "setup: build took" "$work/setup_and_run.log" | sed 's/^/   /' || true

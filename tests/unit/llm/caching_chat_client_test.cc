@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <random>
 
-#include "llm_test_util.h"
+#include "support/llm_test_util.h"
 
 namespace longforge::llm {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "llm_test_util.h"
+#include "support/llm_test_util.h"
 
 namespace longforge::llm {
 namespace {

@@ -6,7 +6,7 @@
 #include <map>
 #include <thread>
 
-#include "llm_test_util.h"
+#include "support/llm_test_util.h"
 
 namespace longforge::llm {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "llm_test_util.h"
+#include "support/llm_test_util.h"
 
 namespace longforge::llm {
 namespace {

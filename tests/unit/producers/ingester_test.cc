@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "unit/store/temp_store.h"
+#include "support/temp_store.h"
 
 namespace longforge::producers {
 namespace {

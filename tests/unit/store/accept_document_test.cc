@@ -5,7 +5,7 @@
 #include <set>
 #include <string>
 
-#include "unit/store/temp_store.h"
+#include "support/temp_store.h"
 
 namespace longforge::store {
 namespace {

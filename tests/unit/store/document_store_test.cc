@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "longforge/common/hash.h"
-#include "unit/store/temp_store.h"
+#include "support/temp_store.h"
 
 namespace longforge::store {
 namespace {

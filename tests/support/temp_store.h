@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "longforge/store/document_store.h"
-#include "unit/store/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace longforge {
 

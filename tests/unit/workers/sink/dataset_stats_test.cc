@@ -5,7 +5,7 @@
 #include <fstream>
 #include <string>
 
-#include "unit/store/temp_dir.h"
+#include "support/temp_dir.h"
 #include "workers/sink/sample_format.h"
 
 namespace longforge::workers {

@@ -8,7 +8,7 @@
 #include "longforge/envelope/messages.h"
 #include "longforge/kafka/topics.h"
 #include "longforge/store/accept_document.h"
-#include "unit/store/temp_store.h"
+#include "support/temp_store.h"
 
 namespace longforge::workers {
 namespace {

@@ -8,7 +8,8 @@
 #include <vector>
 
 #include "longforge/kafka/topics.h"
-#include "unit/store/temp_store.h"
+#include "support/builders.h"
+#include "support/temp_store.h"
 #include "workers/answer/answer_worker.h"
 
 namespace longforge::workers {
@@ -86,18 +87,9 @@ class AnswerWorkerLv2Test : public ::testing::Test {
   envelope::RelevanceResult ChunkResult(uint32_t index, uint32_t count,
                                         envelope::RelevanceVerdict verdict,
                                         std::vector<std::string> quotes = {}, int level = 2) const {
-    envelope::RelevanceResult r;
-    r.task.task_id = "task-1";
-    r.task.doc_id = doc_id_;
-    r.task.question = "Where was the keeper's secret kept?";
-    r.task.level = level;
-    r.chunk = {index, index * 100u, index * 100u + 100, 30};
-    r.chunk_count = count;
-    r.verdict = verdict;
-    r.quotes = std::move(quotes);
-    r.backend = "recording";
-    r.usage = {1, 100, 10, 0};
-    return r;
+    return builders::RelevanceResultFor(
+        builders::TaskFor("task-1", doc_id_, "Where was the keeper's secret kept?", level), index,
+        count, verdict, std::move(quotes));
   }
   void Feed(AnswerWorker& worker, const envelope::RelevanceResult& r) {
     const std::size_t i = results_.size();

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "unit/llm/llm_test_util.h"
+#include "support/llm_test_util.h"
 
 namespace longforge::workers {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "longforge/kafka/topics.h"
-#include "unit/llm/llm_test_util.h"
+#include "support/llm_test_util.h"
 #include "workers/filter/filter_worker.h"
 
 namespace longforge::workers {

@@ -12,7 +12,7 @@
 
 #include "longforge/kafka/topics.h"
 #include "unit/envelope/schema_check.h"
-#include "unit/store/temp_store.h"
+#include "support/temp_store.h"
 
 namespace longforge::workers {
 namespace {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "longforge/kafka/topics.h"
+#include "support/builders.h"
 
 namespace longforge::workers {
 namespace {
@@ -15,17 +16,9 @@ namespace {
 envelope::RelevanceResult ChunkResult(uint32_t index, uint32_t count,
                                       envelope::RelevanceVerdict verdict,
                                       std::vector<std::string> quotes = {}) {
-  envelope::RelevanceResult r;
-  r.task.task_id = "task-1";
-  r.task.doc_id = "doc";
-  r.task.question = "When was the bicycle invented?";
-  r.chunk = {index, index * 100u, index * 100u + 100, 30};
-  r.chunk_count = count;
-  r.verdict = verdict;
-  r.quotes = std::move(quotes);
-  r.backend = "extractive (no LLM)";
-  r.usage = {1, 100, 10, 0};
-  return r;
+  return builders::RelevanceResultFor(
+      builders::TaskFor("task-1", "doc", "When was the bicycle invented?"), index, count, verdict,
+      std::move(quotes), "extractive (no LLM)");
 }
 
 class AnswerWorkerTest : public ::testing::Test {

@@ -8,8 +8,8 @@
 
 #include "longforge/envelope/chunk_table.h"
 #include "longforge/kafka/topics.h"
-#include "unit/llm/llm_test_util.h"
-#include "unit/store/temp_store.h"
+#include "support/llm_test_util.h"
+#include "support/temp_store.h"
 #include "workers/questioner/extractive_generator.h"
 #include "workers/questioner/llm_generator.h"
 #include "workers/questioner/questioner_worker.h"

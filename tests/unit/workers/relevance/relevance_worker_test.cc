@@ -6,7 +6,7 @@
 #include <string>
 
 #include "longforge/kafka/topics.h"
-#include "unit/store/temp_store.h"
+#include "support/temp_store.h"
 #include "workers/relevance/extractive_judge.h"
 
 namespace longforge::workers {

@@ -9,7 +9,7 @@
 
 #include "longforge/envelope/chunk_table.h"
 #include "longforge/kafka/topics.h"
-#include "unit/store/temp_store.h"
+#include "support/temp_store.h"
 
 namespace longforge::workers {
 namespace {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "unit/store/temp_store.h"
+#include "support/temp_store.h"
 
 namespace longforge::workers {
 namespace {

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <future>
 
-#include "unit/llm/llm_test_util.h"
+#include "support/llm_test_util.h"
 
 namespace longforge::workers {
 namespace {

@@ -7,28 +7,6 @@
 #include "workers/answer/planner.h"
 
 namespace longforge::workers {
-namespace {
-
-class BuiltAnswer final : public kafka::BasicStage {
- public:
-  using BasicStage::BasicStage;
-  // The client goes first: it fails its outstanding calls, whose callbacks may still use
-  // the handler and the backends.
-  ~BuiltAnswer() override {
-    client.reset();
-    handler_.reset();
-  }
-  void SetHandler(std::unique_ptr<kafka::Handler> h) { handler_ = std::move(h); }
-  std::unique_ptr<llm::LlmProbe> llm_probe;
-  std::unique_ptr<AnswerBackend> backend;
-  std::unique_ptr<Retriever> retriever;
-  std::unique_ptr<KeywordSource> keywords;
-  std::unique_ptr<Planner> planner;
-  std::unique_ptr<llm::ChatClient> client;
-};
-
-}  // namespace
-
 std::vector<std::string> AnswerStage::Validate(const Options& options, const llm::LlmConfig& llm) {
   auto problems = options.answer.Validate();
   for (auto more : {options.retrieval.Validate(), llm.Validate(kId)}) {
@@ -42,30 +20,29 @@ Result<std::unique_ptr<kafka::Stage>> AnswerStage::Build(const Options& options,
   const llm::LlmEndpoint endpoint = c.llm.For(kId);
   // The results a task holds while it gathers are parked (AnswerWorker::Parked), not
   // work in progress, so the answer stage takes the same bound as every other stage.
-  auto s = std::make_unique<BuiltAnswer>(
+  auto s = std::make_unique<kafka::BasicStage>(
       kId, std::vector<std::string>{kafka::kRelevanceResults},
       kafka::DefaultInFlight(c.max_in_flight, !endpoint.url.empty(), c.llm.concurrency));
+  AnswerBackend* backend = nullptr;
+  KeywordSource* keywords = nullptr;
+  MultiHop multi_hop;
   if (endpoint.url.empty()) {
-    s->backend = MakeExtractiveAnswerBackend();
-    s->keywords = MakeExtractiveKeywordSource();
+    backend = s->Own(MakeExtractiveAnswerBackend());
+    keywords = s->Own(MakeExtractiveKeywordSource());
   } else {
-    s->llm_probe = std::make_unique<llm::LlmProbe>(c.registry);
-    auto client = llm::MakeChatClient(c.llm, kId, s->llm_probe.get());
+    auto client = llm::ConnectLlm(*s, c);
     if (!client) return client.error();
-    s->client = std::move(client.value());
     LlmAnswerOptions ao;
     ao.model = endpoint.model;
-    s->backend = std::make_unique<LlmAnswerBackend>(*s->client, ao);
+    backend = s->Own(std::make_unique<LlmAnswerBackend>(*client.value(), ao));
     LlmKeywordOptions ko;
     ko.model = ao.model;
-    s->keywords = MakeLlmKeywordSource(*s->client, ko);
-    s->planner = MakeLlmPlanner(*s->client, ao.model);
+    keywords = s->Own(MakeLlmKeywordSource(*client.value(), ko));
+    multi_hop = {s->Own(MakeLlmPlanner(*client.value(), ao.model)), &c.store};
   }
-  s->retriever = std::make_unique<Retriever>(c.store, c.counter, options.retrieval);
-  auto worker = std::make_unique<AnswerWorker>(options.answer, *s->backend, s->retriever.get(),
-                                               s->keywords.get());
-  if (s->planner) worker->EnableMultiHop(s->planner.get(), &c.store);
-  s->SetHandler(std::move(worker));
+  auto* retriever = s->Own(std::make_unique<Retriever>(c.store, c.counter, options.retrieval));
+  s->SetHandler(
+      std::make_unique<AnswerWorker>(options.answer, *backend, retriever, keywords, multi_hop));
   return std::unique_ptr<kafka::Stage>(std::move(s));
 }
 

@@ -20,8 +20,13 @@ AnswerWorker::AnswerWorker(AnswerOptions options, AnswerBackend& backend)
     : AnswerWorker(options, backend, nullptr, nullptr) {}
 
 AnswerWorker::AnswerWorker(AnswerOptions options, AnswerBackend& backend, Retriever* retriever,
-                           KeywordSource* keywords)
-    : options_(std::move(options)), backend_(backend), retriever_(retriever), keywords_(keywords) {}
+                           KeywordSource* keywords, MultiHop multi_hop)
+    : options_(std::move(options)),
+      backend_(backend),
+      retriever_(retriever),
+      keywords_(keywords),
+      planner_(multi_hop.planner),
+      store_(multi_hop.store) {}
 
 void AnswerWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
   DrainKeywords();
@@ -134,11 +139,6 @@ void AnswerWorker::Retrieve(Pending p, const Keywords* keywords) {
     evidence.push_back(std::move(passage.text));
   }
   Ask(p, std::move(evidence));
-}
-
-void AnswerWorker::EnableMultiHop(Planner* planner, store::DocumentStore* store) {
-  planner_ = planner;
-  store_ = store;
 }
 
 void AnswerWorker::Ask(const Pending& p, std::vector<std::string> evidence) {

@@ -45,20 +45,24 @@ struct AnswerOptions {
 // backend call. Keywords may arrive on an LLM client thread; they are queued and the
 // retrieval that follows runs at the next Handle or Tick (<= ~100 ms later), so a
 // client thread never builds an index.
+// Lv3 for tasks of level 3: after a task's evidence is in, `planner` answers or asks a
+// sub-question, which is fanned out over the document's chunks (read from `store`) as a
+// new task carrying the memory and the question it serves; when its results are
+// gathered its answer joins the memory and the planner is asked again, until it answers
+// or hop_limit sub-questions were asked. No state is kept between messages. Without
+// both, level-3 tasks are answered as level 2. Both must outlive the worker.
+struct MultiHop {
+  Planner* planner = nullptr;
+  store::DocumentStore* store = nullptr;
+};
+
 class AnswerWorker final : public kafka::Handler {
  public:
   AnswerWorker(AnswerOptions options, AnswerBackend& backend);
   // `retriever` and `keywords` may be null; when not, they must outlive the worker.
-  // `keywords` is used only with a retriever.
+  // `keywords` is used only with a retriever. `multi_hop`: see MultiHop.
   AnswerWorker(AnswerOptions options, AnswerBackend& backend, Retriever* retriever,
-               KeywordSource* keywords);
-  // Lv3 for tasks of level 3: after a task's evidence is in, `planner` answers or asks
-  // a sub-question, which is fanned out over the document's chunks (read from `store`)
-  // as a new task carrying the memory and the question it serves; when its results are
-  // gathered its answer joins the memory and the planner is asked again, until it
-  // answers or hop_limit sub-questions were asked. No state is kept between messages.
-  // Without a planner, level-3 tasks are answered as level 2. Both must outlive the worker.
-  void EnableMultiHop(Planner* planner, store::DocumentStore* store);
+               KeywordSource* keywords, MultiHop multi_hop = {});
 
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
   void Tick() override;
@@ -96,8 +100,8 @@ class AnswerWorker final : public kafka::Handler {
   AnswerBackend& backend_;
   Retriever* retriever_ = nullptr;
   KeywordSource* keywords_ = nullptr;
-  Planner* planner_ = nullptr;
-  store::DocumentStore* store_ = nullptr;
+  Planner* planner_;
+  store::DocumentStore* store_;
   TaskGatherer gatherer_;
   std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>();
 };

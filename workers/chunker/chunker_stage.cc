@@ -4,31 +4,18 @@
 #include "workers/chunker/chunker_probe.h"
 
 namespace longforge::workers {
-namespace {
-
-class BuiltChunker final : public kafka::BasicStage {
- public:
-  BuiltChunker(const ChunkerOptions& options, const kafka::StageContext& c)
-      : BasicStage(ChunkerStage::kId, {kafka::kDocuments},
-                   kafka::DefaultInFlight(c.max_in_flight, false, 0)),
-        probe_(c.registry) {
-    handler_ = std::make_unique<ChunkerWorker>(options, c.store, c.counter, &probe_);
-  }
-  ~BuiltChunker() override { handler_.reset(); }
-
- private:
-  ChunkerProbe probe_;
-};
-
-}  // namespace
-
 std::vector<std::string> ChunkerStage::Validate(const Options& options, const llm::LlmConfig&) {
   return options.Validate();
 }
 
 Result<std::unique_ptr<kafka::Stage>> ChunkerStage::Build(const Options& options,
                                                           const kafka::StageContext& context) {
-  return std::unique_ptr<kafka::Stage>(std::make_unique<BuiltChunker>(options, context));
+  auto s =
+      std::make_unique<kafka::BasicStage>(kId, std::vector<std::string>{kafka::kDocuments},
+                                          kafka::DefaultInFlight(context.max_in_flight, false, 0));
+  auto* probe = s->Own(std::make_unique<ChunkerProbe>(context.registry));
+  s->SetHandler(std::make_unique<ChunkerWorker>(options, context.store, context.counter, probe));
+  return std::unique_ptr<kafka::Stage>(std::move(s));
 }
 
 }  // namespace longforge::workers

@@ -53,8 +53,9 @@ envelope::Verdict Decide(const RuleCheck& check, std::optional<bool> judge,
   return v;
 }
 
-FilterWorker::FilterWorker(FilterOptions options, FilterProbe* probe)
-    : options_(std::move(options)), probe_(probe) {}
+FilterWorker::FilterWorker(FilterOptions options, FilterProbe* probe,
+                           const store::DocumentStore* store, AnswerJudge* judge)
+    : options_(std::move(options)), probe_(probe), store_(store), judge_(judge) {}
 
 std::string FilterWorker::EvidenceText(const envelope::AnswerRecord& record) const {
   std::string text;

@@ -64,19 +64,16 @@ envelope::Verdict Decide(const RuleCheck& check, std::optional<bool> judge,
 // Handle() finishes synchronously unless a judge is set and the record needs it (a
 // reference, not an exact match, no other reject reason); then `done` runs on the
 // judge's thread. Thread safety: Handle, HandleSync and Judge may be called from any
-// thread (the analyzer is guarded); SetJudge and SetStore before the first Handle.
+// thread (the analyzer is guarded).
 // The worker must outlive every judge call it started: destroy the judge's chat client
 // (which fails its outstanding calls) before the worker.
 class FilterWorker final : public kafka::Handler {
  public:
-  FilterWorker(FilterOptions options, FilterProbe* probe);
-
-  // Optional LLM judge for records with a reference; must outlive the worker.
-  void SetJudge(AnswerJudge* judge) { judge_ = judge; }
-  // Optional store: the evidence spans' text (document key TextKey(doc_id)) joins the
-  // quotes for the grounding check; without it only the quotes count. Must outlive
-  // the worker.
-  void SetStore(const store::DocumentStore* store) { store_ = store; }
+  // All optional, and each must outlive the worker. `store`: the evidence spans' text
+  // (document key TextKey(doc_id)) joins the quotes for the grounding check; without
+  // it only the quotes count. `judge`: an LLM judge for records with a reference.
+  FilterWorker(FilterOptions options, FilterProbe* probe,
+               const store::DocumentStore* store = nullptr, AnswerJudge* judge = nullptr);
 
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
   // The rules alone (never calls the judge), finished at once.
@@ -91,8 +88,8 @@ class FilterWorker final : public kafka::Handler {
 
   FilterOptions options_;
   FilterProbe* probe_;
-  AnswerJudge* judge_ = nullptr;
-  const store::DocumentStore* store_ = nullptr;
+  const store::DocumentStore* store_;
+  AnswerJudge* judge_;
   mutable std::mutex analyzer_mu_;
   mutable text::Analyzer analyzer_;  // guarded by analyzer_mu_
 };

@@ -112,8 +112,9 @@ std::string TaskIdOf(const std::string& doc_id, const std::string& question) {
   return Hash128Hex(doc_id + "\n" + text::FoldForMatching(question));
 }
 
-QuestionerWorker::QuestionerWorker(QuestionerOptions options, store::DocumentStore& store)
-    : options_(std::move(options)), store_(store) {}
+QuestionerWorker::QuestionerWorker(QuestionerOptions options, store::DocumentStore& store,
+                                   QuestionGenerator* generator)
+    : options_(std::move(options)), store_(store), generator_(generator) {}
 
 std::vector<envelope::Task> QuestionerWorker::PlanTasks(const envelope::ChunkedEvent& doc,
                                                         std::vector<std::string>& notes) const {

@@ -1,7 +1,7 @@
 #pragma once
 // questioner: lf.chunked → lf.tasks (the ledger) + lf.relevance.requests (fan-out).
 // Decides which questions are asked of a document — the supplied ones, plus generated
-// ones when a QuestionGenerator is set — and fans each out to one relevance request
+// ones when it has a QuestionGenerator — and fans each out to one relevance request
 // per chunk (several questions share a request when questions_per_call > 1, so the
 // chunk is read once for all of them).
 
@@ -38,10 +38,10 @@ std::string TaskIdOf(const std::string& doc_id, const std::string& question);
 // the run loop's thread or the LLM client's.
 class QuestionerWorker final : public kafka::Handler {
  public:
-  QuestionerWorker(QuestionerOptions options, store::DocumentStore& store);
   // `generator` (not owned; nullptr: supplied questions only) must outlive the worker
-  // and its pending messages. Call before the first Handle.
-  void SetGenerator(QuestionGenerator* generator) { generator_ = generator; }
+  // and its pending messages.
+  QuestionerWorker(QuestionerOptions options, store::DocumentStore& store,
+                   QuestionGenerator* generator = nullptr);
 
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
 
@@ -56,7 +56,7 @@ class QuestionerWorker final : public kafka::Handler {
  private:
   QuestionerOptions options_;
   store::DocumentStore& store_;
-  QuestionGenerator* generator_ = nullptr;
+  QuestionGenerator* generator_;
 };
 
 }  // namespace longforge::workers

@@ -8,26 +8,6 @@
 #include "workers/relevance/relevance_worker.h"
 
 namespace longforge::workers {
-namespace {
-
-class BuiltRelevance final : public kafka::BasicStage {
- public:
-  using BasicStage::BasicStage;
-  // The client goes first: it fails its outstanding calls, whose callbacks may still use
-  // the handler and the judge.
-  ~BuiltRelevance() override {
-    client.reset();
-    handler_.reset();
-  }
-  void SetHandler(std::unique_ptr<kafka::Handler> h) { handler_ = std::move(h); }
-  std::unique_ptr<llm::LlmProbe> llm_probe;
-  std::unique_ptr<RelevanceProbe> probe;
-  std::unique_ptr<RelevanceJudge> judge;
-  std::unique_ptr<llm::ChatClient> client;
-};
-
-}  // namespace
-
 std::vector<std::string> RelevanceStage::Validate(const Options&, const llm::LlmConfig& llm) {
   return llm.Validate(kId);
 }
@@ -35,25 +15,24 @@ std::vector<std::string> RelevanceStage::Validate(const Options&, const llm::Llm
 Result<std::unique_ptr<kafka::Stage>> RelevanceStage::Build(const Options&,
                                                             const kafka::StageContext& c) {
   const llm::LlmEndpoint endpoint = c.llm.For(kId);
-  auto s = std::make_unique<BuiltRelevance>(
+  auto s = std::make_unique<kafka::BasicStage>(
       kId, std::vector<std::string>{kafka::kRelevanceRequests},
       kafka::DefaultInFlight(c.max_in_flight, !endpoint.url.empty(), c.llm.concurrency));
+  RelevanceJudge* judge = nullptr;
   if (endpoint.url.empty()) {
-    s->judge = std::make_unique<ExtractiveJudge>();
+    judge = s->Own(std::make_unique<ExtractiveJudge>());
   } else {
-    s->llm_probe = std::make_unique<llm::LlmProbe>(c.registry);
-    s->probe = std::make_unique<RelevanceProbe>(c.registry);
-    auto client = llm::MakeChatClient(c.llm, kId, s->llm_probe.get());
+    auto* probe = s->Own(std::make_unique<RelevanceProbe>(c.registry));
+    auto client = llm::ConnectLlm(*s, c);
     if (!client) return client.error();
-    s->client = std::move(client.value());
     LlmJudgeOptions jo;
     jo.model = endpoint.model;
     jo.display_name = "llm:" + jo.model;
-    auto judge = LlmRelevanceJudge::Create(*s->client, jo, s->probe.get());
-    if (!judge) return judge.error();
-    s->judge = std::move(judge.value());
+    auto made = LlmRelevanceJudge::Create(*client.value(), jo, probe);
+    if (!made) return made.error();
+    judge = s->Own(std::move(made.value()));
   }
-  s->SetHandler(std::make_unique<RelevanceWorker>(c.store, *s->judge));
+  s->SetHandler(std::make_unique<RelevanceWorker>(c.store, *judge));
   return std::unique_ptr<kafka::Stage>(std::move(s));
 }
 

@@ -11,4 +11,10 @@ std::size_t DefaultInFlight(std::size_t max_in_flight, bool calls_llm, int llm_c
   return std::max(kDefault, 2 * static_cast<std::size_t>(llm_concurrency));
 }
 
+BasicStage::~BasicStage() {
+  connection_.reset();
+  handler_.reset();
+  while (!parts_.empty()) parts_.pop_back();
+}
+
 }  // namespace longforge::kafka

@@ -1,5 +1,6 @@
 #include "longforge/llm/llm_config.h"
 
+#include "longforge/kafka/stage.h"
 #include "longforge/llm/caching_chat_client.h"
 #include "longforge/llm/http_chat_client.h"
 #include "longforge/llm/response_cache.h"
@@ -67,6 +68,13 @@ Result<std::unique_ptr<ChatClient>> MakeChatClient(const LlmConfig& config, Pipe
   if (!cache) return cache.error();
   return std::unique_ptr<ChatClient>(std::make_unique<CachingChatClient>(
       std::move(http.value()), std::move(cache.value()), e.model, probe));
+}
+
+Result<ChatClient*> ConnectLlm(kafka::BasicStage& stage, const kafka::StageContext& context) {
+  auto* probe = stage.Own(std::make_unique<LlmProbe>(context.registry));
+  auto client = MakeChatClient(context.llm, stage.id(), probe);
+  if (!client) return client.error();
+  return stage.OwnConnection(std::move(client.value()));
 }
 
 }  // namespace longforge::llm

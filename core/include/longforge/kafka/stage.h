@@ -57,17 +57,39 @@ class Stage {
   virtual Status Finish() { return {}; }
 };
 
-// The common part of every stage: its id, inputs, in-flight bound and handler. A
-// descriptor derives from it to hold what the handler borrows, declared so that the
-// handler is destroyed first.
+// The common part of every stage: its id, inputs, in-flight bound and handler, and the
+// parts the handler borrows (backends, probes, an LLM client), which the stage owns.
+// Teardown order: the connection first (an LLM client fails its outstanding calls,
+// whose callbacks may still use the handler and the parts), then the handler, then the
+// parts, newest first.
 class BasicStage : public Stage {
  public:
   BasicStage(PipelineStage id, std::vector<std::string> inputs, std::size_t max_in_flight)
       : id_(id), inputs_(std::move(inputs)), max_in_flight_(max_in_flight) {}
+  ~BasicStage() override;
+  BasicStage(const BasicStage&) = delete;
+  BasicStage& operator=(const BasicStage&) = delete;
+
   PipelineStage id() const override { return id_; }
   const std::vector<std::string>& inputs() const override { return inputs_; }
   std::size_t max_in_flight() const override { return max_in_flight_; }
   Handler& handler() override { return *handler_; }
+
+  void SetHandler(std::unique_ptr<Handler> handler) { handler_ = std::move(handler); }
+  // Keeps `part` as long as the stage; returns it for wiring.
+  template <class T>
+  T* Own(std::unique_ptr<T> part) {
+    T* raw = part.get();
+    parts_.emplace_back(std::move(part));
+    return raw;
+  }
+  // The one part torn down before the handler (at most one per stage).
+  template <class T>
+  T* OwnConnection(std::unique_ptr<T> connection) {
+    T* raw = connection.get();
+    connection_ = std::move(connection);
+    return raw;
+  }
 
  protected:
   std::unique_ptr<Handler> handler_;
@@ -76,6 +98,8 @@ class BasicStage : public Stage {
   PipelineStage id_;
   std::vector<std::string> inputs_;
   std::size_t max_in_flight_;
+  std::shared_ptr<void> connection_;
+  std::vector<std::shared_ptr<void>> parts_;
 };
 
 }  // namespace longforge::kafka

@@ -11,6 +11,11 @@
 #include "longforge/llm/chat.h"
 #include "longforge/llm/llm_probe.h"
 
+namespace longforge::kafka {
+class BasicStage;
+struct StageContext;
+}  // namespace longforge::kafka
+
 namespace longforge::llm {
 
 struct LlmEndpoint {
@@ -40,5 +45,10 @@ struct LlmConfig {
 // one is configured. Error (kStop) names what is wrong.
 Result<std::unique_ptr<ChatClient>> MakeChatClient(const LlmConfig& config, PipelineStage stage,
                                                    LlmProbe* probe);
+
+// Connects a built stage to the LLM `context.llm` names for it: an LlmProbe on the
+// context's registry and the client, both owned by `stage` (the client as its
+// connection, torn down before the handler). Error (kStop) names what is wrong.
+Result<ChatClient*> ConnectLlm(kafka::BasicStage& stage, const kafka::StageContext& context);
 
 }  // namespace longforge::llm

@@ -60,9 +60,7 @@ struct Rig {
         probe(registry),
         client(llm::MakeClient(llm::FastOptions(server))),
         judge(LlmAnswerJudge::Create(*client).value()),
-        worker(options, &probe) {
-    worker.SetJudge(judge.get());
-  }
+        worker(options, &probe, nullptr, judge.get()) {}
 
   envelope::SampleRecord Run(const envelope::AnswerRecord& record, std::string* topic = nullptr) {
     std::promise<Result<kafka::Outputs>> promise;

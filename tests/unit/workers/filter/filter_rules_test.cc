@@ -120,8 +120,7 @@ TEST(FilterRules, EvidenceSpansAreReadFromTheStore) {
   r.task.doc_id = "doc";
   r.task.question = "Who invented the bicycle?";
   r.evidence = {{13, 60}};  // no quotes: only the span's text can ground the answer
-  FilterWorker filter({}, nullptr);
-  filter.SetStore(store->get());
+  FilterWorker filter({}, nullptr, store->get());
   r.answer = "Karl Drais invented it.";
   EXPECT_EQ(filter.Judge(r).decision, envelope::Decision::kAccept);
   r.answer = "Thomas Edison invented it in his laboratory.";

@@ -110,8 +110,7 @@ TEST_F(QuestionerGenerationTest, LlmQuestionsRecordTypesSourcesAndFarApartHops) 
   LlmGeneratorOptions go;
   go.model = "test-model";
   LlmQuestionGenerator generator(*client, go);
-  QuestionerWorker worker(Options(10, 0.3), *store_);
-  worker.SetGenerator(&generator);
+  QuestionerWorker worker(Options(10, 0.3), *store_, &generator);
   const auto ev = Document(40);
   auto out = Run(worker, ev);
   ASSERT_TRUE(out.ok()) << out.error().message;
@@ -164,8 +163,7 @@ TEST_F(QuestionerGenerationTest, DropsNearDuplicatesAndSkipsTwiceBrokenReplies) 
   });
   auto client = llm::MakeClient(llm::FastOptions(server));
   LlmQuestionGenerator generator(*client, {});
-  QuestionerWorker worker(Options(8, 0), *store_);  // one question per chunk
-  worker.SetGenerator(&generator);
+  QuestionerWorker worker(Options(8, 0), *store_, &generator);  // one question per chunk
   auto out = Run(worker, Document(8));
   ASSERT_TRUE(out.ok()) << out.error().message;
   const auto [tasks, ledger] = Split(*out);
@@ -180,8 +178,7 @@ TEST_F(QuestionerGenerationTest, DropsNearDuplicatesAndSkipsTwiceBrokenReplies) 
 
 TEST_F(QuestionerGenerationTest, ShortDocumentsYieldFewerQuestionsWithANote) {
   ExtractiveQuestionGenerator generator;
-  QuestionerWorker worker(Options(5, 0), *store_);
-  worker.SetGenerator(&generator);
+  QuestionerWorker worker(Options(5, 0), *store_, &generator);
   auto out = Run(worker, Document(2));
   ASSERT_TRUE(out.ok()) << out.error().message;
   const auto [tasks, ledger] = Split(*out);
@@ -200,16 +197,14 @@ TEST_F(QuestionerGenerationTest, ShortDocumentsYieldFewerQuestionsWithANote) {
 
 TEST_F(QuestionerGenerationTest, AutoCountAsksOnlyDocumentsWithoutSuppliedQuestions) {
   ExtractiveQuestionGenerator generator;
-  QuestionerWorker worker({}, *store_);
-  worker.SetGenerator(&generator);
+  QuestionerWorker worker({}, *store_, &generator);
   auto ev = Document(4);
   EXPECT_EQ(worker.GeneratedCount(ev), 1u);
   ev.tokens = 120'000;
   EXPECT_EQ(worker.GeneratedCount(ev), 3u);
   ev.questions.push_back({"Who kept the lighthouse?", std::nullopt});
   EXPECT_EQ(worker.GeneratedCount(ev), 0u);
-  QuestionerWorker fixed(Options(2, 0), *store_);
-  fixed.SetGenerator(&generator);
+  QuestionerWorker fixed(Options(2, 0), *store_, &generator);
   EXPECT_EQ(fixed.GeneratedCount(ev), 2u);
   QuestionerWorker none(Options(2, 0), *store_);
   EXPECT_EQ(none.GeneratedCount(ev), 0u);
@@ -220,8 +215,7 @@ TEST_F(QuestionerGenerationTest, LlmFailuresRetryTheWholeMessage) {
     void Submit(llm::ChatRequest, Callback cb) override { cb(Error::Retry("server down")); }
   } client;
   LlmQuestionGenerator generator(client, {});
-  QuestionerWorker worker(Options(3, 0), *store_);
-  worker.SetGenerator(&generator);
+  QuestionerWorker worker(Options(3, 0), *store_, &generator);
   auto out = Run(worker, Document(6));
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().disposition, Disposition::kRetry);

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "longforge/kafka/topics.h"
-#include "unit/envelope/schema_check.h"
 #include "support/temp_store.h"
+#include "unit/envelope/schema_check.h"
 
 namespace longforge::workers {
 namespace {

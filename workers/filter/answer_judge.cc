@@ -30,22 +30,18 @@ std::string Upper(std::string_view s) {
 
 }  // namespace
 
-Status LlmAnswerJudgeOptions::Validate() const {
+std::vector<std::string> LlmAnswerJudgeOptions::Validate() const {
   std::vector<std::string> problems;
   if (model != TrimAsciiSpace(model))
     problems.emplace_back("model has leading or trailing whitespace");
   if (max_tokens < 0)
     problems.push_back("max_tokens must be >= 0 (got " + std::to_string(max_tokens) + ")");
-  if (problems.empty()) return Status::Ok();
-  std::string message = "answer judge options:";
-  for (const auto& p : problems) message += " " + p + ";";
-  message.pop_back();
-  return Error::Stop(std::move(message));
+  return problems;
 }
 
 Result<std::unique_ptr<LlmAnswerJudge>> LlmAnswerJudge::Create(llm::ChatClient& client,
                                                                LlmAnswerJudgeOptions options) {
-  if (auto ok = options.Validate(); !ok) return ok.error();
+  if (auto ok = InvalidOptions("answer judge options", options.Validate()); !ok) return ok.error();
   return std::unique_ptr<LlmAnswerJudge>(new LlmAnswerJudge(client, std::move(options)));
 }
 

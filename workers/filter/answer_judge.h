@@ -36,7 +36,7 @@ struct LlmAnswerJudgeOptions {
   int max_tokens = 256;
 
   // Every problem at once, as one kStop error listing them; Ok when usable.
-  Status Validate() const;
+  std::vector<std::string> Validate() const;
 };
 
 // One chat call per judgement (stage kJudge, temperature 0): a fixed system message,

@@ -42,7 +42,7 @@ std::string DefaultName(const LlmJudgeOptions& options) {
 
 }  // namespace
 
-Status LlmJudgeOptions::Validate() const {
+std::vector<std::string> LlmJudgeOptions::Validate() const {
   std::vector<std::string> problems;
   if (model != TrimAsciiSpace(model)) {
     problems.push_back("model has leading or trailing whitespace");
@@ -57,19 +57,15 @@ Status LlmJudgeOptions::Validate() const {
     problems.push_back("max_tokens must be 0 or at least 16, room for one quote (got " +
                        std::to_string(max_tokens) + ")");
   }
-  if (problems.empty()) return Status::Ok();
-  std::string message = "invalid LLM relevance judge options: ";
-  for (std::size_t i = 0; i < problems.size(); ++i) {
-    if (i > 0) message += "; ";
-    message += problems[i];
-  }
-  return Error::Stop(std::move(message));
+  return problems;
 }
 
 Result<std::unique_ptr<LlmRelevanceJudge>> LlmRelevanceJudge::Create(llm::ChatClient& client,
                                                                      LlmJudgeOptions options,
                                                                      RelevanceProbe* probe) {
-  if (Status s = options.Validate(); !s) return s.error();
+  if (Status s = InvalidOptions("invalid LLM relevance judge options", options.Validate()); !s) {
+    return s.error();
+  }
   return std::unique_ptr<LlmRelevanceJudge>(
       new LlmRelevanceJudge(client, std::move(options), probe));
 }

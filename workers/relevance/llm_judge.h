@@ -26,7 +26,7 @@ struct LlmJudgeOptions {
   int max_tokens = 512;
 
   // Every problem at once, as one kStop error listing them; Ok when usable.
-  Status Validate() const;
+  std::vector<std::string> Validate() const;
 };
 
 // Judge() sends one request (stage kRelevance, temperature 0) holding every question:

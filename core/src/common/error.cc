@@ -14,4 +14,15 @@ const char* DispositionName(Disposition d) {
   return "unknown";
 }
 
+Status InvalidOptions(std::string_view what, const std::vector<std::string>& problems) {
+  if (problems.empty()) return Status::Ok();
+  std::string message(what);
+  message += ": ";
+  for (std::size_t i = 0; i < problems.size(); ++i) {
+    if (i > 0) message += "; ";
+    message += problems[i];
+  }
+  return Error::Stop(std::move(message));
+}
+
 }  // namespace longforge

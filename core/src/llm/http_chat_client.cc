@@ -387,7 +387,9 @@ class HttpChatClient::Impl {
 
 Result<std::unique_ptr<HttpChatClient>> HttpChatClient::Create(HttpChatClientOptions options,
                                                                LlmProbe* probe) {
-  if (Status valid = options.Validate(); !valid.ok()) return valid.error();
+  if (Status valid = InvalidOptions("invalid LLM client options", options.Validate()); !valid) {
+    return valid.error();
+  }
   auto impl = std::make_unique<Impl>(std::move(options), probe);
   if (Status started = impl->Start(); !started.ok()) return started.error();
   return std::unique_ptr<HttpChatClient>(new HttpChatClient(std::move(impl)));

@@ -14,7 +14,7 @@ bool EndsWith(const std::string& s, const std::string& suffix) {
 
 }  // namespace
 
-Status HttpChatClientOptions::Validate() const {
+std::vector<std::string> HttpChatClientOptions::Validate() const {
   std::vector<std::string> problems;
   if (base_url.empty()) {
     problems.push_back("base_url is required");
@@ -43,13 +43,7 @@ Status HttpChatClientOptions::Validate() const {
   if (backoff_base.count() < 0) problems.push_back("backoff_base must not be negative");
   if (backoff_max < backoff_base) problems.push_back("backoff_max must be >= backoff_base");
   if (retry_after_max.count() < 0) problems.push_back("retry_after_max must not be negative");
-  if (problems.empty()) return Status::Ok();
-  std::string message = "invalid LLM client options: ";
-  for (std::size_t i = 0; i < problems.size(); ++i) {
-    if (i > 0) message += "; ";
-    message += problems[i];
-  }
-  return Error::Stop(std::move(message));
+  return problems;
 }
 
 std::string ApiKeyFromEnvironment() {

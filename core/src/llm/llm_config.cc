@@ -34,8 +34,8 @@ std::vector<std::string> LlmConfig::Validate(PipelineStage stage) const {
   o.model = e.model;
   o.concurrency = concurrency;
   o.request_timeout = std::chrono::seconds(timeout_s);
-  if (auto s = o.Validate(); !s) {
-    problems.push_back(std::string(StageName(stage)) + ": " + s.error().message);
+  for (const auto& problem : o.Validate()) {
+    problems.push_back(std::string(StageName(stage)) + ": " + problem);
   }
   if (e.model.empty()) {
     problems.push_back(std::string(StageName(stage)) + ": an LLM URL needs a model (--llm-model)");

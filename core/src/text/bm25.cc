@@ -9,9 +9,9 @@
 
 namespace longforge::text {
 
-Status Bm25Options::Validate() const {
-  std::string problems;
-  const auto add = [&](const std::string& p) { problems += problems.empty() ? p : "; " + p; };
+std::vector<std::string> Bm25Options::Validate() const {
+  std::vector<std::string> problems;
+  const auto add = [&](std::string p) { problems.push_back(std::move(p)); };
   if (!(k1 >= 0.0) || !std::isfinite(k1)) {
     add("k1 must be a finite number >= 0");
   }
@@ -21,15 +21,12 @@ Status Bm25Options::Validate() const {
   if (!(epsilon >= 0.0) || !std::isfinite(epsilon)) {
     add("epsilon must be a finite number >= 0");
   }
-  if (problems.empty()) {
-    return Status::Ok();
-  }
-  return Error::DeadLetter("bm25 options: " + problems);
+  return problems;
 }
 
 Bm25Index::Bm25Index(std::span<const std::vector<std::string>> docs, const Bm25Options& options)
     : options_(options) {
-  if (const Status valid = options.Validate(); !valid.ok()) {
+  if (const Status valid = InvalidOptions("bm25 options", options.Validate()); !valid.ok()) {
     throw std::invalid_argument(valid.error().message);
   }
   const std::size_t n_docs = docs.size();

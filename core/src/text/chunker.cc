@@ -215,20 +215,17 @@ class Packer {
 
 }  // namespace
 
-Status ChunkOptions::Validate() const {
-  std::string problems;
+std::vector<std::string> ChunkOptions::Validate() const {
+  std::vector<std::string> problems;
   if (max_tokens < 4) {
-    problems += "max_tokens must be at least 4 (got " + std::to_string(max_tokens) + ")";
+    problems.push_back("max_tokens must be at least 4 (got " + std::to_string(max_tokens) + ")");
   }
-  if (problems.empty()) {
-    return Status::Ok();
-  }
-  return Error::DeadLetter("chunk options: " + problems);
+  return problems;
 }
 
 std::vector<Chunk> ChunkText(std::string_view text, const TokenCounter& counter,
                              const ChunkOptions& options) {
-  if (const Status valid = options.Validate(); !valid.ok()) {
+  if (const Status valid = InvalidOptions("chunk options", options.Validate()); !valid.ok()) {
     throw std::invalid_argument(valid.error().message);
   }
   return Packer(text, counter, options.max_tokens).Run();

@@ -25,3 +25,17 @@ TEST(Status, DefaultsToOk) {
 
 }  // namespace
 }  // namespace longforge
+
+namespace longforge {
+namespace {
+
+TEST(InvalidOptions, ListsEveryProblemInOneStopError) {
+  EXPECT_TRUE(InvalidOptions("x options", {}).ok());
+  const Status s = InvalidOptions("x options", {"a must be positive", "b is required"});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().disposition, Disposition::kStop);
+  EXPECT_EQ(s.error().message, "x options: a must be positive; b is required");
+}
+
+}  // namespace
+}  // namespace longforge

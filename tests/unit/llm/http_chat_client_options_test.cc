@@ -15,7 +15,7 @@ TEST(HttpChatClientOptions, DefaultsAreDocumentedValues) {
   EXPECT_EQ(options.max_attempts, 6);
   options.base_url = "http://localhost:8000/v1";
   options.model = "m";
-  EXPECT_TRUE(options.Validate().ok());
+  EXPECT_TRUE(options.Validate().empty());
 }
 
 TEST(HttpChatClientOptions, ValidateListsEveryProblemAtOnce) {
@@ -24,10 +24,12 @@ TEST(HttpChatClientOptions, ValidateListsEveryProblemAtOnce) {
   options.concurrency = 0;
   options.max_attempts = 0;
   options.request_timeout = std::chrono::milliseconds(0);
-  const Status status = options.Validate();
-  ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.error().disposition, Disposition::kStop);
-  const std::string& message = status.error().message;
+  EXPECT_EQ(options.Validate().size(), 6u);
+  // The client refuses to start with them, naming every problem at once.
+  const auto client = HttpChatClient::Create(options);
+  ASSERT_FALSE(client.ok());
+  EXPECT_EQ(client.error().disposition, Disposition::kStop);
+  const std::string& message = client.error().message;
   for (const char* expected :
        {"http://", "/v1", "model", "concurrency", "max_attempts", "request_timeout"}) {
     EXPECT_NE(message.find(expected), std::string::npos) << expected << " in: " << message;

@@ -126,8 +126,10 @@ TEST(Bm25Index, CustomParametersChangeScores) {
 }
 
 TEST(Bm25Options, ValidateReportsEveryProblem) {
-  EXPECT_TRUE(Bm25Options{}.Validate().ok());
-  const Status bad = Bm25Options{.k1 = -1.0, .b = 2.0, .epsilon = -0.5}.Validate();
+  EXPECT_TRUE(Bm25Options{}.Validate().empty());
+  const auto problems = Bm25Options{.k1 = -1.0, .b = 2.0, .epsilon = -0.5}.Validate();
+  EXPECT_EQ(problems.size(), 3u);
+  const Status bad = InvalidOptions("bm25 options", problems);
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.error().message.find("k1"), std::string::npos);
   EXPECT_NE(bad.error().message.find("b must"), std::string::npos);

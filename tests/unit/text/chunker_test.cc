@@ -236,9 +236,9 @@ TEST(ChunkText, RandomMixturesKeepEveryGuarantee) {
 }
 
 TEST(ChunkOptions, ValidateRejectsTinyBudgets) {
-  EXPECT_TRUE(ChunkOptions{}.Validate().ok());
-  EXPECT_FALSE(ChunkOptions{.max_tokens = 0}.Validate().ok());
-  EXPECT_FALSE(ChunkOptions{.max_tokens = 3}.Validate().ok());
+  EXPECT_TRUE(ChunkOptions{}.Validate().empty());
+  EXPECT_EQ(ChunkOptions{.max_tokens = 0}.Validate().size(), 1u);
+  EXPECT_EQ(ChunkOptions{.max_tokens = 3}.Validate().size(), 1u);
   auto est = MakeEstimator();
   EXPECT_THROW(ChunkText("text", *est, ChunkOptions{.max_tokens = 0}), std::invalid_argument);
 }

@@ -3,8 +3,10 @@
 // should do about it. Exceptions are kept for start-up problems and broken invariants.
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace longforge {
 
@@ -61,5 +63,10 @@ class [[nodiscard]] Status {
   Error error_;
   bool ok_ = true;
 };
+
+// Every options struct has `std::vector<std::string> Validate() const`: each problem,
+// none when valid. This turns them into one error (kStop) naming `what` and listing
+// them all ("what: p1; p2"), or Ok when there are none.
+Status InvalidOptions(std::string_view what, const std::vector<std::string>& problems);
 
 }  // namespace longforge

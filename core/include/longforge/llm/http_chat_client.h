@@ -38,7 +38,7 @@ struct HttpChatClientOptions {
   std::chrono::milliseconds retry_after_max{120'000};
 
   // Every problem at once, as one kStop error listing them; Ok when usable.
-  Status Validate() const;
+  std::vector<std::string> Validate() const;
 };
 
 // LONGFORGE_LLM_API_KEY, else OPENAI_API_KEY, else "". The key is a secret: callers

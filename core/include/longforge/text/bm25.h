@@ -33,7 +33,7 @@ struct Bm25Options {
   double epsilon = 0.25;  // negative-idf floor as a fraction of mean idf, >= 0; default 0.25
 
   // Reports every problem at once; DeadLetter disposition.
-  Status Validate() const;
+  std::vector<std::string> Validate() const;
 };
 
 struct Bm25Hit {

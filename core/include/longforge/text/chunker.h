@@ -17,7 +17,7 @@ struct ChunkOptions {
   std::size_t max_tokens = 1000;
 
   // Reports every problem at once; DeadLetter disposition (bad input, not transient).
-  Status Validate() const;
+  std::vector<std::string> Validate() const;
 };
 
 // A chunk of the input: byte offsets [begin, end) into it and its exact token count.

@@ -45,7 +45,10 @@ TEST(FilterLlmAnswerJudge, ValidateRejectsBadOptions) {
   LlmAnswerJudgeOptions options;
   options.max_tokens = -1;
   options.model = " m";
-  const auto status = options.Validate();
+  EXPECT_EQ(options.Validate().size(), 2u);
+  FakeLlmServer server;
+  auto client = llm::MakeClient(llm::FastOptions(server));
+  const auto status = LlmAnswerJudge::Create(*client, options);
   ASSERT_FALSE(status.ok());
   EXPECT_EQ(status.error().disposition, Disposition::kStop);
   EXPECT_NE(status.error().message.find("max_tokens"), std::string::npos);

@@ -240,23 +240,23 @@ TEST(LlmRelevanceJudge, SkipsTheCallForNoQuestionsOrABlankChunk) {
 }
 
 TEST(LlmJudgeOptions, ValidateReportsEveryProblem) {
-  EXPECT_TRUE(LlmJudgeOptions{}.Validate().ok());
+  EXPECT_TRUE(LlmJudgeOptions{}.Validate().empty());
   LlmJudgeOptions bad;
   bad.model = " m";
   bad.display_name = "a\nb";
   bad.max_tokens = -1;
-  const Status s = bad.Validate();
+  EXPECT_EQ(bad.Validate().size(), 3u);
+  LlmJudgeOptions tiny;
+  tiny.max_tokens = 8;
+  EXPECT_EQ(tiny.Validate().size(), 1u);
+  FakeLlmServer server;
+  auto client = llm::MakeClient(llm::FastOptions(server));
+  const auto s = LlmRelevanceJudge::Create(*client, bad);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().disposition, Disposition::kStop);
   for (const char* field : {"model", "display_name", "max_tokens"}) {
     EXPECT_NE(s.error().message.find(field), std::string::npos) << s.error().message;
   }
-  LlmJudgeOptions tiny;
-  tiny.max_tokens = 8;
-  EXPECT_FALSE(tiny.Validate().ok());
-  FakeLlmServer server;
-  auto client = llm::MakeClient(llm::FastOptions(server));
-  EXPECT_FALSE(LlmRelevanceJudge::Create(*client, bad).ok());
 }
 
 }  // namespace

@@ -42,10 +42,10 @@ void RunStage(WorkerArgs& args) {
                                     args.pipeline.max_in_flight};
   auto stage = StageFor(id).build(args.pipeline, context);
   if (!stage) fail(stage.error().message);
-  metrics::WorkerProbe probe((*metrics)->registry(), args.stage);
+  metrics::WorkerProbe probe((*metrics)->registry(), id);
   rt.input_topics = (*stage)->inputs();
   rt.group_id = args.group;
-  rt.loop.worker = args.stage;
+  rt.loop.stage = id;
   rt.loop.max_in_flight = (*stage)->max_in_flight();
   spdlog::info("worker {} starting (tokenizer: {}, metrics: {})", args.stage, (*counter)->Name(),
                (*metrics)->endpoint().empty() ? "off" : (*metrics)->endpoint());

@@ -110,8 +110,7 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
     auto stage = entry.build(pipeline, context);
     if (!stage) return stage.error();
     stages.push_back(std::move(stage.value()));
-    probes.push_back(
-        std::make_unique<metrics::WorkerProbe>((*metrics)->registry(), StageName(entry.id)));
+    probes.push_back(std::make_unique<metrics::WorkerProbe>((*metrics)->registry(), entry.id));
   }
   spdlog::debug("stages created");
   auto producer = kafka::Producer::Create(kopts);
@@ -130,7 +129,7 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
       rt.assign_directly = true;
       const std::string name = StageName(stages[i]->id());
       rt.group_id = "longforge-" + name;
-      rt.loop.worker = name;
+      rt.loop.stage = stages[i]->id();
       rt.loop.max_in_flight = stages[i]->max_in_flight();
       stage_status[i] = kafka::RunWorker(rt, stages[i]->handler(), probes[i].get(), stop_stages);
       if (!stage_status[i].ok()) {

@@ -83,7 +83,7 @@ std::optional<std::string> Bytes(const std::string& text, bool base64) {
 
 }  // namespace
 
-std::string EncodeDeadLetter(const std::string& worker, const InMessage& message,
+std::string EncodeDeadLetter(PipelineStage stage, const InMessage& message,
                              const std::string& reason) {
   const bool truncated = message.value.size() > kMaxDeadLetterPayload;
   std::string_view payload(message.value);
@@ -94,7 +94,7 @@ std::string EncodeDeadLetter(const std::string& worker, const InMessage& message
   const bool utf8 = !FindInvalidUtf8(payload).has_value();
   nlohmann::json j = {
       {"schema", "lf.dlq/v1"},
-      {"worker", worker},
+      {"worker", StageName(stage)},
       {"topic", message.topic},
       {"partition", message.partition},
       {"offset", message.offset},
@@ -124,7 +124,12 @@ Result<DeadLetter> DecodeDeadLetter(std::string_view bytes) {
     return Error::DeadLetter("expected schema lf.dlq/v1, got \"" + schema + "\"");
   }
   DeadLetter d;
-  d.worker = r.String("worker");
+  const std::string worker = r.String("worker");
+  if (const auto stage = ParsePipelineStage(worker)) {
+    d.stage = *stage;
+  } else if (r.problem().empty()) {
+    r.Fail("worker", "not a pipeline stage (\"" + worker + "\")");
+  }
   d.message.topic = r.String("topic");
   d.message.partition =
       static_cast<int32_t>(r.Integer("partition", -1, std::numeric_limits<int32_t>::max()));

@@ -47,7 +47,6 @@ struct RunLoop::EventQueue {
 
 std::vector<std::string> RunLoopOptions::Validate() const {
   std::vector<std::string> problems;
-  if (worker.empty()) problems.emplace_back("run loop: worker name is empty");
   if (max_in_flight == 0) problems.emplace_back("--max-in-flight must be at least 1");
   if (retry_backoff_min.count() <= 0 || retry_backoff_max < retry_backoff_min) {
     problems.emplace_back("retry backoff: need 0 < min <= max");
@@ -72,7 +71,7 @@ RunLoop::~RunLoop() = default;
 
 void RunLoop::OnAssigned(const std::vector<TopicPartition>& partitions) {
   for (const auto& tp : partitions) ++generation_[tp];
-  spdlog::info("{}: assigned {} partitions", options_.worker, partitions.size());
+  spdlog::info("{}: assigned {} partitions", StageName(options_.stage), partitions.size());
 }
 
 void RunLoop::OnRevoked(const std::vector<TopicPartition>& partitions) {
@@ -81,7 +80,7 @@ void RunLoop::OnRevoked(const std::vector<TopicPartition>& partitions) {
     tracker_.Forget(tp);
     ++generation_[tp];  // work still in flight for tp no longer moves its offsets
   }
-  spdlog::info("{}: revoked {} partitions", options_.worker, partitions.size());
+  spdlog::info("{}: revoked {} partitions", StageName(options_.stage), partitions.size());
 }
 
 void RunLoop::Start(InMessage message) {
@@ -93,8 +92,8 @@ void RunLoop::Start(InMessage message) {
   tracker_.Started(work->tp, message.offset);
   if (probe_) probe_->Consumed(message.topic);
   ++totals_.consumed;
-  spdlog::trace("{}: started {}[{}]@{}", options_.worker, message.topic, message.partition,
-                message.offset);
+  spdlog::trace("{}: started {}[{}]@{}", StageName(options_.stage), message.topic,
+                message.partition, message.offset);
   work->message = std::move(message);
   work_.emplace(id, std::move(work));
   Dispatch(id);
@@ -175,10 +174,10 @@ void RunLoop::OnDelivered(uint64_t id, Status status) {
 
 void RunLoop::DeadLetter(uint64_t id, const std::string& reason) {
   Work& work = *work_.at(id);
-  spdlog::warn("{}: dead-lettering {}[{}]@{}: {}", options_.worker, work.message.topic,
+  spdlog::warn("{}: dead-lettering {}[{}]@{}: {}", StageName(options_.stage), work.message.topic,
                work.message.partition, work.message.offset, reason);
   work.dead_lettering = true;
-  Outputs dlq{{kDlq, work.message.key, EncodeDeadLetter(options_.worker, work.message, reason)}};
+  Outputs dlq{{kDlq, work.message.key, EncodeDeadLetter(options_.stage, work.message, reason)}};
   OnHandled(id, std::move(dlq));
 }
 
@@ -192,7 +191,7 @@ void RunLoop::ScheduleRetry(uint64_t id, const std::string& reason) {
   const auto jittered = std::chrono::milliseconds(
       std::uniform_int_distribution<int64_t>(backoff.count() / 2, backoff.count())(rng));
   if (work.attempts == 1 || work.attempts % 10 == 0) {
-    spdlog::warn("{}: retrying {}[{}]@{} in {} ms (attempt {}): {}", options_.worker,
+    spdlog::warn("{}: retrying {}[{}]@{} in {} ms (attempt {}): {}", StageName(options_.stage),
                  work.message.topic, work.message.partition, work.message.offset, jittered.count(),
                  work.attempts, reason);
   }
@@ -207,8 +206,8 @@ void RunLoop::Finish(uint64_t id) {
   if (generation_[work.tp] == work.generation) tracker_.Finished(work.tp, work.message.offset);
   const double seconds = std::chrono::duration<double>(clock_.Now() - work.started).count();
   if (probe_) probe_->ProcessingSeconds(seconds);
-  spdlog::debug("{}: finished {}[{}]@{} in {:.1f} ms", options_.worker, work.message.topic,
-                work.message.partition, work.message.offset, seconds * 1e3);
+  spdlog::debug("{}: finished {}[{}]@{} in {:.1f} ms", StageName(options_.stage),
+                work.message.topic, work.message.partition, work.message.offset, seconds * 1e3);
   ++totals_.finished;
   work_.erase(it);
 }
@@ -249,7 +248,7 @@ void RunLoop::CommitFinished() {
   if (auto s = source_->Commit(pending); s.ok()) {
     tracker_.MarkCommitted(pending);
   } else {
-    spdlog::warn("{}: {}", options_.worker, s.error().message);
+    spdlog::warn("{}: {}", StageName(options_.stage), s.error().message);
   }
 }
 
@@ -271,7 +270,7 @@ void RunLoop::TakeOne(MessageSource& source) {
   auto polled =
       source.Poll(Active() == 0 ? milliseconds(20) : milliseconds(idle_tick_due_ ? 0 : 5));
   if (!polled.ok()) {
-    spdlog::warn("{}: {}", options_.worker, polled.error().message);
+    spdlog::warn("{}: {}", StageName(options_.stage), polled.error().message);
     return;
   }
   if (!polled->has_value()) {
@@ -314,8 +313,8 @@ Status RunLoop::End(MessageSource& source) {
   source_ = &source;
   CommitFinished();
   if (!work_.empty()) {
-    spdlog::info("{}: stopping with {} messages unfinished; they stay uncommitted", options_.worker,
-                 work_.size());
+    spdlog::info("{}: stopping with {} messages unfinished; they stay uncommitted",
+                 StageName(options_.stage), work_.size());
   }
   source_ = nullptr;
   drain_deadline_.reset();

@@ -9,8 +9,8 @@ prometheus::Histogram::BucketBoundaries ProcessingBuckets() {
 
 }  // namespace
 
-WorkerProbe::WorkerProbe(prometheus::Registry& registry, std::string worker)
-    : worker_(std::move(worker)),
+WorkerProbe::WorkerProbe(prometheus::Registry& registry, PipelineStage stage)
+    : worker_(StageName(stage)),
       consumed_(prometheus::BuildCounter()
                     .Name("longforge_messages_consumed_total")
                     .Help("Messages a worker took from its input topic")

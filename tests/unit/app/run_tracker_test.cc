@@ -31,7 +31,7 @@ envelope::SampleRecord Sample(const std::string& doc, const std::string& task,
 kafka::DeadLetter Dlq(const std::string& topic, const std::string& payload,
                       const std::string& reason) {
   auto record = kafka::DecodeDeadLetter(
-      kafka::EncodeDeadLetter("answer", {topic, 0, 7, "k", payload}, reason));
+      kafka::EncodeDeadLetter(PipelineStage::kAnswer, {topic, 0, 7, "k", payload}, reason));
   if (!record.ok()) {
     ADD_FAILURE() << record.error().message;
     return {};

@@ -329,20 +329,21 @@ class EnvelopeSchema : public ::testing::Test {
 std::vector<std::string> EveryMessageType() {
   kafka::InMessage binary{"lf.documents", 3, 42, "key", std::string("\x00\xff\xfe text", 8)};
   kafka::InMessage text{"lf.chunked", 0, 7, "\xff\x01", "{\"schema\":\"lf.chunked/v1\"}"};
-  return {Encode(StoredDocument()),
-          Encode(InlineDocument()),
-          Encode(Chunked()),
-          Encode(Ledger()),
-          Encode(Request()),
-          Encode(Result(RelevanceVerdict::kRelevant)),
-          Encode(Result(RelevanceVerdict::kNone)),
-          Encode(Result(RelevanceVerdict::kFailed)),
-          Encode(Answer()),
-          Encode(Sample(Decision::kAccept), "lf.dataset/v1"),
-          Encode(Sample(Decision::kReject), "lf.rejected/v1"),
-          Encode(Sample(Decision::kReview), "lf.rejected/v1"),
-          kafka::EncodeDeadLetter("chunker", binary, "lf.documents/v1: not valid JSON"),
-          kafka::EncodeDeadLetter("questioner", text, "missing field")};
+  return {
+      Encode(StoredDocument()),
+      Encode(InlineDocument()),
+      Encode(Chunked()),
+      Encode(Ledger()),
+      Encode(Request()),
+      Encode(Result(RelevanceVerdict::kRelevant)),
+      Encode(Result(RelevanceVerdict::kNone)),
+      Encode(Result(RelevanceVerdict::kFailed)),
+      Encode(Answer()),
+      Encode(Sample(Decision::kAccept), "lf.dataset/v1"),
+      Encode(Sample(Decision::kReject), "lf.rejected/v1"),
+      Encode(Sample(Decision::kReview), "lf.rejected/v1"),
+      kafka::EncodeDeadLetter(PipelineStage::kChunker, binary, "lf.documents/v1: not valid JSON"),
+      kafka::EncodeDeadLetter(PipelineStage::kQuestioner, text, "missing field")};
 }
 
 TEST_F(EnvelopeSchema, EveryEncodedMessageMatchesItsSchema) {

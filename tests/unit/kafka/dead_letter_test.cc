@@ -18,7 +18,8 @@ json Parse(const std::string& record) {
 
 TEST(EncodeDeadLetter, RecordsTheOriginalMessageAndReason) {
   const InMessage m{"lf.chunked", 4, 1234, "doc-1", R"({"schema":"lf.chunked/v1"})"};
-  const json j = Parse(EncodeDeadLetter("questioner", m, "lf.chunked/v1: key 'doc_id' not found"));
+  const json j = Parse(
+      EncodeDeadLetter(PipelineStage::kQuestioner, m, "lf.chunked/v1: key 'doc_id' not found"));
   EXPECT_EQ(j["schema"], "lf.dlq/v1");
   EXPECT_EQ(j["worker"], "questioner");
   EXPECT_EQ(j["topic"], "lf.chunked");
@@ -39,7 +40,7 @@ TEST(EncodeDeadLetter, RecordsTheOriginalMessageAndReason) {
 
 TEST(EncodeDeadLetter, CarriesNonUtf8PayloadAsBase64) {
   const InMessage m{"lf.documents", 0, 1, "k", std::string("\x00\xff\xfe", 3)};
-  const json j = Parse(EncodeDeadLetter("chunker", m, "not valid JSON"));
+  const json j = Parse(EncodeDeadLetter(PipelineStage::kChunker, m, "not valid JSON"));
   EXPECT_EQ(j["payload_encoding"], "base64");
   EXPECT_EQ(j["payload"], "AP/+");
   EXPECT_EQ(j["payload_bytes"], 3);
@@ -47,7 +48,7 @@ TEST(EncodeDeadLetter, CarriesNonUtf8PayloadAsBase64) {
 
 TEST(EncodeDeadLetter, CarriesNonUtf8KeyAsBase64) {
   const InMessage m{"lf.documents", 0, 1, std::string("\xff\x01", 2), "{}"};
-  const json j = Parse(EncodeDeadLetter("chunker", m, "r"));
+  const json j = Parse(EncodeDeadLetter(PipelineStage::kChunker, m, "r"));
   EXPECT_FALSE(j.contains("key"));
   EXPECT_EQ(j["key_base64"], "/wE=");
   EXPECT_EQ(j["payload_encoding"], "utf8");
@@ -56,7 +57,7 @@ TEST(EncodeDeadLetter, CarriesNonUtf8KeyAsBase64) {
 TEST(EncodeDeadLetter, TruncatesLargePayloadKeepingItsLength) {
   const std::string big(kMaxDeadLetterPayload + 1000, 'a');
   const InMessage m{"lf.answers", 2, 9, "t", big};
-  const std::string record = EncodeDeadLetter("filter", m, "too big");
+  const std::string record = EncodeDeadLetter(PipelineStage::kFilter, m, "too big");
   const json j = Parse(record);
   EXPECT_EQ(j["truncated"], true);
   EXPECT_EQ(j["payload_bytes"], big.size());
@@ -67,7 +68,7 @@ TEST(EncodeDeadLetter, TruncatesLargePayloadKeepingItsLength) {
 
 TEST(EncodeDeadLetter, PayloadAtTheLimitIsNotTruncated) {
   const InMessage m{"lf.answers", 0, 0, "", std::string(kMaxDeadLetterPayload, 'b')};
-  const json j = Parse(EncodeDeadLetter("filter", m, "r"));
+  const json j = Parse(EncodeDeadLetter(PipelineStage::kFilter, m, "r"));
   EXPECT_EQ(j["truncated"], false);
   EXPECT_EQ(j["payload"].get<std::string>().size(), kMaxDeadLetterPayload);
   EXPECT_EQ(j["key"], "");
@@ -76,7 +77,7 @@ TEST(EncodeDeadLetter, PayloadAtTheLimitIsNotTruncated) {
 TEST(EncodeDeadLetter, TruncatedBinaryPayloadIsBase64OfTheKeptBytes) {
   std::string big(kMaxDeadLetterPayload + 10, '\xff');
   const InMessage m{"lf.answers", 0, 0, "k", big};
-  const json j = Parse(EncodeDeadLetter("filter", m, "r"));
+  const json j = Parse(EncodeDeadLetter(PipelineStage::kFilter, m, "r"));
   EXPECT_EQ(j["payload_encoding"], "base64");
   EXPECT_EQ(j["truncated"], true);
   EXPECT_EQ(j["payload"].get<std::string>().size(), (kMaxDeadLetterPayload + 2) / 3 * 4);
@@ -89,7 +90,7 @@ TEST(EncodeDeadLetter, TruncatedTextStaysUtf8) {
   std::string text = "a";
   while (text.size() <= kMaxDeadLetterPayload + 4) text += "\xC3\xA9";  // é
   const InMessage m{"lf.answers", 0, 0, "k", text};
-  const json j = Parse(EncodeDeadLetter("filter", m, "r"));
+  const json j = Parse(EncodeDeadLetter(PipelineStage::kFilter, m, "r"));
   EXPECT_EQ(j["truncated"], true);
   EXPECT_EQ(j["payload_encoding"], "utf8");
   EXPECT_EQ(j["payload_bytes"], text.size());
@@ -99,14 +100,15 @@ TEST(EncodeDeadLetter, SurvivesANonUtf8Reason) {
   // Reasons can quote input (an exception text, a file name); the dead-letter record
   // is the last resort and must always be encodable.
   const InMessage m{"lf.documents", 0, 0, "k", "{}"};
-  const std::string record = EncodeDeadLetter("chunker", m, "handler threw: bad byte \xff here");
+  const std::string record =
+      EncodeDeadLetter(PipelineStage::kChunker, m, "handler threw: bad byte \xff here");
   const json j = Parse(record);
   EXPECT_EQ(j["schema"], "lf.dlq/v1");
 }
 
 // EncodeDeadLetter then DecodeDeadLetter, failing the test when the decode fails.
-DeadLetter RoundTrip(const std::string& worker, const InMessage& m, const std::string& reason) {
-  auto back = DecodeDeadLetter(EncodeDeadLetter(worker, m, reason));
+DeadLetter RoundTrip(PipelineStage stage, const InMessage& m, const std::string& reason) {
+  auto back = DecodeDeadLetter(EncodeDeadLetter(stage, m, reason));
   if (!back.ok()) {
     ADD_FAILURE() << back.error().message;
     return {};
@@ -116,8 +118,8 @@ DeadLetter RoundTrip(const std::string& worker, const InMessage& m, const std::s
 
 TEST(DecodeDeadLetter, RoundTripsTheOriginalMessage) {
   const InMessage m{"lf.chunked", 4, 1234, "doc-1", R"({"schema":"lf.chunked/v1"})"};
-  const DeadLetter d = RoundTrip("questioner", m, "lf.chunked/v1: key 'doc_id' not found");
-  EXPECT_EQ(d.worker, "questioner");
+  const DeadLetter d = RoundTrip(PipelineStage::kQuestioner, m, "lf.chunked/v1: key 'doc_id' not found");
+  EXPECT_EQ(d.stage, PipelineStage::kQuestioner);
   EXPECT_EQ(d.message.topic, "lf.chunked");
   EXPECT_EQ(d.message.partition, 4);
   EXPECT_EQ(d.message.offset, 1234);
@@ -132,14 +134,14 @@ TEST(DecodeDeadLetter, RoundTripsTheOriginalMessage) {
 TEST(DecodeDeadLetter, UndoesBase64OfKeyAndPayload) {
   const InMessage m{"lf.documents", 0, 1, std::string("\xff\x01", 2),
                     std::string("\x00\xff\xfe", 3)};
-  const DeadLetter d = RoundTrip("chunker", m, "not valid JSON");
+  const DeadLetter d = RoundTrip(PipelineStage::kChunker, m, "not valid JSON");
   EXPECT_EQ(d.message.key, m.key);
   EXPECT_EQ(d.message.value, m.value);
 }
 
 TEST(DecodeDeadLetter, KeepsTheTruncatedPayloadAndTheOriginalLength) {
   const std::string big(kMaxDeadLetterPayload + 1000, '\xff');
-  const DeadLetter d = RoundTrip("filter", {"lf.answers", 2, 9, "t", big}, "too big");
+  const DeadLetter d = RoundTrip(PipelineStage::kFilter, {"lf.answers", 2, 9, "t", big}, "too big");
   EXPECT_TRUE(d.truncated);
   EXPECT_EQ(d.payload_bytes, big.size());
   EXPECT_EQ(d.message.value, big.substr(0, kMaxDeadLetterPayload));
@@ -147,7 +149,7 @@ TEST(DecodeDeadLetter, KeepsTheTruncatedPayloadAndTheOriginalLength) {
 
 // A well-formed record with one field replaced by `value` (raw JSON), or removed.
 std::string With(const std::string& field, const std::string& value) {
-  json j = Parse(EncodeDeadLetter("chunker", {"lf.documents", 0, 1, "k", "{}"}, "r"));
+  json j = Parse(EncodeDeadLetter(PipelineStage::kChunker, {"lf.documents", 0, 1, "k", "{}"}, "r"));
   if (value.empty()) {
     j.erase(field);
   } else {
@@ -171,6 +173,7 @@ TEST(DecodeDeadLetter, MalformedRecordsAreErrorValuesNamingTheFault) {
   ExpectError(With("schema", ""), "schema");
   ExpectError(With("topic", "7"), "topic");
   ExpectError(With("worker", R"({"name":"chunker"})"), "worker");
+  ExpectError(With("worker", R"("chunkr")"), "not a pipeline stage");
   ExpectError(With("reason", ""), "reason");
   ExpectError(With("partition", R"("0")"), "partition");
   ExpectError(With("partition", "1.5"), "partition");

@@ -85,7 +85,7 @@ inline std::optional<Result<Outputs>> Emit(const InMessage& m) {
 class RunLoopTest : public ::testing::Test {
  protected:
   RunLoopTest() {
-    options_.worker = "test-worker";
+    options_.stage = PipelineStage::kRelevance;
     options_.max_in_flight = 8;
     options_.commit_interval =
         std::chrono::milliseconds(0);  // commit on every pass unless a test says

@@ -89,7 +89,7 @@ TEST_F(RunLoopTest, ThrowingHandlerDeadLettersAndCarriesOn) {
   const auto dlq = DeadLetters();
   ASSERT_EQ(dlq.size(), 1u);
   EXPECT_EQ(dlq[0]["reason"], "handler threw: boom");
-  EXPECT_EQ(dlq[0]["worker"], "test-worker");
+  EXPECT_EQ(dlq[0]["worker"], "relevance");
   EXPECT_EQ(dlq[0]["topic"], kIn);
   EXPECT_EQ(dlq[0]["offset"], 0);
   EXPECT_EQ(dlq[0]["payload"], "poison");

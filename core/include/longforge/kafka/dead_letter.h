@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "longforge/common/error.h"
+#include "longforge/common/stage.h"
 #include "longforge/kafka/handler.h"
 
 namespace longforge::kafka {
@@ -15,12 +16,13 @@ namespace longforge::kafka {
 // publishable; the original length is always kept.
 inline constexpr std::size_t kMaxDeadLetterPayload = 256 * 1024;
 
-std::string EncodeDeadLetter(const std::string& worker, const InMessage& message,
+// `stage` gave up on `message` for `reason`; the record names it in its "worker" field.
+std::string EncodeDeadLetter(PipelineStage stage, const InMessage& message,
                              const std::string& reason);
 
 // A lf.dlq record, decoded: what EncodeDeadLetter was given, and what it recorded.
 struct DeadLetter {
-  std::string worker;  // the worker that gave up
+  PipelineStage stage = PipelineStage::kChunker;  // the stage that gave up ("worker")
   // The original message, key and value as bytes again (base64 undone); `value` is
   // its first kMaxDeadLetterPayload bytes (at a character boundary) when truncated.
   InMessage message;
@@ -31,7 +33,7 @@ struct DeadLetter {
 };
 
 // Never throws: bytes that are not a lf.dlq/v1 record (not JSON, another schema, a
-// field missing or of the wrong type, base64 that does not decode) come back as a
+// field missing or of the wrong type, an unknown stage, base64 that does not decode) come back as a
 // kDeadLetter error naming what is wrong.
 Result<DeadLetter> DecodeDeadLetter(std::string_view bytes);
 

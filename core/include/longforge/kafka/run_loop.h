@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "longforge/common/clock.h"
+#include "longforge/common/stage.h"
 #include "longforge/kafka/handler.h"
 #include "longforge/kafka/message_sink.h"
 #include "longforge/kafka/message_source.h"
@@ -25,7 +26,7 @@
 namespace longforge::kafka {
 
 struct RunLoopOptions {
-  std::string worker;               // name in logs, metrics and dead-letter records
+  PipelineStage stage = PipelineStage::kChunker;  // named in logs and dead-letter records
   std::size_t max_in_flight = 256;  // messages handed to the handler, not yet finished
                                     // (less those the handler reports Parked())
   std::chrono::milliseconds commit_interval{200};

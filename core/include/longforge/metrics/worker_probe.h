@@ -1,5 +1,5 @@
 #pragma once
-// The metrics every worker's run loop reports. Labels are the worker name and the
+// The metrics every worker's run loop reports. Labels are the stage name (`worker`) and the
 // topic (a handful of values each), never ids.
 
 #include <prometheus/counter.h>
@@ -12,12 +12,14 @@
 #include <mutex>
 #include <string>
 
+#include "longforge/common/stage.h"
+
 namespace longforge::metrics {
 
 // Thread-safe: counters are atomic; the label caches are guarded by a mutex.
 class WorkerProbe {
  public:
-  WorkerProbe(prometheus::Registry& registry, std::string worker);
+  WorkerProbe(prometheus::Registry& registry, PipelineStage stage);  // label worker=StageName
 
   void Consumed(const std::string& topic);
   void Produced(const std::string& topic);

@@ -106,9 +106,10 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
       ->capture_default_str();
   cmd.add_option_function<int>(
       "--gather-timeout",
-      [&config](int s) { config.answer.answer.gather_timeout = std::chrono::seconds(s); },
-      "Seconds a task may wait for missing chunk results before it is answered without them "
-      "(default 600)");
+      [&config](int s) { config.answer.gather_timeout = std::chrono::seconds(s); },
+      "Seconds a task may go without a new chunk result before it stops waiting; its "
+      "missing chunks count as unread (see --max-unread-share). Default: twice "
+      "--llm-timeout, at least 60 (600)");
   cmd.add_option("--retrieval-chunk-tokens", config.answer.retrieval.chunk_tokens,
                  "Retrieval chunk size in tokens (the answer stage's BM25 units)")
       ->capture_default_str();
@@ -128,6 +129,11 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
       ->capture_default_str();
   cmd.add_option("--min-reference-f1", config.filter.min_reference_f1,
                  "Filter: token F1 against the reference that counts as a match")
+      ->capture_default_str();
+  cmd.add_option("--max-unread-share", config.filter.max_unread_share,
+                 "Filter: share of a task's chunks that may go unread (lost to the gather "
+                 "timeout, failed LLM calls, unreadable replies) before the record is "
+                 "rejected as incomplete_reading; 0 = every chunk must be read")
       ->capture_default_str();
   cmd.add_option("--max-answer-chars", config.filter.max_answer_chars,
                  "Filter: longer answers are rejected")

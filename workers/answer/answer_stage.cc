@@ -1,5 +1,7 @@
 #include "workers/answer/answer_stage.h"
 
+#include <algorithm>
+
 #include "longforge/kafka/topics.h"
 #include "longforge/llm/llm_config.h"
 #include "workers/answer/keywords.h"
@@ -7,8 +9,14 @@
 #include "workers/answer/planner.h"
 
 namespace longforge::workers {
+std::chrono::seconds DefaultGatherTimeout(int llm_timeout_s) {
+  return std::chrono::seconds(std::max(60, 2 * llm_timeout_s));
+}
+
 std::vector<std::string> AnswerStage::Validate(const Options& options, const llm::LlmConfig& llm) {
-  auto problems = options.answer.Validate();
+  AnswerOptions answer = options.answer;
+  answer.gather_timeout = options.gather_timeout.value_or(DefaultGatherTimeout(llm.timeout_s));
+  auto problems = answer.Validate();
   for (auto more : {options.retrieval.Validate(), llm.Validate(kId)}) {
     problems.insert(problems.end(), more.begin(), more.end());
   }
@@ -41,8 +49,9 @@ Result<std::unique_ptr<kafka::Stage>> AnswerStage::Build(const Options& options,
     multi_hop = {s->Own(MakeLlmPlanner(*client.value(), ao.model)), &c.store};
   }
   auto* retriever = s->Own(std::make_unique<Retriever>(c.store, c.counter, options.retrieval));
-  s->SetHandler(
-      std::make_unique<AnswerWorker>(options.answer, *backend, retriever, keywords, multi_hop));
+  AnswerOptions answer = options.answer;
+  answer.gather_timeout = options.gather_timeout.value_or(DefaultGatherTimeout(c.llm.timeout_s));
+  s->SetHandler(std::make_unique<AnswerWorker>(answer, *backend, retriever, keywords, multi_hop));
   return std::unique_ptr<kafka::Stage>(std::move(s));
 }
 

@@ -68,11 +68,16 @@ void AnswerWorker::Complete(GatheredTask g) {
         record.evidence.push_back({r.chunk.begin, r.chunk.end});
         for (auto& q : r.quotes) record.quotes.push_back(std::move(q));
         break;
-      case envelope::RelevanceVerdict::kFailed:
-        ++record.chunks_lost;
-        break;
       case envelope::RelevanceVerdict::kNone:
-      case envelope::RelevanceVerdict::kUnjudged:  // nothing to use, nothing lost
+        break;
+      case envelope::RelevanceVerdict::kFailed:
+        ++record.chunks_failed;
+        break;
+      case envelope::RelevanceVerdict::kMalformed:
+        ++record.chunks_malformed;
+        break;
+      case envelope::RelevanceVerdict::kUnjudged:
+        ++record.chunks_lost;
         break;
     }
   }

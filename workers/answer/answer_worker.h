@@ -19,8 +19,9 @@
 namespace longforge::workers {
 
 struct AnswerOptions {
-  // --gather-timeout: a task still missing chunk results after this long is answered
-  // from what it has, the missing chunks counted as lost. Default 600 s.
+  // A task that got no new chunk result for this long is answered from what it has,
+  // the missing chunks counted as lost (AnswerStageOptions sets it from
+  // --gather-timeout). Default 600 s.
   std::chrono::seconds gather_timeout{600};
   // --hop-limit: Lv3 sub-questions per question before the answer is forced; default 4.
   int hop_limit = 4;

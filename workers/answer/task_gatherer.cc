@@ -31,9 +31,10 @@ std::optional<GatheredTask> TaskGatherer::Add(envelope::RelevanceResult result, 
   }
   const uint32_t index = result.chunk.index;
   if (g.results.contains(index)) {
-    done(kafka::Outputs{});  // redelivered duplicate
+    done(kafka::Outputs{});  // redelivered duplicate: no progress
     return std::nullopt;
   }
+  g.last_progress = now;
   g.results.emplace(index, std::move(result));
   g.dones.push_back(std::move(done));
   ++held_;
@@ -49,7 +50,7 @@ std::vector<GatheredTask> TaskGatherer::TakeExpired(std::chrono::steady_clock::t
                                                     std::chrono::seconds timeout) {
   std::vector<GatheredTask> out;
   for (auto it = tasks_.begin(); it != tasks_.end();) {
-    if (now - it->second.first_seen >= timeout) {
+    if (now - it->second.last_progress >= timeout) {
       Remember(it->first);
       held_ -= it->second.dones.size();
       out.push_back(std::move(it->second));

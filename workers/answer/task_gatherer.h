@@ -24,6 +24,7 @@ struct GatheredTask {
   std::map<uint32_t, envelope::RelevanceResult> results;  // by chunk index
   std::vector<kafka::Done> dones;  // one per gathered message, in arrival order
   std::chrono::steady_clock::time_point first_seen;
+  std::chrono::steady_clock::time_point last_progress;  // when a new chunk's result came
 };
 
 // Not thread-safe: used from the run loop thread only.
@@ -36,8 +37,9 @@ class TaskGatherer {
   // chunk already seen, or for a task already finished, is finished at once (empty).
   std::optional<GatheredTask> Add(envelope::RelevanceResult result, kafka::Done done,
                                   std::chrono::steady_clock::time_point now);
-  // Tasks gathering for longer than `timeout`: taken out to be answered from what
-  // they have (the rest of their chunks are counted as lost).
+  // Tasks that made no progress (no new chunk's result) for `timeout`: taken out to be
+  // answered from what they have, the rest of their chunks counted as lost. A task
+  // whose results keep coming never expires, however long the document.
   std::vector<GatheredTask> TakeExpired(std::chrono::steady_clock::time_point now,
                                         std::chrono::seconds timeout);
   std::size_t gathering() const { return tasks_.size(); }

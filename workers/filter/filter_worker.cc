@@ -24,6 +24,7 @@ std::vector<std::string> FilterOptions::Validate() const {
     problems.emplace_back("min ROUGE-L recall must be in [0, 1]");
   }
   if (!InUnitRange(min_reference_f1)) problems.emplace_back("min reference F1 must be in [0, 1]");
+  if (!InUnitRange(max_unread_share)) problems.emplace_back("--max-unread-share must be in [0, 1]");
   return problems;
 }
 
@@ -72,6 +73,11 @@ std::string FilterWorker::EvidenceText(const envelope::AnswerRecord& record) con
 
 RuleCheck FilterWorker::Check(const envelope::AnswerRecord& record) const {
   RuleCheck c;
+  const uint32_t unread = record.chunks_unread();
+  if (unread > 0 && (record.chunks_total == 0 ||
+                     static_cast<double>(unread) / record.chunks_total > options_.max_unread_share)) {
+    c.rejects.emplace_back("incomplete_reading");
+  }
   const std::string& answer = record.answer;
   if (answer.empty()) {
     c.rejects.emplace_back("empty_answer");

@@ -1,8 +1,9 @@
 #pragma once
 // filter: lf.answers → lf.dataset (accepted) | lf.rejected (rejected, review).
 // Every decision carries machine-readable reasons, several at once when they apply:
-//   empty_answer, answer_too_short, answer_too_long, refusal, language_mismatch,
-//   no_evidence, ungrounded, reference_mismatch (reject); judge_disagrees (review).
+//   incomplete_reading, empty_answer, answer_too_short, answer_too_long, refusal,
+//   language_mismatch, no_evidence, ungrounded, reference_mismatch (reject);
+//   judge_disagrees (review).
 
 #include <mutex>
 #include <optional>
@@ -41,6 +42,11 @@ struct FilterOptions {
   // When the rule check and the LLM judge disagree: true sends the record to review
   // (judge_disagrees); false accepts it (the more lenient of the two). Default true.
   bool review_on_judge_disagreement = true;
+  // --max-unread-share: the share of a task's chunks it may leave unread (lost,
+  // failed or malformed; see AnswerRecord) and still be accepted, in [0, 1]. Above
+  // it the record is rejected as incomplete_reading: an unread chunk may hold the
+  // answer or contradict it. Default 0: every chunk must be read.
+  double max_unread_share = 0.0;
 
   // Every problem, one line each; empty when usable.
   std::vector<std::string> Validate() const;

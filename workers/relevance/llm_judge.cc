@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "longforge/common/strings.h"
+#include "longforge/common/utf8.h"
 #include "workers/relevance/quote_grounding.h"
 #include "workers/relevance/relevance_reply.h"
 
@@ -25,6 +26,13 @@ constexpr const char* kSystemPrompt =
     "- Copy only the sentences that help; leave out the rest of the passage.\n"
     "- Do not answer the question and do not explain your choice.\n"
     "- When nothing in the passage helps, write the single word NONE.";
+
+// The start of a reply, quoted in an error: at most 200 bytes, cut at a character.
+std::string ReplyExcerpt(std::string_view reply) {
+  constexpr std::size_t kMax = 200;
+  if (reply.size() <= kMax) return "\"" + std::string(reply) + "\"";
+  return "\"" + std::string(reply.substr(0, CodePointPrefix(reply, kMax))) + "...\"";
+}
 
 std::vector<Judgement> AllFailed(std::size_t questions, const Error& error) {
   Judgement failed;
@@ -152,6 +160,10 @@ std::vector<Judgement> JudgeReply(std::string_view chunk, std::string_view reply
       case ReplyKind::kNone:
         break;
       case ReplyKind::kMalformed:
+        // Not "none": the chunk was not read for this question, and the task
+        // counts it unread.
+        j.verdict = envelope::RelevanceVerdict::kMalformed;
+        j.error = "the model's reply could not be read: " + ReplyExcerpt(reply);
         outcome = ReplyOutcome::kMalformed;
         break;
     }

@@ -28,6 +28,8 @@ json Meta(const envelope::SampleRecord& sample) {
                {"chunks_total", r.chunks_total},
                {"chunks_relevant", r.chunks_relevant},
                {"chunks_lost", r.chunks_lost},
+               {"chunks_failed", r.chunks_failed},
+               {"chunks_malformed", r.chunks_malformed},
                {"llm_calls", r.usage.calls},
                {"prompt_tokens", r.usage.prompt_tokens},
                {"completion_tokens", r.usage.completion_tokens},

@@ -21,6 +21,8 @@ const char* ToString(RelevanceVerdict verdict) {
       return "none";
     case RelevanceVerdict::kFailed:
       return "failed";
+    case RelevanceVerdict::kMalformed:
+      return "malformed";
     case RelevanceVerdict::kUnjudged:
       return "unjudged";
   }

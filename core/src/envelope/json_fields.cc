@@ -85,6 +85,8 @@ void to_json(json& j, const AnswerRecord& m) {
        {"chunks_total", m.chunks_total},
        {"chunks_relevant", m.chunks_relevant},
        {"chunks_lost", m.chunks_lost},
+       {"chunks_failed", m.chunks_failed},
+       {"chunks_malformed", m.chunks_malformed},
        {"backend", m.backend},
        {"llm", m.usage}};
 }
@@ -96,6 +98,8 @@ void from_json(const json& j, AnswerRecord& m) {
   Optional(j, "chunks_total", m.chunks_total);
   Optional(j, "chunks_relevant", m.chunks_relevant);
   Optional(j, "chunks_lost", m.chunks_lost);
+  Optional(j, "chunks_failed", m.chunks_failed);
+  Optional(j, "chunks_malformed", m.chunks_malformed);
   Optional(j, "backend", m.backend);
   Optional(j, "llm", m.usage);
 }

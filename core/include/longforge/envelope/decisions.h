@@ -14,8 +14,9 @@ namespace longforge::envelope {
 enum class RelevanceVerdict {
   kRelevant,  // the chunk holds sentences that help answer; they are the quotes
   kNone,      // nothing in the chunk helps
-  kFailed,    // the chunk could not be judged (its error says why); counted lost
-  kUnjudged,  // the chunk was not judged; not counted lost
+  kFailed,     // the chunk could not be judged (its error says why): unread
+  kMalformed,  // the model's reply for this chunk could not be read: unread
+  kUnjudged,   // no verdict was given (never written by a stage): unread
 };
 
 // The filter's decision on an answer (lf.dataset: accept; lf.rejected: reject, review).
@@ -27,7 +28,7 @@ enum class Origin {
   kGenerated,  // written by the questioner from the document
 };
 
-// "relevant", "none", "failed", "unjudged".
+// "relevant", "none", "failed", "malformed", "unjudged".
 const char* ToString(RelevanceVerdict verdict);
 // "accept", "reject", "review".
 const char* ToString(Decision decision);
@@ -36,7 +37,7 @@ const char* ToString(Origin origin);
 
 inline constexpr std::array kRelevanceVerdicts = {
     RelevanceVerdict::kRelevant, RelevanceVerdict::kNone, RelevanceVerdict::kFailed,
-    RelevanceVerdict::kUnjudged};
+    RelevanceVerdict::kMalformed, RelevanceVerdict::kUnjudged};
 inline constexpr std::array kDecisions = {Decision::kAccept, Decision::kReject, Decision::kReview};
 inline constexpr std::array kOrigins = {Origin::kSupplied, Origin::kGenerated};
 

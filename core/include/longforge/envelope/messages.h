@@ -123,9 +123,14 @@ struct AnswerRecord {
   std::vector<std::string> quotes;
   uint32_t chunks_total = 0;
   uint32_t chunks_relevant = 0;
-  uint32_t chunks_lost = 0;
+  // Chunks the task did not read, by why (a record with any is incomplete):
+  uint32_t chunks_lost = 0;       // no verdict arrived before the gather deadline
+  uint32_t chunks_failed = 0;     // the relevance call failed after every retry
+  uint32_t chunks_malformed = 0;  // the model's reply could not be read
   std::string backend;
   LlmUsage usage;
+
+  uint32_t chunks_unread() const { return chunks_lost + chunks_failed + chunks_malformed; }
 };
 
 struct Verdict {

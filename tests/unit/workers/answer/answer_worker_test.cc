@@ -98,12 +98,18 @@ TEST_F(AnswerWorkerTest, ResultsOfATaskStillGatheringAreParked) {
   EXPECT_EQ(worker.Parked(), 0u);
 }
 
-TEST_F(AnswerWorkerTest, FailedChunksCountAsLost) {
+// Every chunk a task did not read is counted, by why: the filter rejects the record.
+TEST_F(AnswerWorkerTest, UnreadChunksAreCountedByWhy) {
   AnswerWorker worker({}, *backend_);
-  Feed(worker, envelope::Encode(ChunkResult(0, 2, envelope::RelevanceVerdict::kFailed)));
-  Feed(worker, envelope::Encode(ChunkResult(1, 2, envelope::RelevanceVerdict::kNone)));
+  Feed(worker, envelope::Encode(ChunkResult(0, 4, envelope::RelevanceVerdict::kFailed)));
+  Feed(worker, envelope::Encode(ChunkResult(1, 4, envelope::RelevanceVerdict::kNone)));
+  Feed(worker, envelope::Encode(ChunkResult(2, 4, envelope::RelevanceVerdict::kMalformed)));
+  Feed(worker, envelope::Encode(ChunkResult(3, 4, envelope::RelevanceVerdict::kUnjudged)));
   const auto record = AnswerIn(0);
+  EXPECT_EQ(record.chunks_failed, 1u);
+  EXPECT_EQ(record.chunks_malformed, 1u);
   EXPECT_EQ(record.chunks_lost, 1u);
+  EXPECT_EQ(record.chunks_unread(), 3u);
   EXPECT_EQ(record.chunks_relevant, 0u);
   EXPECT_EQ(record.answer, "");
   EXPECT_TRUE(record.evidence.empty());

@@ -115,6 +115,25 @@ TEST(TaskGatherer, TakeExpiredReturnsOnlyTasksOlderThanTheTimeout) {
   EXPECT_EQ(g.gathering(), 1u);
 }
 
+// The deadline counts from the task's last new result, not its first: a long document
+// whose results keep coming is never cut short, and a redelivered duplicate is not
+// progress.
+TEST(TaskGatherer, TheDeadlineCountsFromTheLastProgress) {
+  TaskGatherer g;
+  DoneLog log;
+  const auto t0 = Clock::now();
+  const auto s = [](int n) { return std::chrono::seconds(n); };
+  EXPECT_FALSE(g.Add(MakeResult("long", 0, 4), log.Make(), t0));
+  EXPECT_FALSE(g.Add(MakeResult("long", 1, 4), log.Make(), t0 + s(8)));
+  EXPECT_FALSE(g.Add(MakeResult("long", 2, 4), log.Make(), t0 + s(16)));
+  EXPECT_TRUE(g.TakeExpired(t0 + s(25), s(10)).empty());  // 25 s old, 9 s idle
+  EXPECT_FALSE(g.Add(MakeResult("long", 2, 4), log.Make(), t0 + s(25)));  // duplicate
+  EXPECT_TRUE(log.FinishedEmpty(3));
+  auto expired = g.TakeExpired(t0 + s(26), s(10));
+  ASSERT_EQ(expired.size(), 1u);
+  EXPECT_EQ(expired[0].results.size(), 3u);
+}
+
 TEST(TaskGatherer, HeldCountsTheMessagesOfTasksStillGathering) {
   TaskGatherer g;
   DoneLog log;

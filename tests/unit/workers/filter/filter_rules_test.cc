@@ -130,6 +130,38 @@ TEST(FilterRules, EvidenceSpansAreReadFromTheStore) {
   std::filesystem::remove_all(dir);
 }
 
+// A record that left chunks unread is rejected, whatever the rest says, unless the
+// share allowed covers it; every other check still runs and adds its reasons.
+TEST(FilterRules, UnreadChunksRejectAsIncompleteReading) {
+  envelope::AnswerRecord r;
+  r.task.question = "Who invented the bicycle?";
+  r.answer = "Karl Drais invented the bicycle.";
+  r.quotes = {"The bicycle was invented in 1817 by Karl Drais."};
+  r.evidence = {{0, 10}};
+  r.chunks_total = 219;
+  EXPECT_EQ(FilterWorker({}, nullptr).Judge(r).decision, envelope::Decision::kAccept);
+  for (uint32_t envelope::AnswerRecord::*field :
+       {&envelope::AnswerRecord::chunks_lost, &envelope::AnswerRecord::chunks_failed,
+        &envelope::AnswerRecord::chunks_malformed}) {
+    envelope::AnswerRecord unread = r;
+    unread.*field = 1;
+    EXPECT_EQ(FilterWorker({}, nullptr).Judge(unread).reasons,
+              std::vector<std::string>{"incomplete_reading"});
+  }
+  r.chunks_lost = 60;
+  r.chunks_failed = 5;
+  r.chunks_malformed = 2;  // 67 of 219: 30.6 %
+  FilterOptions lenient;
+  lenient.max_unread_share = 0.3;
+  EXPECT_EQ(FilterWorker(lenient, nullptr).Judge(r).reasons,
+            std::vector<std::string>{"incomplete_reading"});
+  lenient.max_unread_share = 0.31;
+  EXPECT_EQ(FilterWorker(lenient, nullptr).Judge(r).decision, envelope::Decision::kAccept);
+  r.answer.clear();
+  EXPECT_EQ(FilterWorker({}, nullptr).Judge(r).reasons,
+            (std::vector<std::string>{"incomplete_reading", "empty_answer"}));
+}
+
 TEST(FilterOptions, ValidateListsEveryProblem) {
   FilterOptions options;
   EXPECT_TRUE(options.Validate().empty());
@@ -138,7 +170,8 @@ TEST(FilterOptions, ValidateListsEveryProblem) {
   options.min_term_share = 1.5;
   options.min_rouge_l_recall = -0.1;
   options.min_reference_f1 = 2;
-  EXPECT_EQ(options.Validate().size(), 4u);
+  options.max_unread_share = 1.5;
+  EXPECT_EQ(options.Validate().size(), 5u);
 }
 
 }  // namespace

@@ -175,13 +175,15 @@ TEST(LlmRelevanceJudge, FailsEveryQuestionWhenRetriesAreExhausted) {
   rig.ExpectMetric("longforge_relevance_replies_total{outcome=\"failed\"} 2");
 }
 
-TEST(LlmRelevanceJudge, MalformedReplyCountsAsNone) {
+// Not "none": a reply nobody can read leaves the chunk unread, and says why.
+TEST(LlmRelevanceJudge, MalformedReplyLeavesTheChunkUnread) {
   Rig rig([](const FakeRequest&) { return FakeReply::Content("```\n```"); });
   const Judged j = JudgeAndWait(*rig.judge, kChunk, {"q1", "q2"});
   ASSERT_EQ(j.judgements.size(), 2u);
   for (const auto& one : j.judgements) {
-    EXPECT_EQ(one.verdict, envelope::RelevanceVerdict::kNone);
-    EXPECT_TRUE(one.error.empty());
+    EXPECT_EQ(one.verdict, envelope::RelevanceVerdict::kMalformed);
+    EXPECT_NE(one.error.find("could not be read: \"```"), std::string::npos) << one.error;
+    EXPECT_TRUE(one.quotes.empty());
   }
   EXPECT_EQ(j.usage.calls, 1u);
   rig.ExpectMetric("longforge_relevance_replies_total{outcome=\"malformed\"} 2");

@@ -23,6 +23,7 @@ void PrintSummary(const RunOutcome& o, const std::string& out_dir) {
     std::cout << "    " << reason << ": " << n << "\n";
   }
   std::cout << "  review:         " << s.review << "\n"
+            << "  unread chunks:  " << s.reading.Describe() << "\n"
             << "  dead-lettered:  " << s.tasks_dead_lettered << " tasks, " << s.dlq_records
             << " lf.dlq records\n"
             << "  llm calls:      " << s.llm_calls << " (" << s.cache_hits << " from cache), "

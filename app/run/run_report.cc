@@ -166,6 +166,7 @@ std::string RenderRunReport(const ReportInput& in, const prometheus::Registry& r
       {"tasks", std::to_string(s.tasks) + " (ended " + std::to_string(s.tasks_ended) + ")"},
       {"accepted", std::to_string(s.accepted)},
       {"rejected", std::to_string(s.rejected)},
+      {"unread chunks", s.reading.Describe()},
       {"LLM calls",
        std::to_string(s.llm_calls) + " (" + std::to_string(s.cache_hits) + " from cache)"},
       {"tokens", std::to_string(s.prompt_tokens) + " prompt, " +

@@ -61,6 +61,8 @@ bool RunTracker::Recorded(const envelope::SampleRecord& sample) {
   summary_.prompt_tokens += sample.record.usage.prompt_tokens;
   summary_.completion_tokens += sample.record.usage.completion_tokens;
   summary_.cache_hits += sample.record.usage.cache_hits;
+  const auto& r = sample.record;
+  summary_.reading.Add(r.chunks_total, r.chunks_lost, r.chunks_failed, r.chunks_malformed);
   SampleStat stat;
   stat.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   stat.decision = d;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "longforge/envelope/messages.h"
+#include "longforge/envelope/reading.h"
 #include "longforge/kafka/dead_letter.h"
 
 namespace longforge::app {
@@ -30,6 +31,7 @@ struct RunSummary {
   std::size_t tasks_dead_lettered = 0, dlq_records = 0;
   std::map<std::string, std::size_t> rejected_by_reason;
   uint64_t llm_calls = 0, prompt_tokens = 0, completion_tokens = 0, cache_hits = 0;
+  envelope::ReadingTally reading;  // unread chunks of the written records
   std::vector<std::string> notes;
   std::vector<SampleStat> samples;  // in the order they were written
 };

@@ -74,8 +74,8 @@ std::string FilterWorker::EvidenceText(const envelope::AnswerRecord& record) con
 RuleCheck FilterWorker::Check(const envelope::AnswerRecord& record) const {
   RuleCheck c;
   const uint32_t unread = record.chunks_unread();
-  if (unread > 0 && (record.chunks_total == 0 ||
-                     static_cast<double>(unread) / record.chunks_total > options_.max_unread_share)) {
+  if (unread > 0 && (record.chunks_total == 0 || static_cast<double>(unread) / record.chunks_total >
+                                                     options_.max_unread_share)) {
     c.rejects.emplace_back("incomplete_reading");
   }
   const std::string& answer = record.answer;

@@ -55,6 +55,8 @@ Status ReadFile(const std::string& path, bool accepted, DatasetStats& s) {
     s.llm_calls += m.value("llm_calls", uint64_t{0});
     s.prompt_tokens += m.value("prompt_tokens", uint64_t{0});
     s.completion_tokens += m.value("completion_tokens", uint64_t{0});
+    s.reading.Add(m.value("chunks_total", uint64_t{0}), m.value("chunks_lost", uint64_t{0}),
+                  m.value("chunks_failed", uint64_t{0}), m.value("chunks_malformed", uint64_t{0}));
     if (accepted) {
       ++s.accepted;
       ++s.by_type[m.value("question_type", "?")];
@@ -167,6 +169,7 @@ std::string FormatDatasetStats(const DatasetStats& s) {
   Section(out, "rejected and review by reason", s.by_reason);
   Histogram(out, "prompt length of accepted samples", s.context_log2);
   Histogram(out, "answer length of accepted samples", s.answer_log2);
+  out << "unread chunks: " << s.reading.Describe() << "\n";
   out << "llm: " << s.llm_calls << " calls, " << s.prompt_tokens << " prompt + "
       << s.completion_tokens << " completion tokens";
   if (s.accepted > 0)

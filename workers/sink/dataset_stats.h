@@ -8,6 +8,7 @@
 
 #include "longforge/common/error.h"
 #include "longforge/envelope/decisions.h"
+#include "longforge/envelope/reading.h"
 
 namespace longforge::workers {
 
@@ -20,6 +21,7 @@ struct DatasetStats {
   std::map<int, std::size_t> context_log2;            // accepted: prompt bytes, by floor(log2)
   std::map<int, std::size_t> answer_log2;             // accepted: answer bytes, by floor(log2)
   uint64_t llm_calls = 0, prompt_tokens = 0, completion_tokens = 0;  // all samples
+  envelope::ReadingTally reading;                                    // all samples
 };
 
 // Reads DIR/dataset.jsonl (any of the sink's formats) and DIR/rejected.jsonl. Error

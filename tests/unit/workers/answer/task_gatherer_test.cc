@@ -126,7 +126,7 @@ TEST(TaskGatherer, TheDeadlineCountsFromTheLastProgress) {
   EXPECT_FALSE(g.Add(MakeResult("long", 0, 4), log.Make(), t0));
   EXPECT_FALSE(g.Add(MakeResult("long", 1, 4), log.Make(), t0 + s(8)));
   EXPECT_FALSE(g.Add(MakeResult("long", 2, 4), log.Make(), t0 + s(16)));
-  EXPECT_TRUE(g.TakeExpired(t0 + s(25), s(10)).empty());  // 25 s old, 9 s idle
+  EXPECT_TRUE(g.TakeExpired(t0 + s(25), s(10)).empty());                  // 25 s old, 9 s idle
   EXPECT_FALSE(g.Add(MakeResult("long", 2, 4), log.Make(), t0 + s(25)));  // duplicate
   EXPECT_TRUE(log.FinishedEmpty(3));
   auto expired = g.TakeExpired(t0 + s(26), s(10));

@@ -59,6 +59,32 @@ TEST(DatasetStats, CountsDecisionsAndOriginsAsTheSinkWroteThem) {
   EXPECT_NE(report.find("  generated: 1\n"), std::string::npos) << report;
 }
 
+TEST(DatasetStats, CountsUnreadChunksByWhy) {
+  TempDir dir;
+  using envelope::Decision;
+  using envelope::Origin;
+  auto whole = Sample("a", Decision::kAccept, Origin::kSupplied);
+  whole.record.chunks_total = 200;
+  auto half_read = Sample("b", Decision::kReject, Origin::kSupplied);
+  half_read.verdict.reasons = {"incomplete_reading"};
+  half_read.record.chunks_total = 219;
+  half_read.record.chunks_lost = 60;
+  half_read.record.chunks_failed = 5;
+  half_read.record.chunks_malformed = 2;
+  Write(dir / "dataset.jsonl", RenderAccepted(whole, SampleFormat::kMessages, ""));
+  Write(dir / "rejected.jsonl", RenderRejected(half_read));
+  auto s = ReadDatasetStats(dir.str());
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->reading.unread(), 67u);
+  EXPECT_EQ(s->reading.incomplete, 1u);
+  EXPECT_EQ(s->by_reason.at("incomplete_reading"), 1u);
+  const std::string report = FormatDatasetStats(*s);
+  EXPECT_NE(report.find("unread chunks: 67 of 419 chunks (lost 60, failed 5, malformed 2), in 1 "
+                        "of 2 records\n"),
+            std::string::npos)
+      << report;
+}
+
 TEST(DatasetStats, UnknownDecisionOrOriginNamesTheLine) {
   TempDir dir;
   using envelope::Decision;

@@ -61,7 +61,8 @@ Status SinkWorker::OpenFile(File& f, const std::string& name) {
   }
   std::error_code ec;
   if (fs::exists(f.path) && fs::file_size(f.path, ec) != keep) fs::resize_file(f.path, keep, ec);
-  f.fp = std::fopen(f.path.c_str(), "ab");
+  f.fp = options_.open_for_append ? options_.open_for_append(f.path)
+                                  : std::fopen(f.path.c_str(), "ab");
   if (f.fp == nullptr) return Error::Stop(f.path + ": cannot open for appending");
   return {};
 }

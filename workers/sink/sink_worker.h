@@ -27,6 +27,9 @@ struct SinkOptions {
   // Called on the sink's thread for every record once it is on disk (or was already
   // there: a duplicate). `longforge run` counts tasks to their end with it.
   std::function<void(const envelope::SampleRecord&)> on_record;
+  // Opens a file for appending, like std::fopen(path, "ab") (the default, when empty).
+  // Tests point it at /dev/full or /dev/null to make writes, flushes or fsyncs fail.
+  std::function<std::FILE*(const std::string& path)> open_for_append;
 
   std::vector<std::string> Validate() const;
 };

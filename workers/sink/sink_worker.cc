@@ -47,29 +47,57 @@ Result<std::unique_ptr<SinkWorker>> SinkWorker::Open(SinkOptions options,
 
 Status SinkWorker::OpenFile(File& f, const std::string& name) {
   f.path = options_.out_dir + "/" + name;
+  std::error_code ec;
+  const bool exists = fs::exists(f.path, ec);
+  if (ec) return Error::Stop(f.path + ": " + ec.message());
   std::uintmax_t keep = 0;
-  {
+  if (exists) {
     std::ifstream in(f.path, std::ios::binary);
+    if (!in) return Error::Stop(f.path + ": cannot open for reading: " + std::strerror(errno));
     std::string line;
-    std::uintmax_t pos = 0;
+    std::size_t number = 0, torn = 0;
     while (std::getline(in, line)) {
-      if (in.eof()) break;  // no newline: a torn line from a crash, cut below
-      pos += line.size() + 1;
+      if (in.eof()) {  // no newline: a torn line from a crash, cut below
+        torn = line.size();
+        break;
+      }
+      ++number;
+      const auto at = [&] {
+        return f.path + ":" + std::to_string(number) + " (line ending at byte " +
+               std::to_string(keep + line.size() + 1) + ")";
+      };
       const auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.contains("meta") || !j["meta"].contains("sample_id")) {
-        return Error::Stop(f.path + ": line ending at byte " + std::to_string(pos) +
+      const auto meta = j.is_object() ? j.find("meta") : j.end();
+      if (j.is_discarded() || meta == j.end() || !meta->is_object() ||
+          !meta->contains("sample_id")) {
+        return Error::Stop(at() +
                            " is not a longforge record; move the file away or pick another --out");
       }
-      f.ids.insert(j["meta"]["sample_id"].get<std::string>());
-      keep = pos;
+      const auto& id = (*meta)["sample_id"];
+      if (!id.is_string()) {
+        return Error::Stop(at() + ": meta.sample_id is " + id.type_name() +
+                           ", not a string; move the file away or pick another --out");
+      }
+      f.ids.insert(id.get<std::string>());
+      keep += line.size() + 1;
     }
+    // A read error looks like the end of the file to a stream: cutting there would drop
+    // the records after it.
+    const std::uintmax_t size = fs::file_size(f.path, ec);
+    if (ec) return Error::Stop(f.path + ": " + ec.message());
+    if (size != keep + torn) {
+      return Error::Stop(f.path + ": reading stopped at byte " + std::to_string(keep + torn) +
+                         " of " + std::to_string(size) + ": " + std::strerror(errno));
+    }
+    if (torn > 0) fs::resize_file(f.path, keep, ec);
+    if (ec) return Error::Stop(f.path + ": cutting the torn last line: " + ec.message());
   }
-  std::error_code ec;
-  if (fs::exists(f.path) && fs::file_size(f.path, ec) != keep) fs::resize_file(f.path, keep, ec);
   f.synced = keep;
   f.fp = options_.open_for_append ? options_.open_for_append(f.path)
                                   : std::fopen(f.path.c_str(), "ab");
-  if (f.fp == nullptr) return Error::Stop(f.path + ": cannot open for appending");
+  if (f.fp == nullptr) {
+    return Error::Stop(f.path + ": cannot open for appending: " + std::strerror(errno));
+  }
   return {};
 }
 

@@ -197,6 +197,28 @@ TEST_F(SinkWorkerTest, ForeignFileIsAStopErrorNamingIt) {
       << "the foreign file must be left alone";
 }
 
+TEST_F(SinkWorkerTest, RecordWithoutAStringSampleIdIsAStopErrorNamingItsLine) {
+  fs::create_directories(out_);
+  const std::string good = R"({"messages":[],"meta":{"sample_id":"s1"}})";
+  for (const std::string& bad : {std::string(R"({"messages":[],"meta":{"sample_id":5}})"),
+                                 std::string(R"({"messages":[],"meta":{"sample_id":null}})"),
+                                 std::string(R"({"messages":[],"meta":{"sample_id":["s1"]}})"),
+                                 std::string(R"({"messages":[],"meta":5})"),
+                                 std::string(R"([{"meta":{}}])"), std::string("not json")}) {
+    SCOPED_TRACE(bad);
+    std::ofstream(out_ + "/dataset.jsonl", std::ios::trunc) << good << "\n" << bad << "\n";
+    SinkOptions options;
+    options.out_dir = out_;
+    auto sink = SinkWorker::Open(options, *store_);
+    ASSERT_FALSE(sink.ok());
+    EXPECT_EQ(sink.error().disposition, Disposition::kStop);
+    EXPECT_NE(sink.error().message.find(out_ + "/dataset.jsonl:2"), std::string::npos)
+        << sink.error().message;
+    EXPECT_EQ(Lines(out_ + "/dataset.jsonl"), (std::vector<std::string>{good, bad}))
+        << "the file must be left alone";
+  }
+}
+
 TEST_F(SinkWorkerTest, MissingDocumentOrBadMessageIsADeadLetter) {
   auto sink = Open();
   ASSERT_TRUE(sink);

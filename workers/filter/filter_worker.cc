@@ -58,20 +58,27 @@ FilterWorker::FilterWorker(FilterOptions options, FilterProbe* probe,
                            const store::DocumentStore* store, AnswerJudge* judge)
     : options_(std::move(options)), probe_(probe), store_(store), judge_(judge) {}
 
-std::string FilterWorker::EvidenceText(const envelope::AnswerRecord& record) const {
+Result<std::string> FilterWorker::EvidenceText(const envelope::AnswerRecord& record) const {
   std::string text;
   for (const auto& q : record.quotes) text += q + "\n";
   if (store_ == nullptr) return text;
   const std::string key = store::DocumentStore::TextKey(record.task.doc_id);
   for (const auto& span : record.evidence) {
-    // An unreadable span leaves the quotes to speak for the evidence.
+    // Judging by the quotes alone would accept answers the passages do not support.
     auto range = store_->GetRange(key, span.begin, span.end);
-    if (range.ok()) text += *range + "\n";
+    if (!range.ok()) {
+      return Error{range.error().disposition,
+                   "filter: cannot read the evidence of task " + record.task.task_id +
+                       " (document " + record.task.doc_id + ", bytes " +
+                       std::to_string(span.begin) + "-" + std::to_string(span.end) +
+                       "): " + range.error().message};
+    }
+    text += *range + "\n";
   }
   return text;
 }
 
-RuleCheck FilterWorker::Check(const envelope::AnswerRecord& record) const {
+Result<RuleCheck> FilterWorker::Check(const envelope::AnswerRecord& record) const {
   RuleCheck c;
   const uint32_t unread = record.chunks_unread();
   if (unread > 0 && (record.chunks_total == 0 || static_cast<double>(unread) / record.chunks_total >
@@ -100,13 +107,14 @@ RuleCheck FilterWorker::Check(const envelope::AnswerRecord& record) const {
   if (record.evidence.empty()) {
     c.rejects.emplace_back("no_evidence");
   } else if (!answer.empty() && !refusal) {
-    const std::string evidence = EvidenceText(record);
+    const auto evidence = EvidenceText(record);
+    if (!evidence) return evidence.error();
     // Spans without quotes or a store cannot be read here: nothing to measure.
-    if (!evidence.empty()) {
+    if (!evidence->empty()) {
       Grounding g;
       {
         std::lock_guard lock(analyzer_mu_);
-        g = MeasureGrounding(analyzer_, answer, evidence);
+        g = MeasureGrounding(analyzer_, answer, evidence.value());
       }
       if (g.term_share < options_.min_term_share ||
           g.rouge_l_recall < options_.min_rouge_l_recall) {
@@ -124,8 +132,10 @@ RuleCheck FilterWorker::Check(const envelope::AnswerRecord& record) const {
   return c;
 }
 
-envelope::Verdict FilterWorker::Judge(const envelope::AnswerRecord& record) const {
-  return Decide(Check(record), std::nullopt, options_);
+Result<envelope::Verdict> FilterWorker::Judge(const envelope::AnswerRecord& record) const {
+  auto check = Check(record);
+  if (!check) return check.error();
+  return Decide(*check, std::nullopt, options_);
 }
 
 kafka::Outputs FilterWorker::Finish(envelope::AnswerRecord record,
@@ -146,8 +156,9 @@ kafka::Outputs FilterWorker::Finish(envelope::AnswerRecord record,
 Result<kafka::Outputs> FilterWorker::HandleSync(const kafka::InMessage& message) {
   auto record = envelope::DecodeAnswerRecord(message.value);
   if (!record) return record.error();
-  envelope::Verdict verdict = Judge(*record);
-  return Finish(std::move(record.value()), std::move(verdict));
+  auto verdict = Judge(*record);
+  if (!verdict) return verdict.error();
+  return Finish(std::move(record.value()), std::move(verdict.value()));
 }
 
 void FilterWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
@@ -156,7 +167,12 @@ void FilterWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
     done(record.error());
     return;
   }
-  RuleCheck check = Check(*record);
+  auto checked = Check(*record);
+  if (!checked) {
+    done(checked.error());
+    return;
+  }
+  RuleCheck check = std::move(checked.value());
   const bool needs_judge = judge_ != nullptr && check.reference_passes.has_value() &&
                            !check.exact_match && check.rejects.empty();
   if (!needs_judge) {

@@ -77,19 +77,23 @@ class FilterWorker final : public kafka::Handler {
  public:
   // All optional, and each must outlive the worker. `store`: the evidence spans' text
   // (document key TextKey(doc_id)) joins the quotes for the grounding check; without
-  // it only the quotes count. `judge`: an LLM judge for records with a reference.
+  // it only the quotes count. A record whose spans cannot be read is never judged
+  // without them: the store's error comes back, kRetry for an I/O error and
+  // kDeadLetter for a document that is absent or shorter than a span. `judge`: an LLM
+  // judge for records with a reference.
   FilterWorker(FilterOptions options, FilterProbe* probe,
                const store::DocumentStore* store = nullptr, AnswerJudge* judge = nullptr);
 
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
   // The rules alone (never calls the judge), finished at once.
   Result<kafka::Outputs> HandleSync(const kafka::InMessage& message);
-  // The rules' verdict alone; public for tests.
-  envelope::Verdict Judge(const envelope::AnswerRecord& record) const;
-  RuleCheck Check(const envelope::AnswerRecord& record) const;
+  // The rules' verdict alone; public for tests. Error: the evidence could not be read.
+  Result<envelope::Verdict> Judge(const envelope::AnswerRecord& record) const;
+  Result<RuleCheck> Check(const envelope::AnswerRecord& record) const;
 
  private:
-  std::string EvidenceText(const envelope::AnswerRecord& record) const;
+  // The quotes, then the text of the evidence spans when there is a store.
+  Result<std::string> EvidenceText(const envelope::AnswerRecord& record) const;
   kafka::Outputs Finish(envelope::AnswerRecord record, envelope::Verdict verdict) const;
 
   FilterOptions options_;

@@ -1,16 +1,25 @@
 #include "workers/sink/dataset_stats.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 namespace longforge::workers {
 namespace {
 
+namespace fs = std::filesystem;
 using nlohmann::json;
 
 int Log2(std::size_t n) {
@@ -19,18 +28,33 @@ int Log2(std::size_t n) {
   return n == 0 ? -1 : b;
 }
 
-// The prompt and the reply of an accepted line, whatever its format.
-std::pair<std::size_t, std::size_t> PromptAndAnswer(const json& j) {
-  if (j.contains("messages")) {
-    return {j["messages"][0].value("content", "").size(),
-            j["messages"][1].value("content", "").size()};
+// The byte size of the string `key` of `object`: 0 when absent, nullopt when `object`
+// is not an object or the value not a string.
+std::optional<std::size_t> SizeOf(const json& object, const char* key) {
+  if (!object.is_object()) return std::nullopt;
+  const auto it = object.find(key);
+  if (it == object.end()) return 0;
+  if (!it->is_string()) return std::nullopt;
+  return it->get_ref<const std::string&>().size();
+}
+
+// The prompt and the reply of an accepted line, whatever its format, in bytes; nullopt
+// when the line has none of the formats' shapes.
+std::optional<std::pair<std::size_t, std::size_t>> PromptAndAnswer(const json& j) {
+  if (!j.is_object()) return std::nullopt;
+  for (const auto& [turns, text] :
+       {std::pair{"messages", "content"}, std::pair{"conversations", "value"}}) {
+    const auto it = j.find(turns);
+    if (it == j.end()) continue;
+    if (!it->is_array() || it->size() < 2) return std::nullopt;
+    const auto prompt = SizeOf((*it)[0], text), answer = SizeOf((*it)[1], text);
+    if (!prompt || !answer) return std::nullopt;
+    return std::pair{*prompt, *answer};
   }
-  if (j.contains("conversations")) {
-    return {j["conversations"][0].value("value", "").size(),
-            j["conversations"][1].value("value", "").size()};
-  }
-  return {j.value("instruction", "").size() + j.value("input", "").size(),
-          j.value("output", "").size()};
+  const auto instruction = SizeOf(j, "instruction"), input = SizeOf(j, "input"),
+             output = SizeOf(j, "output");
+  if (!instruction || !input || !output) return std::nullopt;
+  return std::pair{*instruction + *input, *output};
 }
 
 // The string `key` of `meta`, or "" when absent or not a string.
@@ -64,9 +88,10 @@ Status ReadFile(const std::string& path, bool accepted, DatasetStats& s) {
       if (!origin) return Error::Stop(at() + "unknown origin \"" + StringOf(m, "origin") + "\"");
       ++s.by_origin[*origin];
       ++s.by_backend[m.value("backend", "?")];
-      const auto [prompt, answer] = PromptAndAnswer(j);
-      ++s.context_log2[Log2(prompt)];
-      ++s.answer_log2[Log2(answer)];
+      const auto sizes = PromptAndAnswer(j);
+      if (!sizes) return Error::Stop(at() + "not a longforge sink record");
+      ++s.context_log2[Log2(sizes->first)];
+      ++s.answer_log2[Log2(sizes->second)];
       continue;
     }
     const auto decision = envelope::ParseDecision(StringOf(m, "decision"));
@@ -113,6 +138,74 @@ void Histogram(std::ostringstream& out, const std::string& title,
   }
 }
 
+// One line of dataset.jsonl by position: the sort moves these (24 bytes each), and the
+// lines are copied once, in the new order.
+struct LineRef {
+  uint64_t offset;
+  uint64_t bytes;   // without its newline
+  uint64_t prompt;  // the sort key: prompt bytes
+};
+
+struct ScopedFd {
+  explicit ScopedFd(int f) : fd(f) {}
+  ~ScopedFd() {
+    if (fd >= 0) ::close(fd);
+  }
+  ScopedFd(const ScopedFd&) = delete;
+  ScopedFd& operator=(const ScopedFd&) = delete;
+  int fd;
+};
+
+// Writes all of `data` to `fd`; false with errno set when it cannot.
+bool WriteAll(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+// Copies the lines of `in` (the file `path`, `size` bytes) named by `index`, in its
+// order and each with a newline, to a new file `tmp`, and fsyncs it. Memory: one line
+// plus a 1 MiB write buffer.
+Status WriteInOrder(std::ifstream& in, const std::string& path, uint64_t size,
+                    const std::vector<LineRef>& index, const std::string& tmp) {
+  constexpr std::size_t kBuffer = std::size_t{1} << 20;
+  ScopedFd out(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
+  if (out.fd < 0) return Error::Stop(tmp + ": cannot create: " + std::strerror(errno));
+  const auto write_failed = [&] {
+    return Error::Stop(tmp + ": write failed: " + std::strerror(errno));
+  };
+  std::string buffer;
+  buffer.reserve(kBuffer);
+  for (const LineRef& r : index) {
+    // With its newline, except a last line that has none; the newline read back checks
+    // that the file is still the one indexed.
+    const uint64_t take = std::min(r.bytes + 1, size - r.offset);
+    const std::size_t at = buffer.size();
+    buffer.resize(at + take);
+    in.seekg(static_cast<std::streamoff>(r.offset));
+    in.read(buffer.data() + at, static_cast<std::streamsize>(take));
+    if (static_cast<uint64_t>(in.gcount()) != take || (take > r.bytes && buffer.back() != '\n')) {
+      return Error::Stop(path + ": the line at byte " + std::to_string(r.offset) +
+                         " could not be read back (did the file change while sorting?)");
+    }
+    if (take == r.bytes) buffer += '\n';
+    if (buffer.size() >= kBuffer) {
+      if (!WriteAll(out.fd, buffer)) return write_failed();
+      buffer.clear();
+    }
+  }
+  if (!WriteAll(out.fd, buffer)) return write_failed();
+  if (::fsync(out.fd) != 0) return Error::Stop(tmp + ": fsync failed: " + std::strerror(errno));
+  const int fd = out.fd;
+  out.fd = -1;
+  if (::close(fd) != 0) return Error::Stop(tmp + ": close failed: " + std::strerror(errno));
+  return {};
+}
+
 }  // namespace
 
 Result<DatasetStats> ReadDatasetStats(const std::string& dir) {
@@ -127,29 +220,51 @@ Result<DatasetStats> ReadDatasetStats(const std::string& dir) {
 
 Status SortDatasetByLength(const std::string& dir) {
   const std::string path = dir + "/dataset.jsonl";
-  std::ifstream in(path);
-  if (!in) return {};
-  std::vector<std::pair<std::size_t, std::string>> lines;
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return ec ? Error::Stop(path + ": " + ec.message()) : Status{};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::Stop(path + ": cannot open: " + std::strerror(errno));
+  // One streaming pass builds the index; the lines stay on disk until they are copied.
+  std::vector<LineRef> index;
   std::string line;
-  std::size_t number = 0;
+  uint64_t offset = 0;
   while (std::getline(in, line)) {
-    ++number;
     const json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) {
-      return Error::Stop(path + ":" + std::to_string(number) + ": not a longforge sink record");
+    const auto sizes = j.is_discarded() ? std::nullopt : PromptAndAnswer(j);
+    if (!sizes) {
+      return Error::Stop(path + ":" + std::to_string(index.size() + 1) +
+                         ": not a longforge sink record");
     }
-    lines.emplace_back(PromptAndAnswer(j).first, std::move(line));
+    index.push_back({offset, line.size(), sizes->first});
+    offset += line.size() + 1;
   }
-  std::stable_sort(lines.begin(), lines.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  const uint64_t size = fs::file_size(path, ec);
+  if (ec) return Error::Stop(path + ": " + ec.message());
+  // The last line may lack its newline (offset is one past the end then); anything
+  // else means the read stopped early, which a stream reports as the end of the file.
+  if (offset != size && offset != size + 1) {
+    return Error::Stop(path + ": reading stopped at byte " + std::to_string(offset) + " of " +
+                       std::to_string(size) + ": " + std::strerror(errno));
+  }
+  std::stable_sort(index.begin(), index.end(),
+                   [](const LineRef& a, const LineRef& b) { return a.prompt < b.prompt; });
+  in.clear();
   const std::string tmp = path + ".sorting";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    for (const auto& [length, l] : lines) out << l << "\n";
-    out.flush();
-    if (!out) return Error::Stop(tmp + ": write failed");
+  auto written = WriteInOrder(in, path, size, index, tmp);
+  if (!written) {
+    ::unlink(tmp.c_str());
+    return written.error();
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Error::Stop(path + ": rename failed");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return Error::Stop(path + ": replacing it with " + tmp + " failed: " + why);
+  }
+  // The rename itself is on disk only once the directory is.
+  ScopedFd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (d.fd < 0 || ::fsync(d.fd) != 0) {
+    return Error::Stop(dir + ": fsync after sorting dataset.jsonl failed: " + std::strerror(errno));
+  }
   return {};
 }
 

@@ -29,8 +29,11 @@ struct DatasetStats {
 // never writes included).
 Result<DatasetStats> ReadDatasetStats(const std::string& dir);
 
-// Rewrites DIR/dataset.jsonl sorted by prompt length, shortest first (a curriculum;
-// stable for equal lengths), atomically (temp file + rename). Error names the file.
+// Rewrites DIR/dataset.jsonl sorted by prompt length in bytes, shortest first (a
+// curriculum; stable for equal lengths), atomically: the lines go to
+// DIR/dataset.jsonl.sorting, which is fsync'ed and renamed over it. Memory: 24 bytes per
+// line plus the longest line, not the file. Error (kStop) names the file and the line or
+// errno, and leaves dataset.jsonl as it was.
 Status SortDatasetByLength(const std::string& dir);
 
 // A plain-text report of `stats`.

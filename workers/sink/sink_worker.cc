@@ -1,6 +1,11 @@
 #include "workers/sink/sink_worker.h"
 
+#include <stdio_ext.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <filesystem>
 #include <fstream>
@@ -42,27 +47,57 @@ Result<std::unique_ptr<SinkWorker>> SinkWorker::Open(SinkOptions options,
 
 Status SinkWorker::OpenFile(File& f, const std::string& name) {
   f.path = options_.out_dir + "/" + name;
+  std::error_code ec;
+  const bool exists = fs::exists(f.path, ec);
+  if (ec) return Error::Stop(f.path + ": " + ec.message());
   std::uintmax_t keep = 0;
-  {
+  if (exists) {
     std::ifstream in(f.path, std::ios::binary);
+    if (!in) return Error::Stop(f.path + ": cannot open for reading: " + std::strerror(errno));
     std::string line;
-    std::uintmax_t pos = 0;
+    std::size_t number = 0, torn = 0;
     while (std::getline(in, line)) {
-      if (in.eof()) break;  // no newline: a torn line from a crash, cut below
-      pos += line.size() + 1;
+      if (in.eof()) {  // no newline: a torn line from a crash, cut below
+        torn = line.size();
+        break;
+      }
+      ++number;
+      const auto at = [&] {
+        return f.path + ":" + std::to_string(number) + " (line ending at byte " +
+               std::to_string(keep + line.size() + 1) + ")";
+      };
       const auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.contains("meta") || !j["meta"].contains("sample_id")) {
-        return Error::Stop(f.path + ": line ending at byte " + std::to_string(pos) +
+      const auto meta = j.is_object() ? j.find("meta") : j.end();
+      if (j.is_discarded() || meta == j.end() || !meta->is_object() ||
+          !meta->contains("sample_id")) {
+        return Error::Stop(at() +
                            " is not a longforge record; move the file away or pick another --out");
       }
-      f.ids.insert(j["meta"]["sample_id"].get<std::string>());
-      keep = pos;
+      const auto& id = (*meta)["sample_id"];
+      if (!id.is_string()) {
+        return Error::Stop(at() + ": meta.sample_id is " + id.type_name() +
+                           ", not a string; move the file away or pick another --out");
+      }
+      f.ids.insert(id.get<std::string>());
+      keep += line.size() + 1;
     }
+    // A read error looks like the end of the file to a stream: cutting there would drop
+    // the records after it.
+    const std::uintmax_t size = fs::file_size(f.path, ec);
+    if (ec) return Error::Stop(f.path + ": " + ec.message());
+    if (size != keep + torn) {
+      return Error::Stop(f.path + ": reading stopped at byte " + std::to_string(keep + torn) +
+                         " of " + std::to_string(size) + ": " + std::strerror(errno));
+    }
+    if (torn > 0) fs::resize_file(f.path, keep, ec);
+    if (ec) return Error::Stop(f.path + ": cutting the torn last line: " + ec.message());
   }
-  std::error_code ec;
-  if (fs::exists(f.path) && fs::file_size(f.path, ec) != keep) fs::resize_file(f.path, keep, ec);
-  f.fp = std::fopen(f.path.c_str(), "ab");
-  if (f.fp == nullptr) return Error::Stop(f.path + ": cannot open for appending");
+  f.synced = keep;
+  f.fp = options_.open_for_append ? options_.open_for_append(f.path)
+                                  : std::fopen(f.path.c_str(), "ab");
+  if (f.fp == nullptr) {
+    return Error::Stop(f.path + ": cannot open for appending: " + std::strerror(errno));
+  }
   return {};
 }
 
@@ -105,6 +140,7 @@ Result<const std::string*> SinkWorker::EscapedDocument(const std::string& doc_id
 }
 
 void SinkWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
+  if (failed_) return done(*failed_);
   const bool accepted = message.topic == kafka::kDataset;
   File& f = accepted ? dataset_ : rejected_;
   auto sample = envelope::DecodeSampleRecord(message.value);
@@ -119,19 +155,32 @@ void SinkWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
   if (!line) return done(line.error());
   f.ids.insert(id);
   line.value() += '\n';
+  f.dirty = true;
   if (std::fwrite(line->data(), 1, line->size(), f.fp) != line->size()) {
-    f.ids.erase(id);
-    return done(Error::Stop(f.path + ": write failed (disk full?)"));
+    Fail(Error::Stop(f.path + ": write failed: " + std::strerror(errno)));
+    return done(*failed_);
   }
   ++written_;
   pending_.emplace_back(std::move(done), std::move(sample.value()));
 }
 
+Status SinkWorker::Sync(File& f) {
+  if (!f.dirty) return {};
+  if (std::fflush(f.fp) != 0) {
+    return Error::Stop(f.path + ": write failed: " + std::strerror(errno));
+  }
+  if (::fsync(::fileno(f.fp)) != 0) {
+    return Error::Stop(f.path + ": fsync failed: " + std::strerror(errno));
+  }
+  f.dirty = false;
+  if (const off_t end = ::lseek(::fileno(f.fp), 0, SEEK_END); end >= 0) f.synced = end;
+  return {};
+}
+
 void SinkWorker::Tick() {
-  if (pending_.empty()) return;
+  if (pending_.empty() || failed_) return;
   for (File* f : {&dataset_, &rejected_}) {
-    std::fflush(f->fp);
-    ::fsync(::fileno(f->fp));
+    if (auto s = Sync(*f); !s) return Fail(s.error());
   }
   auto pending = std::move(pending_);
   pending_.clear();
@@ -139,6 +188,28 @@ void SinkWorker::Tick() {
     if (options_.on_record) options_.on_record(sample);
     done(kafka::Outputs{});
   }
+}
+
+void SinkWorker::Fail(Error error) {
+  std::string message = error.message;
+  for (File* f : {&dataset_, &rejected_}) {
+    if (!f->dirty) continue;
+    // What stdio still holds would be written by fclose, after a part of a line maybe:
+    // drop it, and cut the file back to its last whole line. The lines come again.
+    ::__fpurge(f->fp);
+    struct stat st {};
+    const int fd = ::fileno(f->fp);
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        ::ftruncate(fd, static_cast<off_t>(f->synced)) != 0) {
+      message += "; cutting " + f->path + " back to byte " + std::to_string(f->synced) +
+                 " failed too: " + std::strerror(errno);
+    }
+  }
+  message += " (the unsynced records stay uncommitted and are redelivered)";
+  failed_ = Error::Stop(std::move(message));
+  auto pending = std::move(pending_);
+  pending_.clear();
+  for (auto& [done, sample] : pending) done(*failed_);
 }
 
 }  // namespace longforge::workers

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <functional>
 #include <list>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ struct SinkOptions {
   // Called on the sink's thread for every record once it is on disk (or was already
   // there: a duplicate). `longforge run` counts tasks to their end with it.
   std::function<void(const envelope::SampleRecord&)> on_record;
+  // Opens a file for appending, like std::fopen(path, "ab") (the default, when empty).
+  // Tests point it at /dev/full or /dev/null to make writes, flushes or fsyncs fail.
+  std::function<std::FILE*(const std::string& path)> open_for_append;
 
   std::vector<std::string> Validate() const;
 };
@@ -40,7 +44,10 @@ class SinkWorker final : public kafka::Handler {
 
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
   // Flushes and fsyncs, then finishes the buffered messages: a group commit of what
-  // arrived since the last one.
+  // arrived since the last one. A write, flush or fsync error finishes every buffered
+  // message with a kStop error naming the file and errno (they stay uncommitted, to be
+  // redelivered), cuts the file back to its last fsync'ed byte and stops the sink: from
+  // then on every message gets that error.
   void Tick() override;
   // At least every 10 ms, and as soon as the input pauses: one fsync covers a whole
   // batch under load, and a lone record is not held back (at a fixed 100 ms it was a
@@ -56,9 +63,15 @@ class SinkWorker final : public kafka::Handler {
     std::string path;
     std::FILE* fp = nullptr;
     std::set<std::string> ids;
+    bool dirty = false;         // written since the last fsync
+    std::uintmax_t synced = 0;  // bytes on disk: the file ends on a whole line there
   };
   SinkWorker(SinkOptions options, store::DocumentStore& store);
   Status OpenFile(File& f, const std::string& name);
+  Status Sync(File& f);
+  // After an I/O error: drops what stdio still buffers and any part of a line on disk
+  // past `synced`, fails every buffered message with `error` and refuses the rest.
+  void Fail(Error error);
   Result<std::string> Render(const envelope::SampleRecord& sample, bool accepted);
   // The whole document `doc_id`, JSON-escaped: from the cache, else read and escaped.
   Result<const std::string*> EscapedDocument(const std::string& doc_id);
@@ -68,6 +81,7 @@ class SinkWorker final : public kafka::Handler {
   File dataset_, rejected_;
   std::vector<std::pair<kafka::Done, envelope::SampleRecord>> pending_;
   std::size_t written_ = 0, duplicates_ = 0;
+  std::optional<Error> failed_;  // the first I/O error; the sink takes nothing after it
   // --context full: the last few documents, escaped (doc_id, text), most recent first.
   // Every question of a document carries it; escaping it once per document instead of
   // per sample was ~10% of the pipeline's CPU with eight questions per book.

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -22,6 +24,15 @@ bool ValidKey(const std::string& key) {
     if (!ok) return false;
   }
   return true;
+}
+
+// Opening `path` failed with `err`: a missing value is a fact about the input (dead
+// letter); anything else (permissions, a lost mount, no descriptors left) may pass, and
+// is retried rather than recorded as a bad input.
+Error OpenError(const std::string& path, int err) {
+  if (err == ENOENT) return Error::DeadLetter("document store: " + path + " is missing");
+  return Error::Retry("document store: cannot open " + path + ": " +
+                      (err != 0 ? std::strerror(err) : "unknown error"));
 }
 
 }  // namespace
@@ -77,8 +88,9 @@ Status DocumentStore::Put(const std::string& key, std::string_view bytes) {
 Result<std::string> DocumentStore::Get(const std::string& key) const {
   if (!ValidKey(key)) return Error::DeadLetter("document store: invalid key \"" + key + "\"");
   const std::string path = PathOf(key);
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::DeadLetter("document store: " + path + " is missing or unreadable");
+  if (!in) return OpenError(path, errno);
   std::string out;
   in.seekg(0, std::ios::end);
   out.resize(static_cast<std::size_t>(in.tellg()));
@@ -97,8 +109,9 @@ Result<std::string> DocumentStore::GetRange(const std::string& key, uint64_t beg
   if (!ValidKey(key)) return Error::DeadLetter("document store: invalid key \"" + key + "\"");
   if (end < begin) return Error::DeadLetter("document store: bad range for " + key);
   const std::string path = PathOf(key);
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::DeadLetter("document store: " + path + " is missing or unreadable");
+  if (!in) return OpenError(path, errno);
   in.seekg(0, std::ios::end);
   if (static_cast<uint64_t>(in.tellg()) < end) {
     return Error::DeadLetter("document store: " + path + " is shorter than offset " +

@@ -20,9 +20,11 @@ class DocumentStore {
   // Writes `bytes` under `key` atomically (temp file + rename) unless the key exists.
   // Keys are [A-Za-z0-9._-]+ (ids plus a suffix); anything else is a kDeadLetter error.
   Status Put(const std::string& key, std::string_view bytes);
-  // The whole value, or kDeadLetter naming the path when absent.
+  // The whole value. Error names the path: kDeadLetter when the key is invalid or the
+  // value absent, kRetry when it exists but cannot be opened or read (permissions, I/O).
   Result<std::string> Get(const std::string& key) const;
   // Bytes [begin, end) of a value, read without loading the rest (a chunk of a book).
+  // Errors as Get's, and kDeadLetter for a range past the end of the value.
   Result<std::string> GetRange(const std::string& key, uint64_t begin, uint64_t end) const;
   bool Contains(const std::string& key) const;
   std::string PathOf(const std::string& key) const;

@@ -55,7 +55,7 @@ TEST(FilterRules, GoldenCases) {
   FilterWorker filter({}, nullptr);
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
-    const auto v = filter.Judge(c.record);
+    const auto v = filter.Judge(c.record).value();
     EXPECT_EQ(v.decision, c.expect);
     EXPECT_EQ(v.reasons, c.reasons);
     auto out = filter.HandleSync({kafka::kAnswers, 0, 0, "", envelope::Encode(c.record)});
@@ -89,11 +89,12 @@ TEST(FilterRules, ThresholdsChangeTheGroundingVerdict) {
   r.evidence = {{0, 10}};
   FilterOptions strict;
   strict.min_term_share = 0.9;
-  EXPECT_EQ(FilterWorker(strict, nullptr).Judge(r).reasons, std::vector<std::string>{"ungrounded"});
+  EXPECT_EQ(FilterWorker(strict, nullptr).Judge(r)->reasons,
+            std::vector<std::string>{"ungrounded"});
   FilterOptions lax;
   lax.min_term_share = 0.0;
   lax.min_rouge_l_recall = 0.0;
-  EXPECT_EQ(FilterWorker(lax, nullptr).Judge(r).decision, envelope::Decision::kAccept);
+  EXPECT_EQ(FilterWorker(lax, nullptr).Judge(r)->decision, envelope::Decision::kAccept);
 }
 
 TEST(FilterRules, LongAnswersAreNotReadAsRefusals) {
@@ -103,9 +104,9 @@ TEST(FilterRules, LongAnswersAreNotReadAsRefusals) {
   r.quotes = {"Karl Drais invented the bicycle; its colour is not mentioned anywhere."};
   r.evidence = {{0, 10}};
   FilterOptions options;
-  EXPECT_EQ(FilterWorker(options, nullptr).Judge(r).reasons, std::vector<std::string>{"refusal"});
+  EXPECT_EQ(FilterWorker(options, nullptr).Judge(r)->reasons, std::vector<std::string>{"refusal"});
   options.refusal_max_chars = 40;
-  EXPECT_EQ(FilterWorker(options, nullptr).Judge(r).decision, envelope::Decision::kAccept);
+  EXPECT_EQ(FilterWorker(options, nullptr).Judge(r)->decision, envelope::Decision::kAccept);
 }
 
 TEST(FilterRules, EvidenceSpansAreReadFromTheStore) {
@@ -122,11 +123,11 @@ TEST(FilterRules, EvidenceSpansAreReadFromTheStore) {
   r.evidence = {{13, 60}};  // no quotes: only the span's text can ground the answer
   FilterWorker filter({}, nullptr, store->get());
   r.answer = "Karl Drais invented it.";
-  EXPECT_EQ(filter.Judge(r).decision, envelope::Decision::kAccept);
+  EXPECT_EQ(filter.Judge(r)->decision, envelope::Decision::kAccept);
   r.answer = "Thomas Edison invented it in his laboratory.";
-  EXPECT_EQ(filter.Judge(r).reasons, std::vector<std::string>{"ungrounded"});
+  EXPECT_EQ(filter.Judge(r)->reasons, std::vector<std::string>{"ungrounded"});
   // Without the store the span cannot be read: nothing to measure, no grounding reason.
-  EXPECT_EQ(FilterWorker({}, nullptr).Judge(r).decision, envelope::Decision::kAccept);
+  EXPECT_EQ(FilterWorker({}, nullptr).Judge(r)->decision, envelope::Decision::kAccept);
   std::filesystem::remove_all(dir);
 }
 
@@ -139,13 +140,13 @@ TEST(FilterRules, UnreadChunksRejectAsIncompleteReading) {
   r.quotes = {"The bicycle was invented in 1817 by Karl Drais."};
   r.evidence = {{0, 10}};
   r.chunks_total = 219;
-  EXPECT_EQ(FilterWorker({}, nullptr).Judge(r).decision, envelope::Decision::kAccept);
+  EXPECT_EQ(FilterWorker({}, nullptr).Judge(r)->decision, envelope::Decision::kAccept);
   for (uint32_t envelope::AnswerRecord::*field :
        {&envelope::AnswerRecord::chunks_lost, &envelope::AnswerRecord::chunks_failed,
         &envelope::AnswerRecord::chunks_malformed}) {
     envelope::AnswerRecord unread = r;
     unread.*field = 1;
-    EXPECT_EQ(FilterWorker({}, nullptr).Judge(unread).reasons,
+    EXPECT_EQ(FilterWorker({}, nullptr).Judge(unread)->reasons,
               std::vector<std::string>{"incomplete_reading"});
   }
   r.chunks_lost = 60;
@@ -153,12 +154,12 @@ TEST(FilterRules, UnreadChunksRejectAsIncompleteReading) {
   r.chunks_malformed = 2;  // 67 of 219: 30.6 %
   FilterOptions lenient;
   lenient.max_unread_share = 0.3;
-  EXPECT_EQ(FilterWorker(lenient, nullptr).Judge(r).reasons,
+  EXPECT_EQ(FilterWorker(lenient, nullptr).Judge(r)->reasons,
             std::vector<std::string>{"incomplete_reading"});
   lenient.max_unread_share = 0.31;
-  EXPECT_EQ(FilterWorker(lenient, nullptr).Judge(r).decision, envelope::Decision::kAccept);
+  EXPECT_EQ(FilterWorker(lenient, nullptr).Judge(r)->decision, envelope::Decision::kAccept);
   r.answer.clear();
-  EXPECT_EQ(FilterWorker({}, nullptr).Judge(r).reasons,
+  EXPECT_EQ(FilterWorker({}, nullptr).Judge(r)->reasons,
             (std::vector<std::string>{"incomplete_reading", "empty_answer"}));
 }
 

@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <optional>
 #include <string>
 
 #include "longforge/kafka/topics.h"
+#include "support/temp_store.h"
 
 namespace longforge::workers {
 namespace {
@@ -27,24 +30,24 @@ using Reasons = std::vector<std::string>;
 
 TEST(FilterWorker, AcceptsAGroundedAnswer) {
   FilterWorker filter({}, nullptr);
-  const auto v = filter.Judge(Record("In 1817.", true));
+  const auto v = filter.Judge(Record("In 1817.", true)).value();
   EXPECT_EQ(v.decision, envelope::Decision::kAccept);
   EXPECT_TRUE(v.reasons.empty());
 }
 
 TEST(FilterWorker, RejectsEmptyAnswer) {
   FilterWorker filter({}, nullptr);
-  const auto v = filter.Judge(Record("", true));
+  const auto v = filter.Judge(Record("", true)).value();
   EXPECT_EQ(v.decision, envelope::Decision::kReject);
   EXPECT_EQ(v.reasons, Reasons{"empty_answer"});
 }
 
 TEST(FilterWorker, RejectsAnswerWithoutEvidence) {
   FilterWorker filter({}, nullptr);
-  const auto v = filter.Judge(Record("In 1817.", false));
+  const auto v = filter.Judge(Record("In 1817.", false)).value();
   EXPECT_EQ(v.decision, envelope::Decision::kReject);
   EXPECT_EQ(v.reasons, Reasons{"no_evidence"});
-  EXPECT_EQ(filter.Judge(Record("", false)).reasons, (Reasons{"empty_answer", "no_evidence"}));
+  EXPECT_EQ(filter.Judge(Record("", false))->reasons, (Reasons{"empty_answer", "no_evidence"}));
 }
 
 TEST(FilterWorker, RejectsAnswersOutsideTheLengthBounds) {
@@ -53,9 +56,9 @@ TEST(FilterWorker, RejectsAnswersOutsideTheLengthBounds) {
   options.max_answer_chars = 10;
   ASSERT_TRUE(options.Validate().empty());
   FilterWorker filter(options, nullptr);
-  EXPECT_EQ(filter.Judge(Record("1817", true)).reasons, Reasons{"answer_too_short"});
-  EXPECT_EQ(filter.Judge(Record("In the year 1817", true)).reasons, Reasons{"answer_too_long"});
-  EXPECT_EQ(filter.Judge(Record("In 1817", true)).decision, envelope::Decision::kAccept);
+  EXPECT_EQ(filter.Judge(Record("1817", true))->reasons, Reasons{"answer_too_short"});
+  EXPECT_EQ(filter.Judge(Record("In the year 1817", true))->reasons, Reasons{"answer_too_long"});
+  EXPECT_EQ(filter.Judge(Record("In 1817", true))->decision, envelope::Decision::kAccept);
   options.max_answer_chars = 4;
   EXPECT_EQ(options.Validate().size(), 1u);
 }
@@ -95,6 +98,81 @@ TEST(FilterWorker, BadRecordIsADeadLetter) {
   auto out = filter.HandleSync({kafka::kAnswers, 0, 0, "", "{\"schema\":\"lf.answers/v1\"}"});
   ASSERT_FALSE(out.ok());
   EXPECT_EQ(out.error().disposition, Disposition::kDeadLetter);
+}
+
+// A store holding "doc" is read for the evidence spans; these records are grounded by
+// their quotes alone, so only a store failure can stop them from being accepted.
+class FilterStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(store_->Put(store::DocumentStore::TextKey("doc"), kText).ok());
+  }
+
+  // The result of both entry points, which must agree.
+  Result<kafka::Outputs> Run(const envelope::AnswerRecord& r) {
+    const kafka::InMessage m{kafka::kAnswers, 0, 0, "task-1", envelope::Encode(r)};
+    std::optional<Result<kafka::Outputs>> handled;
+    filter_.Handle(m, [&](Result<kafka::Outputs> out) { handled = std::move(out); });
+    auto sync = filter_.HandleSync(m);
+    EXPECT_TRUE(handled.has_value());
+    if (handled && !handled->ok() && !sync.ok()) {
+      EXPECT_EQ(handled->error().disposition, sync.error().disposition);
+    }
+    return sync;
+  }
+
+  // Longer than Record's evidence span, [0, 100).
+  static constexpr const char* kText =
+      "The bicycle was invented in 1817. It had no pedals: riders pushed it along with their "
+      "feet, and it was called a running machine.";
+  TempDir dir_;
+  std::unique_ptr<store::DocumentStore> store_ = OpenTempStore(dir_);
+  FilterWorker filter_{{}, nullptr, store_.get()};
+};
+
+TEST_F(FilterStoreTest, ReadsTheEvidenceAndAccepts) {
+  auto out = Run(Record("In 1817.", true));
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->at(0).topic, kafka::kDataset);
+}
+
+TEST_F(FilterStoreTest, UnreadableDocumentIsARetryNotAnAccept) {
+  // The document exists but cannot be opened (a symlink loop: ELOOP, like EACCES or EIO).
+  const std::string path = store_->PathOf(store::DocumentStore::TextKey("doc"));
+  std::filesystem::remove(path);
+  std::filesystem::create_symlink(path, path);
+  auto out = Run(Record("In 1817.", true));
+  ASSERT_FALSE(out.ok()) << "accepted without checking the evidence";
+  EXPECT_EQ(out.error().disposition, Disposition::kRetry);
+  EXPECT_NE(out.error().message.find(path), std::string::npos) << out.error().message;
+  EXPECT_NE(out.error().message.find("task-1"), std::string::npos) << out.error().message;
+}
+
+TEST_F(FilterStoreTest, DocumentAbsentFromTheStoreIsADeadLetterNamingIt) {
+  auto r = Record("In 1817.", true);
+  r.task.doc_id = "gone";
+  auto out = Run(r);
+  ASSERT_FALSE(out.ok()) << "accepted without checking the evidence";
+  EXPECT_EQ(out.error().disposition, Disposition::kDeadLetter);
+  EXPECT_NE(out.error().message.find("document gone"), std::string::npos) << out.error().message;
+  EXPECT_NE(out.error().message.find("missing"), std::string::npos) << out.error().message;
+  // So is every document once the store's directory is gone.
+  std::filesystem::remove_all(store_->dir());
+  auto lost = Run(Record("In 1817.", true));
+  ASSERT_FALSE(lost.ok());
+  EXPECT_EQ(lost.error().disposition, Disposition::kDeadLetter);
+  // A span past the end of the document cannot be checked either.
+  ASSERT_TRUE(store_->Put(store::DocumentStore::TextKey("doc"), "short").ok());
+  auto past = Run(Record("In 1817.", true));
+  ASSERT_FALSE(past.ok());
+  EXPECT_EQ(past.error().disposition, Disposition::kDeadLetter);
+}
+
+TEST_F(FilterStoreTest, RecordsRejectedAnywayDoNotNeedTheStore) {
+  std::filesystem::remove_all(store_->dir());
+  auto out = Run(Record("", true));
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->at(0).topic, kafka::kRejected);
 }
 
 }  // namespace

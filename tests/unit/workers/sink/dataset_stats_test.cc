@@ -1,9 +1,16 @@
 #include "workers/sink/dataset_stats.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include "support/temp_dir.h"
 #include "workers/sink/sample_format.h"
@@ -108,6 +115,160 @@ TEST(DatasetStats, UnknownDecisionOrOriginNamesTheLine) {
   EXPECT_NE(t.error().message.find("dataset.jsonl:1: unknown origin \"imported\""),
             std::string::npos)
       << t.error().message;
+}
+
+// --order length ------------------------------------------------------------------------
+
+namespace fs = std::filesystem;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+// The order of the sort as it was when it held the whole file in memory: prompt bytes
+// (whatever the format), shortest first, stable.
+std::string InMemoryOrder(const std::string& text) {
+  std::vector<std::pair<std::size_t, std::string>> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    const auto j = nlohmann::json::parse(line);
+    std::size_t prompt = 0;
+    if (j.contains("messages")) {
+      prompt = j["messages"][0].value("content", "").size();
+    } else if (j.contains("conversations")) {
+      prompt = j["conversations"][0].value("value", "").size();
+    } else {
+      prompt = j.value("instruction", "").size() + j.value("input", "").size();
+    }
+    lines.emplace_back(prompt, line);
+  }
+  std::stable_sort(lines.begin(), lines.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string out;
+  for (const auto& [prompt, line] : lines) out += line + "\n";
+  return out;
+}
+
+// An accepted line in `format` whose context is `context_bytes` of filler.
+std::string AcceptedLine(const std::string& id, SampleFormat format, std::size_t context_bytes) {
+  return RenderAccepted(Sample(id, envelope::Decision::kAccept, envelope::Origin::kSupplied),
+                        format, std::string(context_bytes, 'x'));
+}
+
+TEST(SortDatasetByLength, KeepsTheOrderOfTheInMemorySort) {
+  TempDir dir;
+  const std::vector<SampleFormat> formats = {SampleFormat::kMessages, SampleFormat::kShareGpt,
+                                             SampleFormat::kAlpaca};
+  std::string text;
+  // Mixed formats, equal lengths (stability), a line with a newline escaped in it.
+  const std::vector<std::size_t> contexts = {900, 5, 300, 5, 0, 900, 77, 300, 5, 1200, 0, 42};
+  for (std::size_t i = 0; i < contexts.size(); ++i) {
+    text += AcceptedLine("s" + std::to_string(i), formats[i % 3], contexts[i]) + "\n";
+  }
+  text += Replace(AcceptedLine("nl", SampleFormat::kMessages, 10), "xxxx", "x\\nx") + "\n";
+  // The last line without its newline is still a record, written with one.
+  const std::string last = AcceptedLine("last", SampleFormat::kAlpaca, 1);
+  std::ofstream(dir / "dataset.jsonl", std::ios::binary) << text << last;
+  const std::string expected = InMemoryOrder(text + last);
+  ASSERT_NE(expected, text + last + "\n") << "the input must need sorting";
+
+  const auto s = SortDatasetByLength(dir.str());
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(ReadAll(dir / "dataset.jsonl"), expected);
+  EXPECT_FALSE(fs::exists(dir / "dataset.jsonl.sorting"));
+  // Sorting again changes nothing; an empty or absent file is fine.
+  ASSERT_TRUE(SortDatasetByLength(dir.str()).ok());
+  EXPECT_EQ(ReadAll(dir / "dataset.jsonl"), expected);
+  TempDir empty;
+  EXPECT_TRUE(SortDatasetByLength(empty.str()).ok());
+  std::ofstream(empty / "dataset.jsonl");
+  EXPECT_TRUE(SortDatasetByLength(empty.str()).ok());
+  EXPECT_EQ(ReadAll(empty / "dataset.jsonl"), "");
+}
+
+// The data segment a process may add, from VmData in /proc/self/status, in bytes.
+std::size_t DataSegmentBytes() {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("VmData:")) return std::stoull(line.substr(7)) * 1024;
+  }
+  return 0;
+}
+
+TEST(SortDatasetByLength, NeedsFarLessMemoryThanTheFile) {
+  TempDir dir;
+  constexpr std::size_t kFileBytes = 64u << 20, kHeadroom = 24u << 20;
+  {
+    std::ofstream out(dir / "dataset.jsonl", std::ios::binary);
+    std::size_t written = 0;
+    for (std::size_t i = 0; written < kFileBytes; ++i) {
+      const std::string line =
+          AcceptedLine("s" + std::to_string(i), SampleFormat::kMessages, 2000 + (i * 7919) % 6000);
+      out << line << "\n";
+      written += line.size() + 1;
+    }
+  }
+  const auto size = fs::file_size(dir / "dataset.jsonl");
+  // In a child whose heap may grow by less than half the file.
+  const auto child = [&]() -> int {
+    rlimit limit{};
+    limit.rlim_cur = limit.rlim_max = DataSegmentBytes() + kHeadroom;
+    if (::setrlimit(RLIMIT_DATA, &limit) != 0) return 3;
+    return SortDatasetByLength(dir.str()).ok() ? 0 : 4;
+  };
+  EXPECT_EXIT(std::exit(child()), ::testing::ExitedWithCode(0), "");
+  EXPECT_EQ(fs::file_size(dir / "dataset.jsonl"), size);
+  std::ifstream in(dir / "dataset.jsonl");
+  std::size_t previous = 0, lines = 0;
+  for (std::string line; std::getline(in, line); ++lines) {
+    const std::size_t prompt =
+        nlohmann::json::parse(line)["messages"][0]["content"].get<std::string>().size();
+    ASSERT_GE(prompt, previous) << "line " << lines + 1;
+    previous = prompt;
+  }
+  EXPECT_GT(lines, 1000u);
+}
+
+TEST(SortDatasetByLength, BadLineIsAStopErrorNamingItAndLeavesTheFile) {
+  for (const std::string& bad : {std::string("not json"), std::string(R"({"messages":5})"),
+                                 std::string(R"({"messages":[{"content":7},{"content":"a"}]})"),
+                                 std::string(R"({"conversations":[]})"),
+                                 std::string(R"({"instruction":["x"]})"), std::string("[1,2]")}) {
+    SCOPED_TRACE(bad);
+    TempDir dir;
+    const std::string text = AcceptedLine("a", SampleFormat::kMessages, 10) + "\n" + bad + "\n" +
+                             AcceptedLine("b", SampleFormat::kMessages, 1) + "\n";
+    std::ofstream(dir / "dataset.jsonl", std::ios::binary) << text;
+    const auto s = SortDatasetByLength(dir.str());
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.error().disposition, Disposition::kStop);
+    EXPECT_NE(s.error().message.find(dir / "dataset.jsonl:2:"), std::string::npos)
+        << s.error().message;
+    EXPECT_EQ(ReadAll(dir / "dataset.jsonl"), text);
+    EXPECT_FALSE(fs::exists(dir / "dataset.jsonl.sorting"));
+  }
+}
+
+TEST(SortDatasetByLength, WriteErrorNamesTheFileAndLeavesTheDataset) {
+  TempDir dir;
+  std::string text;
+  for (int i = 0; i < 50; ++i) {
+    text += AcceptedLine("s" + std::to_string(i), SampleFormat::kMessages, 500 - i) + "\n";
+  }
+  std::ofstream(dir / "dataset.jsonl", std::ios::binary) << text;
+  // The temp file the sorted lines go to is on a full disk.
+  fs::create_symlink("/dev/full", dir / "dataset.jsonl.sorting");
+  const auto s = SortDatasetByLength(dir.str());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().disposition, Disposition::kStop);
+  EXPECT_NE(s.error().message.find(dir / "dataset.jsonl.sorting"), std::string::npos)
+      << s.error().message;
+  EXPECT_NE(s.error().message.find("No space left"), std::string::npos) << s.error().message;
+  EXPECT_EQ(ReadAll(dir / "dataset.jsonl"), text);
+  EXPECT_FALSE(fs::is_symlink(dir / "dataset.jsonl.sorting")) << "the temp file is removed";
 }
 
 }  // namespace

@@ -1,6 +1,10 @@
 #include "workers/sink/sink_worker.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+
+#include <csignal>
+#include <cstdio>
 
 #include <filesystem>
 #include <fstream>
@@ -53,10 +57,18 @@ class SinkWorkerTest : public ::testing::Test {
     ASSERT_TRUE(store_->Put(store::DocumentStore::TextKey("doc"), kDocText).ok());
   }
 
-  std::unique_ptr<SinkWorker> Open(SinkContext context = SinkContext::kFull) {
+  // `device`, when set, receives every append instead of the files (the files are still
+  // created and read): /dev/full fails writes and flushes, /dev/null fails fsync.
+  std::unique_ptr<SinkWorker> Open(SinkContext context = SinkContext::kFull,
+                                   const std::string& device = "") {
     SinkOptions options;
     options.out_dir = out_;
     options.context = context;
+    if (!device.empty()) {
+      options.open_for_append = [device](const std::string&) {
+        return std::fopen(device.c_str(), "ab");
+      };
+    }
     options.on_record = [this](const envelope::SampleRecord& s) {
       recorded_.push_back(s.sample_id);
     };
@@ -185,6 +197,28 @@ TEST_F(SinkWorkerTest, ForeignFileIsAStopErrorNamingIt) {
       << "the foreign file must be left alone";
 }
 
+TEST_F(SinkWorkerTest, RecordWithoutAStringSampleIdIsAStopErrorNamingItsLine) {
+  fs::create_directories(out_);
+  const std::string good = R"({"messages":[],"meta":{"sample_id":"s1"}})";
+  for (const std::string& bad : {std::string(R"({"messages":[],"meta":{"sample_id":5}})"),
+                                 std::string(R"({"messages":[],"meta":{"sample_id":null}})"),
+                                 std::string(R"({"messages":[],"meta":{"sample_id":["s1"]}})"),
+                                 std::string(R"({"messages":[],"meta":5})"),
+                                 std::string(R"([{"meta":{}}])"), std::string("not json")}) {
+    SCOPED_TRACE(bad);
+    std::ofstream(out_ + "/dataset.jsonl", std::ios::trunc) << good << "\n" << bad << "\n";
+    SinkOptions options;
+    options.out_dir = out_;
+    auto sink = SinkWorker::Open(options, *store_);
+    ASSERT_FALSE(sink.ok());
+    EXPECT_EQ(sink.error().disposition, Disposition::kStop);
+    EXPECT_NE(sink.error().message.find(out_ + "/dataset.jsonl:2"), std::string::npos)
+        << sink.error().message;
+    EXPECT_EQ(Lines(out_ + "/dataset.jsonl"), (std::vector<std::string>{good, bad}))
+        << "the file must be left alone";
+  }
+}
+
 TEST_F(SinkWorkerTest, MissingDocumentOrBadMessageIsADeadLetter) {
   auto sink = Open();
   ASSERT_TRUE(sink);
@@ -225,6 +259,93 @@ TEST_F(SinkWorkerTest, OutputMatchesTheFormatSchemas) {
   // And the formats are not interchangeable.
   const auto wrong = schema_check::RunValidator(out_ + "/rejected.jsonl", "messages");
   EXPECT_EQ(wrong.exit_code, 1) << wrong.output;
+}
+
+// The Done a failed write leaves behind: a kStop naming the file and the errno text.
+void ExpectStopNaming(const std::optional<Result<kafka::Outputs>>& done, const std::string& path,
+                      const std::string& errno_text) {
+  ASSERT_TRUE(done.has_value()) << "the message was left unfinished";
+  ASSERT_FALSE(done->ok()) << "finished although its line never reached the disk";
+  EXPECT_EQ(done->error().disposition, Disposition::kStop);
+  EXPECT_NE(done->error().message.find(path), std::string::npos) << done->error().message;
+  EXPECT_NE(done->error().message.find(errno_text), std::string::npos) << done->error().message;
+}
+
+TEST_F(SinkWorkerTest, FlushErrorStopsWithoutFinishingTheBatch) {
+  auto sink = Open(SinkContext::kFull, "/dev/full");
+  ASSERT_TRUE(sink);
+  const auto a = Feed(*sink, Sample("s1", envelope::Decision::kAccept), true);
+  const auto b = Feed(*sink, Sample("s2", envelope::Decision::kAccept), true);
+  EXPECT_FALSE(done_[a].has_value()) << "a small line waits in the buffer for the group commit";
+  sink->Tick();
+  for (const auto i : {a, b}) ExpectStopNaming(done_[i], out_ + "/dataset.jsonl", "No space left");
+  EXPECT_TRUE(recorded_.empty()) << "on_record means on disk";
+  // Once a write failed the file's state is unknown: nothing more is taken.
+  const auto c = Feed(*sink, Sample("s3", envelope::Decision::kReject), false);
+  ASSERT_TRUE(done_[c].has_value());
+  ASSERT_FALSE(done_[c]->ok());
+  EXPECT_EQ(done_[c]->error().disposition, Disposition::kStop);
+  sink->Tick();
+  EXPECT_TRUE(recorded_.empty());
+}
+
+TEST_F(SinkWorkerTest, WriteErrorStopsAndFailsTheBufferedMessagesToo) {
+  auto sink = Open(SinkContext::kFull, "/dev/full");
+  ASSERT_TRUE(sink);
+  const auto small = Feed(*sink, Sample("s1", envelope::Decision::kAccept), true);
+  // Larger than stdio's buffer: fwrite itself writes, and fails.
+  auto big = Sample("s2", envelope::Decision::kAccept);
+  big.record.answer = std::string(1 << 20, 'x');
+  const auto large = Feed(*sink, big, true);
+  ExpectStopNaming(done_[large], out_ + "/dataset.jsonl", "No space left");
+  ExpectStopNaming(done_[small], out_ + "/dataset.jsonl", "No space left");
+  sink->Tick();
+  EXPECT_TRUE(recorded_.empty());
+  EXPECT_EQ(sink->written(), 1u) << "s1 was buffered, s2 never written";
+}
+
+TEST_F(SinkWorkerTest, FsyncErrorStopsWithoutFinishing) {
+  auto sink = Open(SinkContext::kFull, "/dev/null");  // writes succeed, fsync: EINVAL
+  ASSERT_TRUE(sink);
+  const auto r = Feed(*sink, Sample("s1", envelope::Decision::kReject), false);
+  sink->Tick();
+  ExpectStopNaming(done_[r], out_ + "/rejected.jsonl", "Invalid argument");
+  EXPECT_TRUE(recorded_.empty());
+}
+
+TEST_F(SinkWorkerTest, FailedFlushLeavesNoPartOfItsLinesOnDisk) {
+  {
+    auto sink = Open();
+    ASSERT_TRUE(sink);
+    Feed(*sink, Sample("s1", envelope::Decision::kAccept), true);
+    sink->Tick();
+  }
+  const std::string path = out_ + "/dataset.jsonl";
+  const auto synced = fs::file_size(path);
+  // A file size limit 100 bytes past the end: the flush writes part of s2's line, then
+  // fails (EFBIG). In a child process, so that the limit stays there.
+  const auto child = [&]() -> int {
+    auto sink = Open();
+    if (!sink) return 2;
+    Feed(*sink, Sample("s2", envelope::Decision::kAccept), true);
+    std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit{};
+    limit.rlim_cur = limit.rlim_max = synced + 100;
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) return 3;
+    sink->Tick();
+    if (!done_.back().has_value() || done_.back()->ok()) return 4;
+    sink.reset();  // closing must not write the rest either
+    return fs::file_size(path) == synced ? 0 : 5;
+  };
+  EXPECT_EXIT(std::exit(child()), ::testing::ExitedWithCode(0), "");
+  // And the next run appends after a whole line.
+  auto sink = Open();
+  ASSERT_TRUE(sink);
+  Feed(*sink, Sample("s2", envelope::Decision::kAccept), true);
+  sink->Tick();
+  const auto lines = Lines(path);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(json::parse(lines[1])["meta"]["sample_id"], "s2");
 }
 
 TEST(SinkOptions, ValidateRequiresOut) { EXPECT_EQ(SinkOptions{}.Validate().size(), 1u); }

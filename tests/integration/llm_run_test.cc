@@ -227,5 +227,103 @@ TEST(LlmRun, Level3AnswersATwoHopQuestionThroughASubQuestion) {
   EXPECT_EQ(record["meta"]["llm_calls"].get<int>(), server.request_count());
 }
 
+// Unread chunks of the records in `path` (lost + failed + malformed), per record.
+std::vector<int> UnreadPerRecord(const std::string& path) {
+  std::vector<int> out;
+  for (const auto& line : ReadLines(path)) {
+    const auto meta = nlohmann::json::parse(line)["meta"];
+    out.push_back(meta["chunks_lost"].get<int>() + meta["chunks_failed"].get<int>() +
+                  meta["chunks_malformed"].get<int>());
+  }
+  return out;
+}
+
+// The reproduction: a 600 kB slice of Moby Dick, four questions, an LLM
+// serving about 40 calls/s and --gather-timeout 15. With the deadline counted from a
+// task's first result, every task was answered with 67 of 219 chunks lost and
+// accepted. Counted from its last progress, every chunk is read.
+TEST(LlmRun, ASlowServerDoesNotCutLongDocumentsShort) {
+  const std::string book =
+      std::string(LONGFORGE_SOURCE_DIR) + "/../shared/data/books/en_moby_dick_pg2701.txt";
+  if (!std::filesystem::exists(book)) GTEST_SKIP() << book << " is absent; needs ../shared/data";
+  const std::string dir = TempDir();
+  std::ifstream in(book);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  text.resize(600'000);
+  const nlohmann::json doc = {{"id", "moby-slice"},
+                              {"text", text},
+                              {"questions",
+                               {{{"question", "What is the name of Ahab's ship?"}},
+                                {{"question", "Who is Queequeg?"}},
+                                {{"question", "Where does Ishmael sign on?"}},
+                                {{"question", "What does Ishmael do when he feels low?"}}}}};
+  std::ofstream(dir + "/book.jsonl") << doc.dump() << "\n";
+  // 4 requests in flight, 100 ms each: about 40 calls/s.
+  FakeLlmServer server([](const FakeRequest& r) { return Script(r, 100ms); });
+  auto args = RunArgs(dir, dir + "/book.jsonl", server);
+  args.erase(args.begin() + 9, args.begin() + 11);  // the default chunk size, as reported
+  args.insert(args.end(), {"--gather-timeout", "15"});
+  const auto r = RunCommand(args, 300s);
+  ASSERT_NE(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.out, "tasks:          4 (ended 4)")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "unread chunks:  none of ")) << r.out;
+  auto unread = UnreadPerRecord(dir + "/out/dataset.jsonl");
+  for (int n : UnreadPerRecord(dir + "/out/rejected.jsonl")) unread.push_back(n);
+  EXPECT_EQ(unread, std::vector<int>(4, 0));
+  EXPECT_GE(server.request_count("relevance"), 4 * 200) << "every chunk read for every question";
+}
+
+// A chunk whose result never comes before the deadline is lost, and the record that
+// misses it is rejected as incomplete_reading, with the count in the summary.
+TEST(LlmRun, AStalledChunkIsLostAndItsRecordRejected) {
+  const std::string dir = TempDir();
+  WriteSyntheticDocuments(dir + "/docs.jsonl", 1, 1, 40);
+  std::atomic<int> relevance{0};
+  FakeLlmServer server([&](const FakeRequest& r) {
+    // The first relevance call hangs past the 2 s deadline (the others keep coming).
+    const bool stall = r.stage == "relevance" && relevance++ == 0;
+    return Script(r, stall ? 8000ms : 0ms);
+  });
+  auto args = RunArgs(dir, dir + "/docs.jsonl", server);
+  args.insert(args.end(), {"--gather-timeout", "2"});
+  const auto r = RunCommand(args, 120s);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;  // a rejected sample is a result, not a fault
+  EXPECT_TRUE(Contains(r.out, "incomplete_reading: 1")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "unread chunks:  1 of ")) << r.out;
+  EXPECT_TRUE(Contains(r.out, "(lost 1, failed 0, malformed 0), in 1 of 1 records")) << r.out;
+  EXPECT_EQ(UnreadPerRecord(dir + "/out/rejected.jsonl"), std::vector<int>{1});
+}
+
+// The second case: two chunks the server refuses (HTTP 400) are not dropped
+// without a word. The record is rejected unless --max-unread-share allows them.
+TEST(LlmRun, RefusedAndUnreadableChunksRejectTheRecord) {
+  for (const std::string share : {"0", "0.5"}) {
+    SCOPED_TRACE("--max-unread-share " + share);
+    const std::string dir = TempDir() + "-" + share;
+    std::filesystem::create_directories(dir);
+    WriteSyntheticDocuments(dir + "/docs.jsonl", 1, 1, 40);
+    std::atomic<int> relevance{0};
+    FakeLlmServer server([&](const FakeRequest& r) {
+      if (r.stage == "relevance") {
+        const int n = relevance++;
+        if (n < 2) return FakeReply::Status(400, "prompt rejected by the content filter");
+        if (n == 2) return FakeReply::Content("```\n```");
+      }
+      return Script(r, 0ms);
+    });
+    auto args = RunArgs(dir, dir + "/docs.jsonl", server);
+    args.insert(args.end(), {"--max-unread-share", share});
+    const auto r = RunCommand(args, 120s);
+    EXPECT_TRUE(Contains(r.out, "(lost 0, failed 2, malformed 1), in 1 of 1 records")) << r.out;
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    if (share == "0") {
+      EXPECT_TRUE(Contains(r.out, "incomplete_reading: 1")) << r.out;
+      EXPECT_EQ(UnreadPerRecord(dir + "/out/rejected.jsonl"), std::vector<int>{3});
+    } else {
+      EXPECT_EQ(UnreadPerRecord(dir + "/out/dataset.jsonl"), std::vector<int>{3});
+    }
+  }
+}
+
 }  // namespace
 }  // namespace longforge::testing

@@ -37,10 +37,6 @@ CommandResult RunPipeline(const std::string& dir, const std::vector<std::string>
   return RunCommand(args, 300s);
 }
 
-bool Contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 TEST(Run, AccountsForEveryTaskOfTheExamples) {
   const std::string dir = TempDir();
   const auto r = RunPipeline(dir, {kExamples});

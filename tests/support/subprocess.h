@@ -56,6 +56,10 @@ int FreePort();
 std::vector<std::string> ReadLines(const std::string& path);
 // Non-empty lines of a string.
 std::vector<std::string> ReadLinesFromString(const std::string& text);
+// True when `needle` occurs in `haystack` (a command's output, say).
+inline bool Contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
 // Polls `condition` every 100 ms until it holds or `timeout` passes.
 bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 

@@ -51,7 +51,9 @@ Result<std::unique_ptr<kafka::Stage>> AnswerStage::Build(const Options& options,
   auto* retriever = s->Own(std::make_unique<Retriever>(c.store, c.counter, options.retrieval));
   AnswerOptions answer = options.answer;
   answer.gather_timeout = options.gather_timeout.value_or(DefaultGatherTimeout(c.llm.timeout_s));
-  s->SetHandler(std::make_unique<AnswerWorker>(answer, *backend, retriever, keywords, multi_hop));
+  auto* probe = s->Own(std::make_unique<AnswerProbe>(c.registry));
+  s->SetHandler(
+      std::make_unique<AnswerWorker>(answer, *backend, retriever, keywords, multi_hop, probe));
   return std::unique_ptr<kafka::Stage>(std::move(s));
 }
 

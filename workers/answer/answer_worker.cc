@@ -20,13 +20,14 @@ AnswerWorker::AnswerWorker(AnswerOptions options, AnswerBackend& backend)
     : AnswerWorker(options, backend, nullptr, nullptr) {}
 
 AnswerWorker::AnswerWorker(AnswerOptions options, AnswerBackend& backend, Retriever* retriever,
-                           KeywordSource* keywords, MultiHop multi_hop)
+                           KeywordSource* keywords, MultiHop multi_hop, AnswerProbe* probe)
     : options_(std::move(options)),
       backend_(backend),
       retriever_(retriever),
       keywords_(keywords),
       planner_(multi_hop.planner),
-      store_(multi_hop.store) {}
+      store_(multi_hop.store),
+      probe_(probe) {}
 
 void AnswerWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
   DrainKeywords();
@@ -42,6 +43,7 @@ void AnswerWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
   auto complete =
       gatherer_.Add(std::move(result.value()), std::move(done), std::chrono::steady_clock::now());
   if (complete) Complete(std::move(*complete));
+  if (probe_) probe_->Gathering(gatherer_.gathering());
 }
 
 void AnswerWorker::Tick() {
@@ -50,6 +52,7 @@ void AnswerWorker::Tick() {
        gatherer_.TakeExpired(std::chrono::steady_clock::now(), options_.gather_timeout)) {
     Complete(std::move(task));
   }
+  if (probe_) probe_->Gathering(gatherer_.gathering());
 }
 
 void AnswerWorker::Complete(GatheredTask g) {
@@ -82,6 +85,7 @@ void AnswerWorker::Complete(GatheredTask g) {
     }
   }
   record.chunks_lost += g.chunk_count - static_cast<uint32_t>(g.results.size());
+  if (probe_) probe_->Gathered(record);
   record.backend = judge_backend == backend_.Name() || judge_backend.empty()
                        ? backend_.Name()
                        : "relevance: " + judge_backend + "; answer: " + backend_.Name();

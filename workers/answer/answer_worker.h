@@ -11,6 +11,7 @@
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
 #include "workers/answer/answer_backend.h"
+#include "workers/answer/answer_probe.h"
 #include "workers/answer/keywords.h"
 #include "workers/answer/planner.h"
 #include "workers/answer/retriever.h"
@@ -61,9 +62,10 @@ class AnswerWorker final : public kafka::Handler {
  public:
   AnswerWorker(AnswerOptions options, AnswerBackend& backend);
   // `retriever` and `keywords` may be null; when not, they must outlive the worker.
-  // `keywords` is used only with a retriever. `multi_hop`: see MultiHop.
+  // `keywords` is used only with a retriever. `multi_hop`: see MultiHop. `probe` (may
+  // be null) must outlive the worker.
   AnswerWorker(AnswerOptions options, AnswerBackend& backend, Retriever* retriever,
-               KeywordSource* keywords, MultiHop multi_hop = {});
+               KeywordSource* keywords, MultiHop multi_hop = {}, AnswerProbe* probe = nullptr);
 
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
   void Tick() override;
@@ -103,6 +105,7 @@ class AnswerWorker final : public kafka::Handler {
   KeywordSource* keywords_ = nullptr;
   Planner* planner_;
   store::DocumentStore* store_;
+  AnswerProbe* probe_;
   TaskGatherer gatherer_;
   std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>();
 };

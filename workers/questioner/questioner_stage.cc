@@ -31,7 +31,8 @@ Result<std::unique_ptr<kafka::Stage>> QuestionerStage::Build(const Options& opti
     go.display_name = "llm:" + go.model;
     generator = s->Own(std::make_unique<LlmQuestionGenerator>(*client.value(), go));
   }
-  s->SetHandler(std::make_unique<QuestionerWorker>(options, c.store, generator));
+  auto* probe = s->Own(std::make_unique<QuestionerProbe>(c.registry));
+  s->SetHandler(std::make_unique<QuestionerWorker>(options, c.store, generator, probe));
   return std::unique_ptr<kafka::Stage>(std::move(s));
 }
 

@@ -22,7 +22,7 @@ constexpr const char* kSingleTypes[] = {"fact", "number", "who", "cause", "compa
 
 kafka::Outputs FanOut(const envelope::ChunkedEvent& doc, const envelope::ChunkTable& table,
                       std::vector<envelope::Task> tasks, envelope::TaskLedger ledger,
-                      std::size_t per_call) {
+                      std::size_t per_call, QuestionerProbe* probe) {
   for (auto& t : tasks) {
     ledger.task_ids.push_back(t.task_id);
     // The question's language (with its reference, for more text to go on).
@@ -31,6 +31,12 @@ kafka::Outputs FanOut(const envelope::ChunkedEvent& doc, const envelope::ChunkTa
     }
   }
   kafka::Outputs out = envelope::RelevanceRequestsFor(table, tasks, per_call);
+  if (probe != nullptr) {
+    double generated = 0;
+    for (const auto& t : tasks) generated += t.origin == envelope::Origin::kGenerated ? 1 : 0;
+    probe->Planned(static_cast<double>(tasks.size()) - generated, generated,
+                   static_cast<double>(out.size()));
+  }
   // The ledger tells observers (run, tests) which tasks must each reach an end.
   out.push_back({kafka::kTasks, doc.doc_id, envelope::Encode(ledger)});
   return out;
@@ -47,6 +53,7 @@ struct Job {
   std::string generator;
   GeneratedTaskLimits limits;
   std::size_t per_call = 1;
+  QuestionerProbe* probe = nullptr;
   kafka::Done done;
 
   std::mutex mu;
@@ -74,7 +81,7 @@ struct Job {
     }
     if (error) return done(*error);
     AddGeneratedTasks(doc, outcomes, asked, generator, limits, tasks, ledger.notes);
-    done(FanOut(doc, table, tasks, std::move(ledger), per_call));
+    done(FanOut(doc, table, tasks, std::move(ledger), per_call, probe));
   }
 };
 
@@ -113,8 +120,8 @@ std::string TaskIdOf(const std::string& doc_id, const std::string& question) {
 }
 
 QuestionerWorker::QuestionerWorker(QuestionerOptions options, store::DocumentStore& store,
-                                   QuestionGenerator* generator)
-    : options_(std::move(options)), store_(store), generator_(generator) {}
+                                   QuestionGenerator* generator, QuestionerProbe* probe)
+    : options_(std::move(options)), store_(store), generator_(generator), probe_(probe) {}
 
 std::vector<envelope::Task> QuestionerWorker::PlanTasks(const envelope::ChunkedEvent& doc,
                                                         std::vector<std::string>& notes) const {
@@ -177,7 +184,8 @@ void QuestionerWorker::Handle(const kafka::InMessage& message, kafka::Done done)
   auto tasks = PlanTasks(*doc, ledger.notes);
   const uint32_t asked = GeneratedCount(*doc);
   if (asked == 0) {
-    return done(FanOut(*doc, *table, tasks, std::move(ledger), options_.questions_per_call));
+    return done(
+        FanOut(*doc, *table, tasks, std::move(ledger), options_.questions_per_call, probe_));
   }
 
   const uint64_t seed = SeedOf(doc->doc_id);
@@ -206,6 +214,7 @@ void QuestionerWorker::Handle(const kafka::InMessage& message, kafka::Done done)
   job->limits = {options_.level, options_.max_tasks_per_document,
                  options_.near_duplicate_threshold};
   job->per_call = options_.questions_per_call;
+  job->probe = probe_;
   job->done = std::move(done);
   job->outcomes.assign(asked, GenerationOutcome{std::nullopt, "document too short"});
   job->pending = samples.size() + 1;  // + this call, so no callback emits before the loop ends

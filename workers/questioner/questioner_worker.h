@@ -13,6 +13,7 @@
 #include "longforge/store/document_store.h"
 #include "workers/questioner/question_generator.h"
 #include "workers/questioner/question_sampler.h"
+#include "workers/questioner/questioner_probe.h"
 
 namespace longforge::workers {
 
@@ -38,10 +39,10 @@ std::string TaskIdOf(const std::string& doc_id, const std::string& question);
 // the run loop's thread or the LLM client's.
 class QuestionerWorker final : public kafka::Handler {
  public:
-  // `generator` (not owned; nullptr: supplied questions only) must outlive the worker
-  // and its pending messages.
+  // `generator` (not owned; nullptr: supplied questions only) and `probe` (may be
+  // null) must outlive the worker and its pending messages.
   QuestionerWorker(QuestionerOptions options, store::DocumentStore& store,
-                   QuestionGenerator* generator = nullptr);
+                   QuestionGenerator* generator = nullptr, QuestionerProbe* probe = nullptr);
 
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
 
@@ -57,6 +58,7 @@ class QuestionerWorker final : public kafka::Handler {
   QuestionerOptions options_;
   store::DocumentStore& store_;
   QuestionGenerator* generator_;
+  QuestionerProbe* probe_;
 };
 
 }  // namespace longforge::workers

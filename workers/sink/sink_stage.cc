@@ -8,13 +8,10 @@ namespace {
 
 class BuiltSink final : public kafka::BasicStage {
  public:
-  BuiltSink(std::unique_ptr<SinkWorker> sink, const SinkStageOptions& options,
-            std::size_t in_flight)
+  BuiltSink(const SinkStageOptions& options, std::size_t in_flight)
       : BasicStage(SinkStage::kId, {kafka::kDataset, kafka::kRejected}, in_flight),
         out_dir_(options.sink.out_dir),
-        order_by_length_(options.order_by_length) {
-    handler_ = std::move(sink);
-  }
+        order_by_length_(options.order_by_length) {}
   Status Finish() override {
     if (!order_by_length_) return {};
     return SortDatasetByLength(out_dir_);
@@ -33,10 +30,12 @@ std::vector<std::string> SinkStage::Validate(const Options& options, const llm::
 
 Result<std::unique_ptr<kafka::Stage>> SinkStage::Build(const Options& options,
                                                        const kafka::StageContext& c) {
-  auto sink = SinkWorker::Open(options.sink, c.store);
+  auto s = std::make_unique<BuiltSink>(options, kafka::DefaultInFlight(c.max_in_flight, false, 0));
+  auto* probe = s->Own(std::make_unique<SinkProbe>(c.registry));
+  auto sink = SinkWorker::Open(options.sink, c.store, probe);
   if (!sink) return sink.error();
-  return std::unique_ptr<kafka::Stage>(std::make_unique<BuiltSink>(
-      std::move(sink.value()), options, kafka::DefaultInFlight(c.max_in_flight, false, 0)));
+  s->SetHandler(std::move(sink.value()));
+  return std::unique_ptr<kafka::Stage>(std::move(s));
 }
 
 }  // namespace longforge::workers

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include <filesystem>
@@ -24,8 +25,8 @@ std::vector<std::string> SinkOptions::Validate() const {
   return problems;
 }
 
-SinkWorker::SinkWorker(SinkOptions options, store::DocumentStore& store)
-    : options_(std::move(options)), store_(store) {}
+SinkWorker::SinkWorker(SinkOptions options, store::DocumentStore& store, SinkProbe* probe)
+    : options_(std::move(options)), store_(store), probe_(probe) {}
 
 SinkWorker::~SinkWorker() {
   Tick();
@@ -35,11 +36,12 @@ SinkWorker::~SinkWorker() {
 }
 
 Result<std::unique_ptr<SinkWorker>> SinkWorker::Open(SinkOptions options,
-                                                     store::DocumentStore& store) {
+                                                     store::DocumentStore& store,
+                                                     SinkProbe* probe) {
   std::error_code ec;
   fs::create_directories(options.out_dir, ec);
   if (ec) return Error::Stop("--out " + options.out_dir + ": " + ec.message());
-  std::unique_ptr<SinkWorker> sink(new SinkWorker(std::move(options), store));
+  std::unique_ptr<SinkWorker> sink(new SinkWorker(std::move(options), store, probe));
   if (auto s = sink->OpenFile(sink->dataset_, "dataset.jsonl"); !s) return s.error();
   if (auto s = sink->OpenFile(sink->rejected_, "rejected.jsonl"); !s) return s.error();
   return sink;
@@ -148,6 +150,7 @@ void SinkWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
   const std::string id = sample->sample_id;
   if (f.ids.contains(id)) {
     ++duplicates_;
+    if (probe_) probe_->Duplicate();
     if (options_.on_record) options_.on_record(*sample);
     return done(kafka::Outputs{});
   }
@@ -179,11 +182,21 @@ Status SinkWorker::Sync(File& f) {
 
 void SinkWorker::Tick() {
   if (pending_.empty() || failed_) return;
+  const auto start = std::chrono::steady_clock::now();
   for (File* f : {&dataset_, &rejected_}) {
     if (auto s = Sync(*f); !s) return Fail(s.error());
   }
   auto pending = std::move(pending_);
   pending_.clear();
+  if (probe_) {
+    double accepted = 0;
+    for (const auto& [done, sample] : pending) {
+      accepted += sample.verdict.decision == envelope::Decision::kAccept ? 1 : 0;
+    }
+    probe_->Committed(
+        accepted, static_cast<double>(pending.size()) - accepted,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
   for (auto& [done, sample] : pending) {
     if (options_.on_record) options_.on_record(sample);
     done(kafka::Outputs{});

@@ -16,6 +16,7 @@
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
 #include "workers/sink/sample_format.h"
+#include "workers/sink/sink_probe.h"
 
 namespace longforge::workers {
 
@@ -39,7 +40,9 @@ class SinkWorker final : public kafka::Handler {
  public:
   // Opens (creating) dataset.jsonl and rejected.jsonl, reading the sample ids they
   // already hold; a torn last line from a crash is cut off. Error (kStop) names the file.
-  static Result<std::unique_ptr<SinkWorker>> Open(SinkOptions options, store::DocumentStore& store);
+  // `probe` (may be null) must outlive the worker.
+  static Result<std::unique_ptr<SinkWorker>> Open(SinkOptions options, store::DocumentStore& store,
+                                                  SinkProbe* probe = nullptr);
   ~SinkWorker() override;
 
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
@@ -66,7 +69,7 @@ class SinkWorker final : public kafka::Handler {
     bool dirty = false;         // written since the last fsync
     std::uintmax_t synced = 0;  // bytes on disk: the file ends on a whole line there
   };
-  SinkWorker(SinkOptions options, store::DocumentStore& store);
+  SinkWorker(SinkOptions options, store::DocumentStore& store, SinkProbe* probe);
   Status OpenFile(File& f, const std::string& name);
   Status Sync(File& f);
   // After an I/O error: drops what stdio still buffers and any part of a line on disk
@@ -80,6 +83,7 @@ class SinkWorker final : public kafka::Handler {
   store::DocumentStore& store_;
   File dataset_, rejected_;
   std::vector<std::pair<kafka::Done, envelope::SampleRecord>> pending_;
+  SinkProbe* probe_;
   std::size_t written_ = 0, duplicates_ = 0;
   std::optional<Error> failed_;  // the first I/O error; the sink takes nothing after it
   // --context full: the last few documents, escaped (doc_id, text), most recent first.

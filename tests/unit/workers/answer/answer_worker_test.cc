@@ -9,6 +9,7 @@
 
 #include "longforge/kafka/topics.h"
 #include "support/builders.h"
+#include "support/metrics_text.h"
 
 namespace longforge::workers {
 namespace {
@@ -100,7 +101,9 @@ TEST_F(AnswerWorkerTest, ResultsOfATaskStillGatheringAreParked) {
 
 // Every chunk a task did not read is counted, by why: the filter rejects the record.
 TEST_F(AnswerWorkerTest, UnreadChunksAreCountedByWhy) {
-  AnswerWorker worker({}, *backend_);
+  prometheus::Registry registry;
+  AnswerProbe probe(registry);
+  AnswerWorker worker({}, *backend_, nullptr, nullptr, {}, &probe);
   Feed(worker, envelope::Encode(ChunkResult(0, 4, envelope::RelevanceVerdict::kFailed)));
   Feed(worker, envelope::Encode(ChunkResult(1, 4, envelope::RelevanceVerdict::kNone)));
   Feed(worker, envelope::Encode(ChunkResult(2, 4, envelope::RelevanceVerdict::kMalformed)));
@@ -110,6 +113,15 @@ TEST_F(AnswerWorkerTest, UnreadChunksAreCountedByWhy) {
   EXPECT_EQ(record.chunks_malformed, 1u);
   EXPECT_EQ(record.chunks_lost, 1u);
   EXPECT_EQ(record.chunks_unread(), 3u);
+  const std::string metrics = builders::MetricsText(registry);
+  for (const char* line : {"longforge_answer_tasks_total{reading=\"incomplete\"} 1",
+                           "longforge_answer_tasks_total{reading=\"complete\"} 0",
+                           "longforge_answer_chunks_unread_total{why=\"lost\"} 1",
+                           "longforge_answer_chunks_unread_total{why=\"failed\"} 1",
+                           "longforge_answer_chunks_unread_total{why=\"malformed\"} 1",
+                           "longforge_answer_tasks_gathering 0"}) {
+    EXPECT_NE(metrics.find(line), std::string::npos) << line << " in\n" << metrics;
+  }
   EXPECT_EQ(record.chunks_relevant, 0u);
   EXPECT_EQ(record.answer, "");
   EXPECT_TRUE(record.evidence.empty());

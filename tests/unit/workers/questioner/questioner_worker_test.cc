@@ -9,6 +9,7 @@
 
 #include "longforge/envelope/chunk_table.h"
 #include "longforge/kafka/topics.h"
+#include "support/metrics_text.h"
 #include "support/temp_store.h"
 
 namespace longforge::workers {
@@ -86,6 +87,23 @@ TEST_F(QuestionerWorkerTest, FansOutChunksTimesQuestionGroupsPlusOneLedger) {
   ASSERT_EQ(ledger->task_ids.size(), 5u);
   for (const auto& id : ledger->task_ids) EXPECT_EQ(task_chunks[id], 3) << id;
   EXPECT_EQ(task_chunks.size(), 5u);
+}
+
+TEST_F(QuestionerWorkerTest, ItsProbeCountsTasksAndRequests) {
+  prometheus::Registry registry;
+  QuestionerProbe probe(registry);
+  QuestionerOptions options;
+  options.questions_per_call = 2;
+  QuestionerWorker worker(options, *store_, nullptr, &probe);
+  const auto ev = Document(3, {"Q1?", "Q2?", "Q3?"});
+  ASSERT_TRUE(HandleNow(worker, {kafka::kChunked, 0, 0, kDoc, envelope::Encode(ev)}).ok());
+  const std::string metrics = builders::MetricsText(registry);
+  for (const char* line : {"longforge_questioner_documents_total 1",
+                           "longforge_questioner_tasks_total{origin=\"supplied\"} 3",
+                           "longforge_questioner_tasks_total{origin=\"generated\"} 0",
+                           "longforge_questioner_relevance_requests_total 6"}) {
+    EXPECT_NE(metrics.find(line), std::string::npos) << line << " in\n" << metrics;
+  }
 }
 
 TEST_F(QuestionerWorkerTest, OneQuestionPerCallByDefault) {

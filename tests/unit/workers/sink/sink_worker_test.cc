@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "longforge/kafka/topics.h"
+#include "support/metrics_text.h"
 #include "support/temp_store.h"
 #include "unit/envelope/schema_check.h"
 
@@ -60,7 +61,7 @@ class SinkWorkerTest : public ::testing::Test {
   // `device`, when set, receives every append instead of the files (the files are still
   // created and read): /dev/full fails writes and flushes, /dev/null fails fsync.
   std::unique_ptr<SinkWorker> Open(SinkContext context = SinkContext::kFull,
-                                   const std::string& device = "") {
+                                   const std::string& device = "", SinkProbe* probe = nullptr) {
     SinkOptions options;
     options.out_dir = out_;
     options.context = context;
@@ -72,7 +73,7 @@ class SinkWorkerTest : public ::testing::Test {
     options.on_record = [this](const envelope::SampleRecord& s) {
       recorded_.push_back(s.sample_id);
     };
-    auto sink = SinkWorker::Open(options, *store_);
+    auto sink = SinkWorker::Open(options, *store_, probe);
     EXPECT_TRUE(sink.ok()) << sink.error().message;
     return sink.ok() ? std::move(sink.value()) : nullptr;
   }
@@ -161,6 +162,29 @@ TEST_F(SinkWorkerTest, DuplicateSampleIsNotWrittenTwiceEvenAcrossReopen) {
   EXPECT_EQ(Lines(out_ + "/dataset.jsonl").size(), 2u);
   // Duplicates are still reported, so that `run` can count the task as ended.
   EXPECT_EQ(recorded_, (std::vector<std::string>{"s1", "s1", "s1", "s3"}));
+}
+
+// Records count once they are on disk (at the group commit), each in its file.
+TEST_F(SinkWorkerTest, ItsProbeCountsCommittedRecordsAndDuplicates) {
+  prometheus::Registry registry;
+  SinkProbe probe(registry);
+  auto sink = Open(SinkContext::kFull, "", &probe);
+  ASSERT_TRUE(sink);
+  Feed(*sink, Sample("s1", envelope::Decision::kAccept), true);
+  Feed(*sink, Sample("s1", envelope::Decision::kAccept), true);
+  Feed(*sink, Sample("s2", envelope::Decision::kReject), false);
+  Feed(*sink, Sample("s3", envelope::Decision::kReview), false);
+  EXPECT_NE(
+      builders::MetricsText(registry).find("longforge_sink_records_total{file=\"dataset\"} 0"),
+      std::string::npos);
+  sink->Tick();
+  const std::string metrics = builders::MetricsText(registry);
+  for (const char* line :
+       {"longforge_sink_records_total{file=\"dataset\"} 1",
+        "longforge_sink_records_total{file=\"rejected\"} 2", "longforge_sink_duplicates_total 1",
+        "longforge_sink_sync_seconds_count 1"}) {
+    EXPECT_NE(metrics.find(line), std::string::npos) << line << " in\n" << metrics;
+  }
 }
 
 TEST_F(SinkWorkerTest, TornLastLineIsCutOnReopen) {

@@ -133,7 +133,7 @@ TEST(OpsPrometheus, EveryAlertHasAUnitTest) {
       Matches(Slurp(kOps + "/prometheus/alerts.yml"), std::regex(R"(- alert: (\w+))"));
   const auto tested =
       Matches(Slurp(kOps + "/prometheus/alerts_test.yml"), std::regex(R"(alertname: (\w+))"));
-  EXPECT_EQ(alerts.size(), 5u);
+  EXPECT_EQ(alerts.size(), 6u);
   EXPECT_EQ(alerts, tested);
   // Each names only exported metrics (and Prometheus's own `up`).
   const auto families = MetricsInSource();

@@ -62,6 +62,13 @@ class ScriptedHandler final : public Handler {
     std::lock_guard lock(mu_);
     return calls_.size();
   }
+  // InMessage::attempt of every Handle call, in order.
+  std::vector<int> attempts() const {
+    std::lock_guard lock(mu_);
+    std::vector<int> out;
+    for (const auto& c : calls_) out.push_back(c.message.attempt);
+    return out;
+  }
 
   Rule rule;  // set before the loop is made
   std::chrono::milliseconds tick_interval{100};

@@ -20,23 +20,7 @@ namespace {
 using namespace std::chrono_literals;
 
 std::vector<std::string> RunArgs(const std::string& dir, const std::string& llm_url) {
-  return {LongforgeBinary(),
-          "run",
-          "--input",
-          dir + "/docs.jsonl",
-          "--out",
-          dir + "/out",
-          "--store",
-          dir + "/store",
-          "--no-progress",
-          "--chunk-tokens",
-          "64",
-          "--llm-url",
-          llm_url,
-          "--llm-model",
-          "fake-model",
-          "--llm-concurrency",
-          "4"};
+  return LlmRunArgs(dir, dir + "/docs.jsonl", llm_url);
 }
 
 TEST(LlmOutage, RunAgainstADeadUrlExitsOneNamingIt) {

@@ -110,6 +110,13 @@ class RunLoopTest : public ::testing::Test {
     const std::size_t passes = source_->queued() + 4;
     for (std::size_t i = 0; i < passes; ++i) ASSERT_TRUE(loop_->Step(*source_, false));
   }
+  // `rounds` times: moves the clock past the longest retry backoff (30 s), then settles.
+  void RetryRounds(int rounds) {
+    for (int i = 0; i < rounds; ++i) {
+      clock_.Advance(std::chrono::milliseconds(30001));
+      Settle();
+    }
+  }
   // The next offset to read in kP0 as committed (0 when nothing was).
   int64_t Committed() const { return source_->Committed(kP0).value_or(0); }
   std::vector<nlohmann::json> DeadLetters() const {

@@ -77,9 +77,6 @@ TEST_F(RunLoopTest, RetryBacksOffByTheClockThenRedispatches) {
   EXPECT_EQ(Committed(), 1);
 }
 
-// Passes the loop until the message's next retry is due (backoffs are at most 30 s).
-void AdvancePastBackoff(testing::FakeClock& clock) { clock.Advance(milliseconds(30001)); }
-
 TEST_F(RunLoopTest, RetriesOfOneMessageAreBoundedAndNumberedThenItIsDeadLettered) {
   options_.max_message_attempts = 3;
   handler_.rule = [](const InMessage&) -> std::optional<Result<Outputs>> {
@@ -88,10 +85,7 @@ TEST_F(RunLoopTest, RetriesOfOneMessageAreBoundedAndNumberedThenItIsDeadLettered
   MakeLoop();
   Push("a");
   Settle();
-  for (int i = 0; i < 5; ++i) {
-    AdvancePastBackoff(clock_);
-    Settle();
-  }
+  RetryRounds(5);
   EXPECT_EQ(handler_.attempts(), (std::vector<int>{1, 2, 3})) << "no fourth attempt";
   EXPECT_EQ(loop_->totals().retries, 2u);
   EXPECT_EQ(loop_->totals().given_up, 1u);
@@ -121,19 +115,13 @@ TEST_F(RunLoopTest, RetriesWhileTheDependencyIsDownDoNotCountTowardsTheBound) {
   llm.Down();
   Push("a");
   Settle();
-  for (int i = 0; i < 10; ++i) {
-    AdvancePastBackoff(clock_);
-    Settle();
-  }
+  RetryRounds(10);
   EXPECT_EQ(handler_.calls(), 11u) << "retried throughout the outage";
   EXPECT_TRUE(DeadLetters().empty());
   EXPECT_EQ(Committed(), 0);
 
   llm.Up();  // the server answers again, but this message still fails: two more tries
-  for (int i = 0; i < 4; ++i) {
-    AdvancePastBackoff(clock_);
-    Settle();
-  }
+  RetryRounds(4);
   EXPECT_EQ(handler_.calls(), 13u);
   EXPECT_EQ(handler_.attempts().back(), 13);
   ASSERT_EQ(DeadLetters().size(), 1u);
@@ -148,10 +136,7 @@ TEST_F(RunLoopTest, ZeroMaxMessageAttemptsRetriesWithoutLimit) {
   MakeLoop();
   Push("a");
   Settle();
-  for (int i = 0; i < 8; ++i) {
-    AdvancePastBackoff(clock_);
-    Settle();
-  }
+  RetryRounds(8);
   EXPECT_EQ(handler_.calls(), 9u);
   EXPECT_TRUE(DeadLetters().empty());
 }

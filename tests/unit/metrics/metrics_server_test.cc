@@ -17,8 +17,14 @@
 namespace longforge::metrics {
 namespace {
 
+MetricsOptions OnPort(int port) {
+  MetricsOptions options;
+  options.port = port;  // on the default address, loopback
+  return options;
+}
+
 std::unique_ptr<MetricsServer> StartServer() {
-  auto server = MetricsServer::Start({"127.0.0.1", testing::FreePort()});
+  auto server = MetricsServer::Start(OnPort(testing::FreePort()));
   if (!server.ok()) throw std::runtime_error(server.error().message);
   return std::move(server.value());
 }
@@ -85,8 +91,7 @@ TEST(MetricsServer, HealthzIsUnavailableWhileTheLlmIsDownAndNamesIt) {
 TEST(MetricsServer, APortInUseIsAnErrorNamingIt) {
   auto first = StartServer();
   const std::string endpoint = first->endpoint();
-  auto second =
-      MetricsServer::Start({"127.0.0.1", std::stoi(endpoint.substr(endpoint.rfind(':') + 1))});
+  auto second = MetricsServer::Start(OnPort(std::stoi(endpoint.substr(endpoint.rfind(':') + 1))));
   ASSERT_FALSE(second.ok());
   EXPECT_NE(second.error().message.find(endpoint), std::string::npos) << second.error().message;
 }

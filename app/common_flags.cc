@@ -64,9 +64,9 @@ void AddTokenizerFlag(CLI::App& cmd, CommonFlags& flags) {
 
 void AddMetricsFlags(CLI::App& cmd, CommonFlags& flags, int default_port) {
   flags.metrics.port = default_port;
-  cmd.add_option("--metrics-addr", flags.metrics.address, "Interface for /metrics")
+  cmd.add_option("--metrics-addr", flags.metrics.address, "Interface for /metrics and /healthz")
       ->capture_default_str();
-  cmd.add_option("--metrics-port", flags.metrics.port, "Port for /metrics; 0 = off")
+  cmd.add_option("--metrics-port", flags.metrics.port, "Port for /metrics and /healthz; 0 = off")
       ->capture_default_str();
 }
 

@@ -44,7 +44,9 @@ void AddRunCommand(CLI::App& app) {
       "All-in-one for one machine: the embedded Kafka (or --brokers) and every stage in this "
       "process. Ingests --input, runs each document's questions through the pipeline and writes "
       "the dataset under --out. Exits when every task of every document has ended: 0 = all "
-      "ended; 1 = could not run or was interrupted; 2 = finished, but inputs or documents were "
+      "ended; 1 = could not run (an LLM URL that does not answer included), was interrupted, or an "
+      "LLM stayed down longer than --llm-outage-timeout; 2 = finished, but inputs or documents "
+      "were "
       "rejected or dead-lettered (see the summary). Running the same command again resumes: the "
       "sink skips samples already written.");
   cmd->add_option("--input,-i", opts->inputs, "Files, directories, .jsonl, or - for stdin")
@@ -64,6 +66,12 @@ void AddRunCommand(CLI::App& app) {
   cmd->add_flag("!--no-progress", opts->progress, "No progress line on the terminal");
   cmd->add_option("--report", opts->report_path,
                   "Also write a self-contained HTML report of the run (charts inline)");
+  cmd->add_option("--llm-outage-timeout", opts->llm_outage_timeout_s,
+                  "Seconds an LLM server may stay unreachable or failing (connection refused, "
+                  "timeouts, 429, 5xx) in the middle of a run before the run stops with exit 1; "
+                  "until then every call is retried. Running the same command again resumes "
+                  "(LLM replies come back from the cache)")
+      ->capture_default_str();
   auto no_cache = std::make_shared<bool>(false);
   cmd->add_flag("--no-cache", *no_cache, "Do not use the LLM response cache");
   cmd->callback([opts, no_cache] {
@@ -79,6 +87,10 @@ void AddRunCommand(CLI::App& app) {
       throw CLI::RuntimeError(1);
     }
     PrintSummary(*outcome, opts->pipeline.sink.sink.out_dir);
+    if (!outcome->llm_outage.empty()) {
+      std::cerr << "longforge run: " << outcome->llm_outage << "\n";
+      throw CLI::RuntimeError(1);
+    }
     if (outcome->interrupted) {
       std::cerr << "longforge run: interrupted before every task ended; run it again to resume\n";
       throw CLI::RuntimeError(1);

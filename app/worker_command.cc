@@ -47,8 +47,11 @@ void RunStage(WorkerArgs& args) {
   rt.group_id = args.group;
   rt.loop.stage = id;
   rt.loop.max_in_flight = (*stage)->max_in_flight();
-  spdlog::info("worker {} starting (tokenizer: {}, metrics: {})", args.stage, (*counter)->Name(),
-               (*metrics)->endpoint().empty() ? "off" : (*metrics)->endpoint());
+  // During an LLM outage the worker keeps retrying, and says so on /healthz.
+  rt.loop.dependency = (*stage)->llm_health();
+  (*metrics)->AddHealthCheck((*stage)->llm_health());
+  spdlog::info("worker {} starting (tokenizer: {}, metrics and /healthz: {})", args.stage,
+               (*counter)->Name(), (*metrics)->endpoint().empty() ? "off" : (*metrics)->endpoint());
   if (auto s = kafka::RunWorker(rt, (*stage)->handler(), &probe, StopFlag()); !s) {
     fail(s.error().message);
   }

@@ -6,11 +6,12 @@ pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)
 pkg_check_modules(XXHASH REQUIRED IMPORTED_TARGET libxxhash)
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 pkg_check_modules(SQLITE REQUIRED IMPORTED_TARGET sqlite3)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # /metrics, /healthz; fake LLMs
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(simdjson REQUIRED)  # ingest's JSONL lines: whole books, parsed ~6x faster
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED CONFIG)
-find_package(prometheus-cpp REQUIRED COMPONENTS core pull)
+find_package(prometheus-cpp REQUIRED COMPONENTS core)
 find_library(STEMMER_LIBRARY NAMES stemmer REQUIRED)
 find_path(STEMMER_INCLUDE_DIR libstemmer.h REQUIRED)
 add_library(longforge_stemmer INTERFACE)

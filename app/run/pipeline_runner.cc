@@ -16,6 +16,7 @@
 #include "longforge/kafka/worker_runtime.h"
 #include "longforge/metrics/worker_probe.h"
 #include "producers/ingest/ingester.h"
+#include "run/llm_outage.h"
 #include "run/run_report.h"
 
 namespace longforge::app {
@@ -74,6 +75,7 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
       options.pipeline.Validate({kPipelineStages.begin(), kPipelineStages.end()});
   if (options.inputs.empty()) problems.emplace_back("no --input given");
   if (options.max_open_documents < 1) problems.emplace_back("--max-open-documents must be >= 1");
+  if (options.llm_outage_timeout_s < 1) problems.emplace_back("--llm-outage-timeout must be >= 1");
   std::unique_ptr<kafka::EmbeddedBroker> embedded;
   CommonFlags common = options.common;
   if (common.brokers.empty()) {
@@ -89,6 +91,10 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
     std::string msg = "invalid configuration:";
     for (const auto& p : problems) msg += "\n  - " + p;
     return Error::Stop(msg);
+  }
+  // A few seconds now instead of every call retrying against nothing later.
+  if (auto s = CheckLlmServers(options.pipeline.llm, std::chrono::seconds(5)); !s) {
+    return s.error();
   }
   auto metrics = metrics::MetricsServer::Start(common.metrics);
   if (!metrics) return metrics.error();
@@ -106,9 +112,12 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
                                     pipeline.max_in_flight};
   std::vector<std::unique_ptr<kafka::Stage>> stages;
   std::vector<std::unique_ptr<metrics::WorkerProbe>> probes;
+  std::vector<const DependencyHealth*> llm_healths;
   for (const StageEntry& entry : Stages()) {
     auto stage = entry.build(pipeline, context);
     if (!stage) return stage.error();
+    llm_healths.push_back(stage.value()->llm_health());
+    (*metrics)->AddHealthCheck(stage.value()->llm_health());
     stages.push_back(std::move(stage.value()));
     probes.push_back(std::make_unique<metrics::WorkerProbe>((*metrics)->registry(), entry.id));
   }
@@ -131,6 +140,7 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
       rt.group_id = "longforge-" + name;
       rt.loop.stage = stages[i]->id();
       rt.loop.max_in_flight = stages[i]->max_in_flight();
+      rt.loop.dependency = stages[i]->llm_health();
       stage_status[i] = kafka::RunWorker(rt, stages[i]->handler(), probes[i].get(), stop_stages);
       if (!stage_status[i].ok()) {
         spdlog::error("{}: {}", name, stage_status[i].error().message);
@@ -163,8 +173,14 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
   });
   const bool tty = options.progress && ::isatty(STDERR_FILENO);
   auto last_progress = Clock::now();
+  OutageWatch outage(llm_healths, options.llm_outage_timeout_s, pipeline.llm.cache_path);
   while (!StopFlag().load() && !(ingest_finished.load() && tracker.AllEnded())) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (auto why = outage.Check()) {
+      outcome.llm_outage = std::move(*why);
+      StopFlag() = true;  // also releases ingest waiting for room
+      break;
+    }
     if (tty && Clock::now() - last_progress > std::chrono::milliseconds(500)) {
       PrintProgress(tracker, start);
       last_progress = Clock::now();

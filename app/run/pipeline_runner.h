@@ -21,6 +21,9 @@ struct RunOptions {
   bool progress = true;                // progress line on a terminal (stderr)
   bool stdin_jsonl = false;            // --stdin-format jsonl: "-" is JSONL, not one text
   std::string report_path;             // --report: write an HTML report of the run here
+  // --llm-outage-timeout: seconds an LLM server may stay down mid-run before the run
+  // stops (exit 1); default 300.
+  int llm_outage_timeout_s = 300;
   // Called with the record that ended each task of the run (accepted, rejected or for
   // review; once per task), on the sink's thread; RunPipeline returns after the last
   // call. Empty: not called.
@@ -35,9 +38,12 @@ struct RunOutcome {
   std::string backend;
   std::string brokers;
   bool interrupted = false;
+  // Set when the run stopped because an LLM stayed down: why, and how to resume.
+  std::string llm_outage;
 };
 
-// Error (kStop) for start-up failures: broker, store, output directory, tokenizer.
+// Error (kStop) for start-up failures: broker, store, output directory, tokenizer, an
+// LLM server that does not answer or refuses the key (checked before ingesting).
 Result<RunOutcome> RunPipeline(const RunOptions& options);
 
 }  // namespace longforge::app

@@ -114,4 +114,25 @@ std::string WriteSyntheticDocuments(const std::string& path, int documents, int 
   return path;
 }
 
+std::vector<std::string> LlmRunArgs(const std::string& dir, const std::string& input,
+                                    const std::string& llm_url) {
+  return {LongforgeBinary(),
+          "run",
+          "--input",
+          input,
+          "--out",
+          dir + "/out",
+          "--store",
+          dir + "/store",
+          "--no-progress",
+          "--chunk-tokens",
+          "64",
+          "--llm-url",
+          llm_url,
+          "--llm-model",
+          "fake-model",
+          "--llm-concurrency",
+          "4"};
+}
+
 }  // namespace longforge::testing

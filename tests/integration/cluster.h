@@ -46,4 +46,9 @@ class Cluster {
 std::string WriteSyntheticDocuments(const std::string& path, int documents, int questions,
                                     int paragraphs);
 
+// `longforge run` over `input` with its store and output under `dir`, small chunks and
+// every LLM stage at `llm_url` (model "fake-model", 4 calls at once).
+std::vector<std::string> LlmRunArgs(const std::string& dir, const std::string& input,
+                                    const std::string& llm_url);
+
 }  // namespace longforge::testing

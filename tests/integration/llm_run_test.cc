@@ -28,23 +28,7 @@ FakeReply Script(const FakeRequest& r, std::chrono::milliseconds relevance_delay
 
 std::vector<std::string> RunArgs(const std::string& dir, const std::string& input,
                                  const FakeLlmServer& server) {
-  return {LongforgeBinary(),
-          "run",
-          "--input",
-          input,
-          "--out",
-          dir + "/out",
-          "--store",
-          dir + "/store",
-          "--no-progress",
-          "--chunk-tokens",
-          "64",
-          "--llm-url",
-          server.base_url(),
-          "--llm-model",
-          "fake-model",
-          "--llm-concurrency",
-          "4"};
+  return LlmRunArgs(dir, input, server.base_url());
 }
 
 std::multiset<std::string> Answers(const std::string& path) {

@@ -97,6 +97,13 @@ FakeLlmServer::FakeLlmServer(Handler handler)
             break;
         }
       });
+  server_->Get("/v1/models", [this](const httplib::Request&, httplib::Response& res) {
+    res.status = models_status_.load();
+    res.set_content(res.status == 200
+                        ? R"({"object":"list","data":[{"id":"fake-model","object":"model"}]})"
+                        : R"({"error":{"message":"scripted"}})",
+                    "application/json");
+  });
   // This httplib build listens with a backlog of 5: a burst of connects overflows it and
   // the kernel's SYN retry adds a second per connection. Keep the listening socket's fd
   // to raise the backlog once bound.

@@ -63,6 +63,9 @@ class FakeLlmServer {
 
   // Replaces the handler; thread-safe.
   void SetHandler(Handler handler);
+  // The status GET /v1/models answers with (200, listing "fake-model", by default);
+  // thread-safe. Model listings are not recorded as requests.
+  void SetModelsStatus(int status) { models_status_ = status; }
 
   int port() const { return port_; }
   std::string base_url() const;  // "http://127.0.0.1:<port>/v1"
@@ -89,6 +92,7 @@ class FakeLlmServer {
   Handler handler_;                       // guarded by mu_
   std::vector<FakeRequest> requests_;     // guarded by mu_
   std::map<std::string, int> per_stage_;  // guarded by mu_
+  std::atomic<int> models_status_{200};
   std::atomic<int> in_flight_{0};
   std::atomic<int> max_concurrent_{0};
 };

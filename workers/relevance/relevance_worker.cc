@@ -3,6 +3,26 @@
 #include "longforge/kafka/topics.h"
 
 namespace longforge::workers {
+namespace {
+
+// The chunk could not be judged: each of its tasks learns so and completes without it.
+kafka::Outputs FailedResults(const envelope::RelevanceRequest& req, const std::string& error,
+                             const std::string& backend) {
+  kafka::Outputs out;
+  for (const auto& t : req.tasks) {
+    envelope::RelevanceResult r;
+    r.task = t;
+    r.chunk = req.chunk;
+    r.chunk_count = req.chunk_count;
+    r.verdict = envelope::RelevanceVerdict::kFailed;
+    r.error = error;
+    r.backend = backend;
+    out.push_back({kafka::kRelevanceResults, t.task_id, envelope::Encode(r)});
+  }
+  return out;
+}
+
+}  // namespace
 
 RelevanceWorker::RelevanceWorker(store::DocumentStore& store, RelevanceJudge& judge)
     : store_(store), judge_(judge) {}
@@ -16,18 +36,7 @@ void RelevanceWorker::Handle(const kafka::InMessage& message, kafka::Done done) 
   if (!chunk && chunk.error().disposition == Disposition::kDeadLetter) {
     // The chunk cannot be read, but its tasks are known: report the chunk as failed
     // so each task still completes from its other chunks, with this one counted lost.
-    kafka::Outputs out;
-    for (const auto& t : req->tasks) {
-      envelope::RelevanceResult r;
-      r.task = t;
-      r.chunk = req->chunk;
-      r.chunk_count = req->chunk_count;
-      r.verdict = envelope::RelevanceVerdict::kFailed;
-      r.error = chunk.error().message;
-      r.backend = judge_.Name();
-      out.push_back({kafka::kRelevanceResults, t.task_id, envelope::Encode(r)});
-    }
-    return done(std::move(out));
+    return done(FailedResults(*req, chunk.error().message, judge_.Name()));
   }
   if (!chunk) return done(chunk.error());
   std::vector<std::string> questions;
@@ -42,8 +51,9 @@ void RelevanceWorker::Handle(const kafka::InMessage& message, kafka::Done done) 
                  }
                  // A call that failed for a reason that may pass (the server is down
                  // or overloaded) is tried again later as a whole message, with the run
-                 // loop's backoff; only a failure this chunk can never get past marks it
-                 // lost. Rejected credentials stop the worker.
+                 // loop's backoff, until the run loop gives up (GiveUp); a failure this
+                 // chunk can never get past marks it failed at once. Rejected
+                 // credentials stop the worker.
                  for (const auto& j : judgements) {
                    if (j.verdict != envelope::RelevanceVerdict::kFailed) continue;
                    if (j.failure == Disposition::kRetry) return done(Error::Retry(j.error));
@@ -66,6 +76,14 @@ void RelevanceWorker::Handle(const kafka::InMessage& message, kafka::Done done) 
                  }
                  done(std::move(out));
                });
+}
+
+Result<kafka::Outputs> RelevanceWorker::GiveUp(const kafka::InMessage& message, const Error& last) {
+  auto req = envelope::DecodeRelevanceRequest(message.value);
+  if (!req) return req.error();  // Handle would not have asked for a retry
+  return FailedResults(
+      *req, "gave up after " + std::to_string(message.attempt) + " attempts: " + last.message,
+      judge_.Name());
 }
 
 }  // namespace longforge::workers

@@ -17,7 +17,8 @@ struct RunLoop::Work {
   InMessage message;
   TopicPartition tp;
   uint64_t generation = 0;
-  int attempts = 0;
+  int attempts = 0;  // dispatches to the handler
+  int counted = 0;   // retries the handler asked for while the dependency was up
   Clock::TimePoint started;
   int pending_deliveries = 0;
   std::optional<Error> delivery_error;
@@ -51,6 +52,7 @@ std::vector<std::string> RunLoopOptions::Validate() const {
   if (retry_backoff_min.count() <= 0 || retry_backoff_max < retry_backoff_min) {
     problems.emplace_back("retry backoff: need 0 < min <= max");
   }
+  if (max_message_attempts < 0) problems.emplace_back("max_message_attempts must be >= 0");
   return problems;
 }
 
@@ -101,7 +103,7 @@ void RunLoop::Start(InMessage message) {
 
 void RunLoop::Dispatch(uint64_t id) {
   auto& work = *work_.at(id);
-  ++work.attempts;
+  work.message.attempt = ++work.attempts;
   std::weak_ptr<EventQueue> queue = events_;
   try {
     handler_.Handle(work.message, [queue, id](Result<Outputs> result) {
@@ -122,7 +124,7 @@ void RunLoop::OnHandled(uint64_t id, Result<Outputs> result) {
     const Error& e = result.error();
     switch (e.disposition) {
       case Disposition::kRetry:
-        ScheduleRetry(id, e.message);
+        RetryOrGiveUp(id, e);
         return;
       case Disposition::kDeadLetter:
         DeadLetter(id, e.message);
@@ -198,6 +200,33 @@ void RunLoop::ScheduleRetry(uint64_t id, const std::string& reason) {
   ++totals_.retries;
   if (probe_) probe_->Retried();
   retries_.emplace(clock_.Now() + jittered, id);
+}
+
+void RunLoop::RetryOrGiveUp(uint64_t id, const Error& error) {
+  Work& work = *work_.at(id);
+  if (options_.dependency != nullptr && !options_.dependency->Up()) {
+    // Not this message's fault: try again as long as the outage lasts.
+    return ScheduleRetry(id, error.message + " (" + options_.dependency->Describe() + ")");
+  }
+  if (options_.max_message_attempts == 0 || ++work.counted < options_.max_message_attempts) {
+    return ScheduleRetry(id, error.message);
+  }
+  spdlog::warn("{}: giving up on {}[{}]@{} after {} attempts: {}", StageName(options_.stage),
+               work.message.topic, work.message.partition, work.message.offset, work.attempts,
+               error.message);
+  ++totals_.given_up;
+  Result<Outputs> final_outputs = Error::DeadLetter(error.message);
+  try {
+    final_outputs = handler_.GiveUp(work.message, error);
+  } catch (const std::exception& e) {
+    final_outputs = Error::DeadLetter(std::string("handler threw giving up: ") + e.what());
+  }
+  if (!final_outputs.ok() && final_outputs.error().disposition == Disposition::kStop) {
+    fatal_ = final_outputs.error();
+    return;
+  }
+  if (!final_outputs.ok()) return DeadLetter(id, final_outputs.error().message);
+  OnHandled(id, std::move(final_outputs));
 }
 
 void RunLoop::Finish(uint64_t id) {

@@ -81,7 +81,12 @@ class HttpChatClient::Impl {
       : options_(std::move(options)),
         probe_(probe),
         url_(WithoutTrailingSlash(options_.base_url) + "/chat/completions"),
-        rng_(std::random_device{}()) {}
+        health_("LLM at " + options_.base_url, options_.down_after_failures),
+        rng_(std::random_device{}()) {
+    if (probe_ != nullptr && options_.stage) probe_->Up(*options_.stage, true);
+  }
+
+  const DependencyHealth& health() const { return health_; }
 
   ~Impl() {
     {
@@ -271,11 +276,26 @@ class HttpChatClient::Impl {
     detached_.push_back(std::move(d));
   }
 
+  // An attempt that failed the way an absent or overwhelmed server fails tells against
+  // the server's health; any other answer (a 400 included) proves it is there.
+  void NoteHealth(const Transfer& t, CURLcode code, long status) {
+    // CURLE_WRITE_ERROR: we cut an oversize reply short; the server did answer.
+    if (code != CURLE_OK && code != CURLE_WRITE_ERROR) {
+      health_.Failed(CurlReason(t, code));
+    } else if (code == CURLE_OK && ClassifyStatus(status) == StatusClass::kRetry) {
+      health_.Failed("HTTP " + std::to_string(status));
+    } else {
+      health_.Answered();
+    }
+    if (probe_ != nullptr && options_.stage) probe_->Up(*options_.stage, health_.Up());
+  }
+
   // Decides a detached attempt: success, retry or failure.
   void Finish(Detached d) {
     TransferPtr t = std::move(d.t);
     const CURLcode code = d.code;
     const long status = d.status;
+    NoteHealth(*t, code, status);
     if (code != CURLE_OK) return RetryOrFail(std::move(t), CurlReason(*t, code), std::nullopt);
 
     const std::string http = "HTTP " + std::to_string(status);
@@ -367,6 +387,7 @@ class HttpChatClient::Impl {
   const HttpChatClientOptions options_;
   LlmProbe* const probe_;
   const std::string url_;
+  DependencyHealth health_;
   CurlMulti multi_;
   std::array<CurlList, kCallKinds.size()> headers_;  // one prebuilt header list per call kind
 
@@ -402,5 +423,7 @@ HttpChatClient::~HttpChatClient() = default;
 void HttpChatClient::Submit(ChatRequest request, Callback cb) {
   impl_->Submit(std::move(request), std::move(cb));
 }
+
+const DependencyHealth* HttpChatClient::health() const { return &impl_->health(); }
 
 }  // namespace longforge::llm

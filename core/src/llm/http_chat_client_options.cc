@@ -43,6 +43,7 @@ std::vector<std::string> HttpChatClientOptions::Validate() const {
   if (backoff_base.count() < 0) problems.push_back("backoff_base must not be negative");
   if (backoff_max < backoff_base) problems.push_back("backoff_max must be >= backoff_base");
   if (retry_after_max.count() < 0) problems.push_back("retry_after_max must not be negative");
+  if (down_after_failures < 1) problems.push_back("down_after_failures must be at least 1");
   return problems;
 }
 

@@ -61,6 +61,7 @@ Result<std::unique_ptr<ChatClient>> MakeChatClient(const LlmConfig& config, Pipe
   o.api_key = ApiKeyFromEnvironment();
   o.concurrency = config.concurrency;
   o.request_timeout = std::chrono::seconds(config.timeout_s);
+  o.stage = stage;
   auto http = HttpChatClient::Create(o, probe);
   if (!http) return http.error();
   if (config.cache_path.empty()) return std::unique_ptr<ChatClient>(std::move(http.value()));
@@ -74,7 +75,9 @@ Result<ChatClient*> ConnectLlm(kafka::BasicStage& stage, const kafka::StageConte
   auto* probe = stage.Own(std::make_unique<LlmProbe>(context.registry));
   auto client = MakeChatClient(context.llm, stage.id(), probe);
   if (!client) return client.error();
-  return stage.OwnConnection(std::move(client.value()));
+  ChatClient* connected = stage.OwnConnection(std::move(client.value()));
+  stage.SetLlmHealth(connected->health());
+  return connected;
 }
 
 }  // namespace longforge::llm

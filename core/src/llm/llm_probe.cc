@@ -41,6 +41,10 @@ LlmProbe::LlmProbe(prometheus::Registry& registry) {
                            .Name("longforge_llm_inflight")
                            .Help("Deprecated alias of longforge_llm_inflight_requests")
                            .Register(registry);
+  up_ = &prometheus::BuildGauge()
+             .Name("longforge_llm_up")
+             .Help("1 while the LLM server of a pipeline stage answers, 0 while it is down")
+             .Register(registry);
   // LLM calls take from tens of milliseconds to minutes.
   const prometheus::Histogram::BucketBoundaries buckets = {0.05, 0.1, 0.25, 0.5, 1,   2.5,
                                                            5,    10,  30,   60,  120, 300};
@@ -80,6 +84,18 @@ void LlmProbe::Completed(CallKind kind, double seconds, int prompt_tokens, int c
   s.seconds->Observe(seconds);
   s.prompt_tokens->Increment(prompt_tokens);
   s.completion_tokens->Increment(completion_tokens);
+}
+
+void LlmProbe::Up(PipelineStage stage, bool up) {
+  auto& slot = up_by_stage_[static_cast<std::size_t>(stage)];
+  prometheus::Gauge* gauge = slot.load();
+  if (gauge == nullptr) {
+    // Family::Add returns the existing series for the same labels, so a race here
+    // stores the same pointer twice.
+    gauge = &up_->Add({{"stage", StageName(stage)}});
+    slot.store(gauge);
+  }
+  gauge->Set(up ? 1 : 0);
 }
 
 }  // namespace longforge::llm

@@ -62,6 +62,13 @@ class ScriptedHandler final : public Handler {
     std::lock_guard lock(mu_);
     return calls_.size();
   }
+  // InMessage::attempt of every Handle call, in order.
+  std::vector<int> attempts() const {
+    std::lock_guard lock(mu_);
+    std::vector<int> out;
+    for (const auto& c : calls_) out.push_back(c.message.attempt);
+    return out;
+  }
 
   Rule rule;  // set before the loop is made
   std::chrono::milliseconds tick_interval{100};
@@ -102,6 +109,13 @@ class RunLoopTest : public ::testing::Test {
   void Settle() {
     const std::size_t passes = source_->queued() + 4;
     for (std::size_t i = 0; i < passes; ++i) ASSERT_TRUE(loop_->Step(*source_, false));
+  }
+  // `rounds` times: moves the clock past the longest retry backoff (30 s), then settles.
+  void RetryRounds(int rounds) {
+    for (int i = 0; i < rounds; ++i) {
+      clock_.Advance(std::chrono::milliseconds(30001));
+      Settle();
+    }
   }
   // The next offset to read in kP0 as committed (0 when nothing was).
   int64_t Committed() const { return source_->Committed(kP0).value_or(0); }

@@ -77,6 +77,70 @@ TEST_F(RunLoopTest, RetryBacksOffByTheClockThenRedispatches) {
   EXPECT_EQ(Committed(), 1);
 }
 
+TEST_F(RunLoopTest, RetriesOfOneMessageAreBoundedAndNumberedThenItIsDeadLettered) {
+  options_.max_message_attempts = 3;
+  handler_.rule = [](const InMessage&) -> std::optional<Result<Outputs>> {
+    return Result<Outputs>(Error::Retry("HTTP 500 for this prompt"));
+  };
+  MakeLoop();
+  Push("a");
+  Settle();
+  RetryRounds(5);
+  EXPECT_EQ(handler_.attempts(), (std::vector<int>{1, 2, 3})) << "no fourth attempt";
+  EXPECT_EQ(loop_->totals().retries, 2u);
+  EXPECT_EQ(loop_->totals().given_up, 1u);
+  const auto dlq = DeadLetters();
+  ASSERT_EQ(dlq.size(), 1u);
+  EXPECT_EQ(dlq[0]["reason"], "gave up after 3 attempts: HTTP 500 for this prompt");
+  EXPECT_EQ(Committed(), 1);
+}
+
+// A dependency whose health the test sets.
+class FlippableHealth {
+ public:
+  explicit FlippableHealth(const Clock& clock) : health("LLM at http://llm:8000/v1", 1, clock) {}
+  void Down() { health.Failed("connection refused"); }
+  void Up() { health.Answered(); }
+  DependencyHealth health;
+};
+
+TEST_F(RunLoopTest, RetriesWhileTheDependencyIsDownDoNotCountTowardsTheBound) {
+  FlippableHealth llm(clock_);
+  options_.max_message_attempts = 2;
+  options_.dependency = &llm.health;
+  handler_.rule = [](const InMessage&) -> std::optional<Result<Outputs>> {
+    return Result<Outputs>(Error::Retry("LLM request failed after 6 attempts"));
+  };
+  MakeLoop();
+  llm.Down();
+  Push("a");
+  Settle();
+  RetryRounds(10);
+  EXPECT_EQ(handler_.calls(), 11u) << "retried throughout the outage";
+  EXPECT_TRUE(DeadLetters().empty());
+  EXPECT_EQ(Committed(), 0);
+
+  llm.Up();  // the server answers again, but this message still fails: two more tries
+  RetryRounds(4);
+  EXPECT_EQ(handler_.calls(), 13u);
+  EXPECT_EQ(handler_.attempts().back(), 13);
+  ASSERT_EQ(DeadLetters().size(), 1u);
+  EXPECT_EQ(Committed(), 1);
+}
+
+TEST_F(RunLoopTest, ZeroMaxMessageAttemptsRetriesWithoutLimit) {
+  options_.max_message_attempts = 0;
+  handler_.rule = [](const InMessage&) -> std::optional<Result<Outputs>> {
+    return Result<Outputs>(Error::Retry("busy"));
+  };
+  MakeLoop();
+  Push("a");
+  Settle();
+  RetryRounds(8);
+  EXPECT_EQ(handler_.calls(), 9u);
+  EXPECT_TRUE(DeadLetters().empty());
+}
+
 TEST_F(RunLoopTest, ThrowingHandlerDeadLettersAndCarriesOn) {
   handler_.rule = [](const InMessage& m) -> std::optional<Result<Outputs>> {
     if (m.value == "poison") throw std::runtime_error("boom");

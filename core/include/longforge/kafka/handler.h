@@ -19,6 +19,9 @@ struct InMessage {
   int64_t offset = 0;
   std::string key;
   std::string value;
+  // Which time the run loop hands this message to the handler: 1 the first time, then
+  // one more per retry (set by the run loop on every dispatch).
+  int attempt = 1;
 };
 
 struct OutMessage {
@@ -55,6 +58,16 @@ class Handler {
   // number is bounded by the handler (e.g. a timeout), not by max_in_flight. Called on
   // the run loop thread.
   virtual std::size_t Parked() const { return 0; }
+  // The run loop gives up on `message` after its handler asked to retry it
+  // RunLoopOptions::max_message_attempts times (while the stage's LLM was up); `last`
+  // is the last error. Returns the message's final outputs (the relevance stage
+  // reports its chunk failed for each task) or an error: kDeadLetter (the default)
+  // records it in lf.dlq, kStop stops the loop, kRetry is taken as kDeadLetter.
+  // Called on the run loop thread.
+  virtual Result<Outputs> GiveUp(const InMessage& message, const Error& last) {
+    return Error::DeadLetter("gave up after " + std::to_string(message.attempt) +
+                             " attempts: " + last.message);
+  }
 };
 
 // Adapter for handlers that finish every message synchronously.

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "longforge/common/clock.h"
+#include "longforge/common/dependency_health.h"
 #include "longforge/common/stage.h"
 #include "longforge/kafka/handler.h"
 #include "longforge/kafka/message_sink.h"
@@ -32,6 +33,14 @@ struct RunLoopOptions {
   std::chrono::milliseconds commit_interval{200};
   std::chrono::milliseconds retry_backoff_min{100};  // first retry delay; doubles per attempt
   std::chrono::milliseconds retry_backoff_max{30000};
+  // Times the handler may ask to retry one message before the loop gives up on it
+  // (Handler::GiveUp), the first attempt included; 0 = never give up. Retries asked
+  // for while `dependency` is down do not count. Default 3.
+  int max_message_attempts = 3;
+  // The server the handler depends on (its LLM), or null. Not owned; must outlive the
+  // loop. While it is down, a message whose handler asks for a retry is retried
+  // without limit: an outage must not make every message fail.
+  const DependencyHealth* dependency = nullptr;
   std::chrono::milliseconds drain_timeout{10000};  // on stop, time allowed to finish in-flight work
 
   std::vector<std::string> Validate() const;
@@ -70,7 +79,7 @@ class RunLoop final : public RebalanceListener {
 
   // Totals since construction (read from the loop thread or after Run returns).
   struct Totals {
-    uint64_t consumed = 0, finished = 0, dead_lettered = 0, retries = 0;
+    uint64_t consumed = 0, finished = 0, dead_lettered = 0, retries = 0, given_up = 0;
   };
   const Totals& totals() const { return totals_; }
 
@@ -86,6 +95,8 @@ class RunLoop final : public RebalanceListener {
   void DeadLetter(uint64_t id, const std::string& reason);
   void Finish(uint64_t id);
   void ScheduleRetry(uint64_t id, const std::string& reason);
+  // A handler asked to retry: retry, or give up when the retries are spent.
+  void RetryOrGiveUp(uint64_t id, const Error& error);
   void DrainEvents();
   void RunDueRetries();
   void Tick();

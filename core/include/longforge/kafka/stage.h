@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "longforge/common/dependency_health.h"
 #include "longforge/common/error.h"
 #include "longforge/common/stage.h"
 #include "longforge/kafka/handler.h"
@@ -52,6 +53,9 @@ class Stage {
   virtual const std::vector<std::string>& inputs() const = 0;  // topics it consumes
   virtual std::size_t max_in_flight() const = 0;
   virtual Handler& handler() = 0;
+  // The health of the LLM server the stage talks to, or null for a stage without one.
+  // Lives as long as the stage.
+  virtual const DependencyHealth* llm_health() const { return nullptr; }
   // After the run loop stopped: work a stage does once its input has ended (the sink
   // sorts its dataset by length when asked to).
   virtual Status Finish() { return {}; }
@@ -74,7 +78,10 @@ class BasicStage : public Stage {
   const std::vector<std::string>& inputs() const override { return inputs_; }
   std::size_t max_in_flight() const override { return max_in_flight_; }
   Handler& handler() override { return *handler_; }
+  const DependencyHealth* llm_health() const override { return llm_health_; }
 
+  // `health` belongs to a part or the connection of this stage (ConnectLlm sets it).
+  void SetLlmHealth(const DependencyHealth* health) { llm_health_ = health; }
   void SetHandler(std::unique_ptr<Handler> handler) { handler_ = std::move(handler); }
   // Keeps `part` as long as the stage; returns it for wiring.
   template <class T>
@@ -98,6 +105,7 @@ class BasicStage : public Stage {
   PipelineStage id_;
   std::vector<std::string> inputs_;
   std::size_t max_in_flight_;
+  const DependencyHealth* llm_health_ = nullptr;
   std::shared_ptr<void> connection_;
   std::vector<std::shared_ptr<void>> parts_;
 };

@@ -32,6 +32,8 @@ class CachingChatClient final : public ChatClient {
   ~CachingChatClient() override;
 
   void Submit(ChatRequest request, Callback cb) override;
+  // The inner client's: a cache hit proves nothing about the server.
+  const DependencyHealth* health() const override { return inner_->health(); }
 
  private:
   struct Job {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "longforge/common/dependency_health.h"
 #include "longforge/common/error.h"
 #include "longforge/common/stage.h"
 
@@ -69,6 +70,9 @@ class ChatClient {
   // unit of work. Destroying the client fails outstanding requests with a kRetry
   // error; Submit must not race with the destructor.
   virtual void Submit(ChatRequest request, Callback cb) = 0;
+  // Whether the server behind this client answers, from every attempt it made; null
+  // when there is no server (fakes). Lives as long as the client; thread-safe.
+  virtual const DependencyHealth* health() const { return nullptr; }
 };
 
 }  // namespace longforge::llm

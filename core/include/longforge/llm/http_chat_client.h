@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "longforge/common/error.h"
@@ -36,6 +37,13 @@ struct HttpChatClientOptions {
   std::chrono::milliseconds backoff_max{30'000};
   // A server's Retry-After is honoured up to this long. Default 120 s.
   std::chrono::milliseconds retry_after_max{120'000};
+  // Attempts in a row that fail as an absent or overloaded server fails (connection
+  // refused or timed out, 408, 429, 5xx) before health() says the server is down.
+  // Default 3.
+  int down_after_failures = 3;
+  // The pipeline stage this client serves: the `stage` label of longforge_llm_up.
+  // Unset: the gauge is not exported. Default unset.
+  std::optional<PipelineStage> stage;
 
   // Every problem at once, as one kStop error listing them; Ok when usable.
   std::vector<std::string> Validate() const;
@@ -57,9 +65,11 @@ class HttpChatClient final : public ChatClient {
   ~HttpChatClient() override;
 
   // See ChatClient::Submit. Cost on the calling thread: encoding the JSON body and
-  // one mutex push; errors: kRetry (transient failures after max_attempts are
-  // kDeadLetter), kDeadLetter (4xx, malformed responses), kStop (401/403/404).
+  // one mutex push; errors: kRetry (transient failures, still failing after
+  // max_attempts), kDeadLetter (4xx, malformed responses), kStop (401/403/404).
   void Submit(ChatRequest request, Callback cb) override;
+  // Named "LLM at <base_url>"; updated after every attempt.
+  const DependencyHealth* health() const override;
 
  private:
   class Impl;

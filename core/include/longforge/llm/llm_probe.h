@@ -3,6 +3,7 @@
 // to it (HttpChatClient, CachingChatClient): the families are created once, here.
 
 #include <array>
+#include <atomic>
 #include <cstddef>
 
 #include <prometheus/counter.h>
@@ -10,6 +11,7 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "longforge/common/stage.h"
 #include "longforge/llm/chat.h"
 
 namespace longforge::llm {
@@ -31,8 +33,13 @@ const char* OutcomeName(Outcome outcome);
 //   longforge_llm_inflight_requests{stage} (HTTP requests currently on the wire; also as
 //                                           longforge_llm_inflight, its old name, for
 //                                           one release)
-// where `stage` is the CallKindName of the call.
-// Every label combination is created up front, so recording is a few atomic adds.
+// where `stage` is the CallKindName of the call, and
+//   longforge_llm_up{stage}                (1 while the LLM server of that pipeline stage
+//                                           answers, 0 while it is down: see
+//                                           DependencyHealth)
+// where `stage` is the pipeline stage (StageName) whose client reports it, created when
+// that client starts. The other label combinations are created up front, so recording
+// is a few atomic adds.
 // Thread-safe. Must outlive the clients that point to it.
 class LlmProbe {
  public:
@@ -45,6 +52,8 @@ class LlmProbe {
   void Count(CallKind kind, Outcome outcome);
   // A finished server request: its latency in seconds and the tokens it used.
   void Completed(CallKind kind, double seconds, int prompt_tokens, int completion_tokens);
+  // Sets longforge_llm_up{stage} (creating it on first use).
+  void Up(PipelineStage stage, bool up);
 
  private:
   static constexpr std::size_t kKinds = kCallKinds.size();
@@ -62,6 +71,8 @@ class LlmProbe {
   PerKind& At(CallKind kind) { return kinds_[static_cast<std::size_t>(kind)]; }
 
   std::array<PerKind, kKinds> kinds_;
+  prometheus::Family<prometheus::Gauge>* up_ = nullptr;
+  std::array<std::atomic<prometheus::Gauge*>, kPipelineStages.size()> up_by_stage_{};
 };
 
 }  // namespace longforge::llm

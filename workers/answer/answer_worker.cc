@@ -3,6 +3,8 @@
 #include <memory>
 #include <utility>
 
+#include <spdlog/spdlog.h>
+
 #include "longforge/kafka/topics.h"
 #include "longforge/llm/usage.h"
 
@@ -85,6 +87,11 @@ void AnswerWorker::Complete(GatheredTask g) {
     }
   }
   record.chunks_lost += g.chunk_count - static_cast<uint32_t>(g.results.size());
+  // The relevant chunks stay in the evidence spans; the record keeps the leading quotes.
+  if (const uint32_t cut = envelope::CapQuotes(record.quotes, envelope::kMaxQuoteBytesPerTask)) {
+    spdlog::info("task {}: kept the first {} quotes, {} more over {} bytes", record.task.task_id,
+                 record.quotes.size(), cut, envelope::kMaxQuoteBytesPerTask);
+  }
   if (probe_) probe_->Gathered(record);
   record.backend = judge_backend == backend_.Name() || judge_backend.empty()
                        ? backend_.Name()

@@ -67,6 +67,10 @@ void RelevanceWorker::Handle(const kafka::InMessage& message, kafka::Done done) 
                    r.chunk_count = req.chunk_count;
                    r.verdict = judgements[i].verdict;
                    r.quotes = std::move(judgements[i].quotes);
+                   if (const uint32_t cut =
+                           envelope::CapQuotes(r.quotes, envelope::kMaxQuoteBytesPerChunk)) {
+                     r.dropped_quotes += cut;
+                   }
                    r.dropped_quotes = judgements[i].dropped_quotes;
                    r.error = judgements[i].error;
                    r.backend = backend;

@@ -1,6 +1,7 @@
 #include "longforge/envelope/messages.h"
 
 #include "json_fields.h"
+#include "longforge/common/utf8.h"
 
 namespace longforge::envelope {
 namespace {
@@ -158,6 +159,22 @@ Result<RelevanceResult> DecodeRelevanceResult(std::string_view bytes) {
                                    Optional(j, "error", m.error);
                                    Optional(j, "llm", m.usage);
                                  });
+}
+
+uint32_t CapQuotes(std::vector<std::string>& quotes, std::size_t max_bytes) {
+  std::size_t used = 0, kept = 0;
+  for (; kept < quotes.size(); ++kept) {
+    if (used + quotes[kept].size() > max_bytes) break;
+    used += quotes[kept].size();
+  }
+  if (kept == quotes.size()) return 0;
+  uint32_t cut = static_cast<uint32_t>(quotes.size() - kept);
+  if (kept == 0) {  // one quote longer than the whole allowance: keep its start
+    quotes[0].resize(CodePointPrefix(quotes[0], max_bytes));
+    kept = 1;
+  }
+  quotes.resize(kept);
+  return cut;
 }
 
 std::string Encode(const AnswerRecord& m) {

@@ -377,5 +377,17 @@ TEST_F(EnvelopeSchema, SchemasRejectWhatEncodersNeverWrite) {
   EXPECT_NE(run.output.find("chunks_lost"), std::string::npos) << run.output;
 }
 
+TEST(CapQuotes, KeepsTheLeadingQuotesWithinTheBound) {
+  std::vector<std::string> quotes = {"aaaa", "bbbb", "cccc"};
+  EXPECT_EQ(CapQuotes(quotes, 12), 0u);
+  EXPECT_EQ(quotes.size(), 3u);
+  EXPECT_EQ(CapQuotes(quotes, 9), 1u);
+  EXPECT_EQ(quotes, (std::vector<std::string>{"aaaa", "bbbb"}));
+  // One quote longer than the allowance keeps its start, cut between characters.
+  std::vector<std::string> long_one = {"\u00e9\u00e9\u00e9", "x"};  // 6 bytes, then 1
+  EXPECT_EQ(CapQuotes(long_one, 3), 2u);
+  EXPECT_EQ(long_one, std::vector<std::string>{"\u00e9"});
+}
+
 }  // namespace
 }  // namespace longforge::envelope

@@ -145,6 +145,16 @@ struct SampleRecord {
   Verdict verdict;
 };
 
+// Quotes are bounded so that no record can outgrow a Kafka message (message.max.bytes is
+// 1,000,000): a relevance result carries at most kMaxQuoteBytesPerChunk of quotes, an
+// answer record at most kMaxQuoteBytesPerTask (a 1M-token book may be relevant in
+// hundreds of chunks). The chunks stay in the record's evidence spans either way.
+inline constexpr std::size_t kMaxQuoteBytesPerChunk = 16 * 1024;
+inline constexpr std::size_t kMaxQuoteBytesPerTask = 256 * 1024;
+// Keeps the leading quotes whose bytes sum to at most `max_bytes` (a first quote longer
+// than that is cut at a character boundary); returns how many were dropped or cut.
+uint32_t CapQuotes(std::vector<std::string>& quotes, std::size_t max_bytes);
+
 std::string Encode(const DocumentEvent& m);
 std::string Encode(const ChunkedEvent& m);
 std::string Encode(const TaskLedger& m);

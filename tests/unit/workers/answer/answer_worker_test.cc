@@ -127,6 +127,30 @@ TEST_F(AnswerWorkerTest, UnreadChunksAreCountedByWhy) {
   EXPECT_TRUE(record.evidence.empty());
 }
 
+// A book relevant in 400 chunks, each quoting 3 kB: without a bound the record would
+// outgrow a Kafka message (1,000,000 bytes) and could not be published at all.
+TEST_F(AnswerWorkerTest, QuotesAreBoundedSoTheRecordFitsAMessage) {
+  AnswerWorker worker({}, *backend_);
+  constexpr uint32_t kChunks = 400;
+  for (uint32_t i = 0; i < kChunks; ++i) {
+    std::string quote = "Chunk " + std::to_string(i) + " says: " + std::string(3000, 'w') + ".";
+    Feed(worker,
+         envelope::Encode(ChunkResult(i, kChunks, envelope::RelevanceVerdict::kRelevant, {quote})));
+  }
+  ASSERT_TRUE(results_[0].has_value());
+  ASSERT_TRUE(results_[0]->ok()) << results_[0]->error().message;
+  const std::string& encoded = (*results_[0])->at(0).value;
+  EXPECT_LT(encoded.size(), 1'000'000u);
+  const auto record = AnswerIn(0);
+  std::size_t bytes = 0;
+  for (const auto& q : record.quotes) bytes += q.size();
+  EXPECT_LE(bytes, envelope::kMaxQuoteBytesPerTask);
+  EXPECT_GT(record.quotes.size(), 50u);
+  EXPECT_EQ(record.quotes.front().rfind("Chunk 0 says", 0), 0u);  // the leading ones
+  EXPECT_EQ(record.evidence.size(), kChunks);  // every relevant chunk is still evidence
+  EXPECT_EQ(record.chunks_unread(), 0u);
+}
+
 TEST_F(AnswerWorkerTest, RedeliveredResultIsFinishedEmpty) {
   AnswerWorker worker({}, *backend_);
   Feed(worker, envelope::Encode(ChunkResult(0, 2, envelope::RelevanceVerdict::kNone)));

@@ -1,11 +1,14 @@
 #include "longforge/llm/llm_config.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <utility>
 
 #include "longforge/kafka/stage.h"
 #include "longforge/llm/caching_chat_client.h"
 #include "longforge/llm/http_chat_client.h"
+#include "longforge/llm/plain_http.h"
 #include "longforge/llm/response_cache.h"
 
 namespace longforge::llm {
@@ -108,6 +111,13 @@ Result<std::unique_ptr<ChatClient>> MakeChatClient(const LlmConfig& config, Pipe
   o.request_timeout = std::chrono::seconds(config.timeout_s);
   auto http = HttpChatClient::Create(o, probe);
   if (!http) return http.error();
+  if (KeyOverPlainHttp(o.base_url, !o.api_key.empty())) {
+    spdlog::warn(
+        "{}: the LLM API key is sent unencrypted over plain http:// to {}, which is not this "
+        "machine; anyone on the network path can read it. Use https://{} if the server offers "
+        "it.",
+        StageName(stage), UrlHost(o.base_url), o.base_url.substr(7));
+  }
   if (config.cache_path.empty()) return std::unique_ptr<ChatClient>(std::move(http.value()));
   auto cache = ResponseCache::Open(config.cache_path);
   if (!cache) return cache.error();

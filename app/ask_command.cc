@@ -1,5 +1,8 @@
 #include <spdlog/spdlog.h>
+#include <stdlib.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -19,6 +22,39 @@ struct AskArgs {
   RunOptions run;
   std::string doc;
   std::string question;
+  bool no_cache = false;  // --no-cache: no LLM response cache at all
+};
+
+// A directory only this user can enter (mkdtemp: mode 0700) under $TMPDIR or /tmp,
+// removed with its contents when the object goes out of scope, on every path out of
+// the command (an answer, an error, an exception), so runs and users share nothing.
+class PrivateTempDir {
+ public:
+  // Throws CLI::RuntimeError(1) after saying why when the directory cannot be made.
+  explicit PrivateTempDir(const std::string& prefix) {
+    std::error_code ec;
+    fs::path base = fs::temp_directory_path(ec);
+    if (ec) base = "/tmp";
+    std::string name = (base / (prefix + "-XXXXXX")).string();
+    if (::mkdtemp(name.data()) == nullptr) {
+      std::cerr << "longforge ask: cannot create a private directory " << name << ": "
+                << std::strerror(errno) << " (set TMPDIR, or pass --store DIR)\n";
+      throw CLI::RuntimeError(1);
+    }
+    path_ = name;
+  }
+  ~PrivateTempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+    if (ec) spdlog::warn("could not remove {}: {}", path_.string(), ec.message());
+  }
+  PrivateTempDir(const PrivateTempDir&) = delete;
+  PrivateTempDir& operator=(const PrivateTempDir&) = delete;
+
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
 };
 
 // Prints the record that ended the single question, with excerpts of its evidence.
@@ -64,10 +100,14 @@ void AddAskCommand(CLI::App& app) {
       "embedded Kafka and prints the answer, then the evidence with its byte positions.");
   cmd->add_option("--doc", args->doc, "The document (UTF-8 text)")->required();
   cmd->add_option("question", args->question, "The question")->required();
-  args->run.common.store_dir = (fs::temp_directory_path() / "longforge-ask-store").string();
-  AddStoreFlag(*cmd, args->run.common);
+  args->run.common.store_dir.clear();  // empty: a private store, gone at exit
+  cmd->add_option("--store", args->run.common.store_dir,
+                  "Keep the document store and its LLM cache (llm-cache.sqlite) in this "
+                  "directory, where later asks reuse them; default: a private temporary "
+                  "directory removed at exit");
   AddTokenizerFlag(*cmd, args->run.common);
   AddPipelineFlags(*cmd, args->run.pipeline);
+  cmd->add_flag("--no-cache", args->no_cache, "Do not use or write an LLM response cache");
   cmd->callback([args] {
     std::ifstream in(args->doc, std::ios::binary);
     if (!in) {
@@ -75,19 +115,21 @@ void AddAskCommand(CLI::App& app) {
       throw CLI::RuntimeError(1);
     }
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const fs::path work =
-        fs::temp_directory_path() / ("longforge-ask-" + std::to_string(::getpid()));
-    fs::create_directories(work);
+    const PrivateTempDir work("longforge-ask");
+    const std::string input = (work.path() / "input.jsonl").string();
     const nlohmann::json line = {{"title", fs::path(args->doc).stem().string()},
                                  {"text", text},
                                  {"questions", {{{"question", args->question}}}}};
-    std::ofstream(work / "input.jsonl")
-        << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    std::ofstream(input) << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                         << "\n";
     RunOptions run = args->run;
-    run.inputs = {(work / "input.jsonl").string()};
-    run.pipeline.sink.sink.out_dir = (work / "out").string();
+    if (run.common.store_dir.empty()) run.common.store_dir = (work.path() / "store").string();
+    run.inputs = {input};
+    run.pipeline.sink.sink.out_dir = (work.path() / "out").string();
     run.pipeline.sink.sink.context = workers::SinkContext::kEvidence;
-    if (run.pipeline.llm.cache_path.empty()) {
+    if (args->no_cache) {
+      run.pipeline.llm.cache_path.clear();
+    } else if (run.pipeline.llm.cache_path.empty()) {
       run.pipeline.llm.cache_path = run.common.store_dir + "/llm-cache.sqlite";
     }
     run.common.metrics.port = 0;
@@ -102,7 +144,13 @@ void AddAskCommand(CLI::App& app) {
       throw CLI::RuntimeError(1);
     }
     if (outcome->input_problems > 0) {
-      for (const auto& n : outcome->summary.notes) std::cerr << n << "\n";
+      // The notes name the private input file; the user knows it as --doc.
+      for (std::string n : outcome->summary.notes) {
+        if (const auto at = n.find(input + ":1"); at != std::string::npos) {
+          n.replace(at, input.size() + 2, args->doc);
+        }
+        std::cerr << "longforge ask: " << n << "\n";
+      }
       throw CLI::RuntimeError(2);
     }
     if (answer) {
@@ -110,8 +158,6 @@ void AddAskCommand(CLI::App& app) {
     } else {
       std::cout << "no answer record was written (see the log)\n";
     }
-    std::error_code ec;
-    fs::remove_all(work, ec);
   });
 }
 

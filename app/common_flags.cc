@@ -75,11 +75,19 @@ void AddLlmFlags(CLI::App& cmd, llm::LlmConfig& c) {
                  "OpenAI-compatible base URL ending in /v1 (vLLM, SGLang, llama.cpp, TGI, Ollama, "
                  "hosted); none = the extractive baseline. API key: $LONGFORGE_LLM_API_KEY or "
                  "$OPENAI_API_KEY");
-  cmd.add_option("--llm-model", c.all.model, "Model name for every LLM stage");
+  cmd.add_option("--llm-model", c.all.model,
+                 "Model name for every LLM stage without its own --<stage>-llm-model");
+  // Each stage's own endpoint; a stage without one uses --llm-url/--llm-model.
+  cmd.add_option("--question-llm-url", c.question.url,
+                 "LLM for the questioner only (generated questions)");
+  cmd.add_option("--question-llm-model", c.question.model, "Model for the questioner");
   cmd.add_option("--relevance-llm-url", c.relevance.url, "LLM for the relevance stage only");
   cmd.add_option("--relevance-llm-model", c.relevance.model, "Model for the relevance stage");
-  cmd.add_option("--answer-llm-url", c.answer.url, "LLM for the answer stage only");
+  cmd.add_option("--answer-llm-url", c.answer.url,
+                 "LLM for the answer stage only (keywords, sub-questions, answers)");
   cmd.add_option("--answer-llm-model", c.answer.model, "Model for the answer stage");
+  cmd.add_option("--judge-llm-url", c.judge.url, "LLM for the filter's answer judge only");
+  cmd.add_option("--judge-llm-model", c.judge.model, "Model for the filter's answer judge");
   cmd.add_option("--llm-concurrency", c.concurrency, "LLM requests in flight per stage")
       ->capture_default_str();
   cmd.add_option("--llm-timeout", c.timeout_s, "Seconds allowed per LLM request")

@@ -2,14 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
+#include "support/fake_llm_server.h"
 #include "support/subprocess.h"
 
 namespace longforge::testing {
 namespace {
 
+namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 const std::string kFieldNotes =
@@ -55,6 +59,84 @@ TEST(Ask, PrintsTheAnswerWhateverTheDatasetFormat) {
     EXPECT_EQ(r.out.rfind("answer: On Thursday we counted forty-one herons", 0), 0u)
         << format << "\n"
         << r.out;
+  }
+}
+
+// `longforge ask` with TMPDIR=`tmp`, as a user without --store runs it.
+CommandResult AskIn(const std::string& tmp, const std::string& doc,
+                    const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args = {"env", "TMPDIR=" + tmp, LongforgeBinary(), "ask", "--doc", doc};
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.push_back("How many herons were counted at the reed bed?");
+  return RunCommand(args, 120s);
+}
+
+bool IsEmptyDir(const std::string& dir) { return fs::is_empty(dir); }
+
+// A server that says every chunk is irrelevant and answers anything with one sentence.
+FakeReply Herons(const FakeRequest& r) {
+  if (r.stage == "relevance") return FakeReply::Content("NONE");
+  if (r.stage == "keywords") return FakeReply::Content("INFO: herons\nKEYWORDS: herons");
+  return FakeReply::Content("Forty-one herons.");
+}
+
+TEST(Ask, WithoutStoreUsesAPrivateDirectoryRemovedAtExit) {
+  const std::string dir = TempDir();
+  const std::string tmp = dir + "/tmp";
+  fs::create_directories(tmp);
+  const auto r = AskIn(tmp, kFieldNotes);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("answer: On Thursday we counted forty-one herons", 0), 0u) << r.out;
+  EXPECT_TRUE(IsEmptyDir(tmp)) << "left behind in TMPDIR: " << fs::directory_iterator(tmp)->path();
+  // Also when the document is rejected (exit 2), naming the document, not the copy.
+  const std::string blank = dir + "/blank.txt";
+  std::ofstream(blank) << "  \n";
+  const auto rejected = AskIn(tmp, blank);
+  EXPECT_EQ(rejected.exit_code, 2) << rejected.err;
+  EXPECT_NE(rejected.err.find("longforge ask: input rejected: " + blank + ": only whitespace"),
+            std::string::npos)
+      << rejected.err;
+  EXPECT_TRUE(IsEmptyDir(tmp));
+}
+
+// Two asks without --store share neither a store nor an LLM cache: the second one asks
+// the server again instead of replaying the first one's replies.
+TEST(Ask, ConsecutiveAsksWithoutStoreShareNoLlmCache) {
+  const std::string tmp = TempDir() + "/tmp";
+  fs::create_directories(tmp);
+  FakeLlmServer server(Herons);
+  const std::vector<std::string> llm = {"--llm-url", server.base_url(), "--llm-model", "m"};
+  const auto first = AskIn(tmp, kFieldNotes, llm);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const int calls = server.request_count();
+  ASSERT_GT(calls, 0);
+  const auto second = AskIn(tmp, kFieldNotes, llm);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(server.request_count(), 2 * calls) << "the second ask replayed a shared cache";
+  EXPECT_TRUE(IsEmptyDir(tmp));
+}
+
+TEST(Ask, StoreKeepsTheStoreAndItsCacheAndNoCacheWritesNone) {
+  const std::string dir = TempDir();
+  FakeLlmServer server(Herons);
+  const std::vector<std::string> llm = {"--llm-url", server.base_url(), "--llm-model", "m"};
+  auto with_store = llm;
+  with_store.insert(with_store.end(), {"--store", dir + "/store"});
+  ASSERT_EQ(AskIn(dir, kFieldNotes, with_store).exit_code, 0);
+  EXPECT_TRUE(fs::exists(dir + "/store/llm-cache.sqlite"));
+  const int calls = server.request_count();
+  ASSERT_EQ(AskIn(dir, kFieldNotes, with_store).exit_code, 0);
+  EXPECT_EQ(server.request_count(), calls) << "the kept store's cache should have answered";
+
+  auto no_cache = llm;
+  no_cache.insert(no_cache.end(), {"--store", dir + "/uncached", "--no-cache"});
+  const auto r = AskIn(dir, kFieldNotes, no_cache);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(server.request_count(), 2 * calls);
+  EXPECT_TRUE(fs::exists(dir + "/uncached"));
+  EXPECT_FALSE(fs::exists(dir + "/uncached/llm-cache.sqlite"));
+  for (const auto& e : fs::recursive_directory_iterator(dir + "/uncached")) {
+    EXPECT_EQ(e.path().filename().string().find("cache"), std::string::npos) << e.path();
   }
 }
 

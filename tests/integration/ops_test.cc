@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -180,6 +182,69 @@ TEST(OpsCompose, CreatesEveryTopicWithItsPartitions) {
   }
   for (const auto& stage : kStages) {
     EXPECT_NE(compose.find("\"" + stage + "\""), std::string::npos) << stage;
+  }
+}
+
+// The `command` list of a compose service, e.g. {"worker", "relevance", ...}.
+std::vector<std::string> ServiceCommand(const std::string& compose, const std::string& service) {
+  std::smatch m;
+  const std::regex block("\n  " + service + ":\n(?:    .*\n)*?    command: \\[([^\\]]*)\\]");
+  if (!std::regex_search(compose, m, block)) return {};
+  std::vector<std::string> out;
+  const std::string list = m[1].str();
+  const std::regex quoted("\"([^\"]*)\"");
+  for (auto it = std::sregex_iterator(list.begin(), list.end(), quoted);
+       it != std::sregex_iterator(); ++it) {
+    out.push_back((*it)[1].str());
+  }
+  return out;
+}
+
+// Every stage that calls an LLM is given one in compose: the shared x-worker
+// environment carries every LLM variable, and the image's entry point turns them into
+// that stage's flags (run here under sh with echo standing in for longforge).
+TEST(OpsCompose, EveryLlmStageServiceGetsItsLlmFlags) {
+  const auto compose = Slurp(kOps + "/compose/docker-compose.yml");
+  ASSERT_FALSE(compose.empty());
+  const std::map<std::string, std::string> prefix = {{"questioner", "question"},
+                                                     {"relevance", "relevance"},
+                                                     {"answer", "answer"},
+                                                     {"filter", "judge"}};
+  std::vector<std::string> env = {"env",
+                                  "-i",
+                                  "PATH=/usr/bin:/bin",
+                                  "LONGFORGE_BIN=echo",
+                                  "LONGFORGE_LLM_URL=http://all:8000/v1",
+                                  "LONGFORGE_LLM_MODEL=all-model"};
+  for (const auto& [stage, flag] : prefix) {
+    std::string var = flag;
+    std::transform(var.begin(), var.end(), var.begin(), ::toupper);
+    for (const std::string kind : {"URL", "MODEL"}) {
+      const std::string name = "LONGFORGE_" + var + "_LLM_" + kind;
+      EXPECT_NE(compose.find("    " + name + ": ${" + name + ":-}\n"), std::string::npos)
+          << name << " is not passed to the workers";
+      env.push_back(name + "=" + flag + "-" + kind);
+    }
+  }
+  env.push_back("sh");
+  env.push_back(kOps + "/compose/longforge-stage");
+  for (const auto& stage : kStages) {
+    const auto command = ServiceCommand(compose, stage);
+    ASSERT_GE(command.size(), 1u) << "no command for the " << stage << " service";
+    auto argv = env;
+    argv.insert(argv.end(), command.begin(), command.end());
+    const auto r = RunCommand(argv, 30s);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const bool calls_llm = prefix.contains(stage);
+    EXPECT_EQ(r.out.find("--llm-url http://all:8000/v1 --llm-model all-model") != std::string::npos,
+              calls_llm)
+        << stage << ": " << r.out;
+    if (!calls_llm) continue;
+    const std::string& own = prefix.at(stage);
+    EXPECT_NE(r.out.find("--" + own + "-llm-url " + own + "-URL --" + own + "-llm-model " + own +
+                         "-MODEL"),
+              std::string::npos)
+        << stage << ": " << r.out;
   }
 }
 

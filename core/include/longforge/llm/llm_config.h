@@ -24,20 +24,25 @@ struct LlmEndpoint {
 };
 
 struct LlmConfig {
-  LlmEndpoint all;         // --llm-url, --llm-model: every LLM stage
-  LlmEndpoint relevance;   // --relevance-llm-url/-model: override for relevance
-  LlmEndpoint answer;      // --answer-llm-url/-model: override for answer (and keywords)
+  LlmEndpoint all;         // --llm-url, --llm-model: every LLM stage without its own
+  LlmEndpoint question;    // --question-llm-url/-model: the questioner's generator only
+  LlmEndpoint relevance;   // --relevance-llm-url/-model: the relevance stage only
+  LlmEndpoint answer;      // --answer-llm-url/-model: the answer stage only (keywords, plan)
+  LlmEndpoint judge;       // --judge-llm-url/-model: the filter's answer judge only
   int concurrency = 64;    // --llm-concurrency: requests in flight per stage; default 64
   int timeout_s = 300;     // --llm-timeout: seconds per request; default 300
   std::string cache_path;  // --cache: SQLite response cache; empty = none
 
-  // The endpoint `stage` uses: relevance its own, every other LLM stage (questioner,
-  // answer, filter) the answer endpoint; url empty = extractive. The chunker and the
-  // sink call no LLM: always empty.
+  // The endpoint `stage` uses: each of url and model from the stage's own flags
+  // (questioner: question, relevance, answer, filter: judge), else from `all`; one
+  // stage's flags never reach another. url empty = extractive. The chunker and the sink
+  // call no LLM: always empty.
   LlmEndpoint For(PipelineStage stage) const;
   // Every problem with the endpoint `stage` uses (none when it uses no LLM).
   std::vector<std::string> Validate(PipelineStage stage) const;
-  // "extractive (no LLM)" or e.g. "relevance: llm:qwen3-8b; answer: llm:qwen3-8b".
+  // "extractive (no LLM)" when no stage calls an LLM, else every LLM stage in pipeline
+  // order, those sharing an endpoint together, e.g. "questioner, relevance, filter:
+  // llm:qwen3-8b at http://gpu:8000/v1; answer: llm:qwen3-32b at http://big:8000/v1".
   std::string Describe() const;
 };
 

@@ -214,7 +214,6 @@ TEST(LlmRun, Level3AnswersATwoHopQuestionThroughASubQuestion) {
   EXPECT_EQ(record["meta"]["llm_calls"].get<int>(), server.request_count());
 }
 
-<<<<<<< HEAD
 // Unread chunks of the records in `path` (lost + failed + malformed), per record.
 std::vector<int> UnreadPerRecord(const std::string& path) {
   std::vector<int> out;
@@ -310,7 +309,9 @@ TEST(LlmRun, RefusedAndUnreadableChunksRejectTheRecord) {
     } else {
       EXPECT_EQ(UnreadPerRecord(dir + "/out/dataset.jsonl"), std::vector<int>{3});
     }
-=======
+  }
+}
+
 // --answer-llm-* configure the answer stage alone: the questioner still generates
 // questions extractively and the filter judges by its rules, neither calling the server.
 TEST(LlmRun, AnswerLlmFlagsLeaveTheQuestionerAndTheFilterExtractive) {
@@ -335,7 +336,6 @@ TEST(LlmRun, AnswerLlmFlagsLeaveTheQuestionerAndTheFilterExtractive) {
   EXPECT_EQ(server.request_count("relevance"), 0);
   for (const auto& line : ReadLines(dir + "/out/dataset.jsonl")) {
     EXPECT_EQ(nlohmann::json::parse(line)["meta"]["origin"], "generated");
->>>>>>> wt-flags
   }
 }
 

@@ -118,7 +118,8 @@ DeadLetter RoundTrip(PipelineStage stage, const InMessage& m, const std::string&
 
 TEST(DecodeDeadLetter, RoundTripsTheOriginalMessage) {
   const InMessage m{"lf.chunked", 4, 1234, "doc-1", R"({"schema":"lf.chunked/v1"})"};
-  const DeadLetter d = RoundTrip(PipelineStage::kQuestioner, m, "lf.chunked/v1: key 'doc_id' not found");
+  const DeadLetter d =
+      RoundTrip(PipelineStage::kQuestioner, m, "lf.chunked/v1: key 'doc_id' not found");
   EXPECT_EQ(d.stage, PipelineStage::kQuestioner);
   EXPECT_EQ(d.message.topic, "lf.chunked");
   EXPECT_EQ(d.message.partition, 4);

@@ -12,8 +12,8 @@ namespace longforge::envelope {
 
 // The relevance stage's verdict on one chunk for one task (lf.relevance.results).
 enum class RelevanceVerdict {
-  kRelevant,  // the chunk holds sentences that help answer; they are the quotes
-  kNone,      // nothing in the chunk helps
+  kRelevant,   // the chunk holds sentences that help answer; they are the quotes
+  kNone,       // nothing in the chunk helps
   kFailed,     // the chunk could not be judged (its error says why): unread
   kMalformed,  // the model's reply for this chunk could not be read: unread
   kUnjudged,   // no verdict was given (never written by a stage): unread

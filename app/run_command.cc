@@ -87,6 +87,10 @@ void AddRunCommand(CLI::App& app) {
       throw CLI::RuntimeError(1);
     }
     PrintSummary(*outcome, opts->pipeline.sink.sink.out_dir);
+    if (!outcome->delivery_failure.empty()) {
+      std::cerr << "longforge run: " << outcome->delivery_failure << "\n";
+      throw CLI::RuntimeError(1);
+    }
     if (!outcome->llm_outage.empty()) {
       std::cerr << "longforge run: " << outcome->llm_outage << "\n";
       throw CLI::RuntimeError(1);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "longforge/kafka/consumer.h"
@@ -153,15 +154,26 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
   spdlog::info("pipeline started on {}", common.brokers);
 
   RunOutcome outcome;
+  std::mutex delivery_mu;
+  std::string delivery_failure;  // guarded by delivery_mu
   producers::Ingester ingester(
       producers::IngestOptions{pipeline.chunker.max_document_bytes, options.stdin_jsonl}, **store,
       [&](const envelope::DocumentEvent& e) {
         tracker.WaitForRoom(options.max_open_documents, StopFlag());
         if (StopFlag().load()) return;
         tracker.Submitted(e.doc_id);
-        (*producer)->Produce(kafka::kDocuments, e.doc_id, envelope::Encode(e), [](Status s) {
-          if (!s.ok()) spdlog::error("document event not published: {}", s.error().message);
-        });
+        (*producer)->Produce(
+            kafka::kDocuments, e.doc_id, envelope::Encode(e),
+            [&delivery_mu, &delivery_failure, doc_id = e.doc_id, source = e.source](Status s) {
+              if (s.ok()) return;
+              std::lock_guard lock(delivery_mu);
+              if (delivery_failure.empty()) {
+                delivery_failure = "document " + doc_id + " (" + source +
+                                   ") could not be published to " + kafka::kDocuments + ": " +
+                                   s.error().message;
+              }
+              StopFlag() = true;  // its tasks would never end: waiting would hang the run
+            });
       });
   std::atomic<bool> ingest_finished{false};
   std::thread ingest([&] {
@@ -191,6 +203,10 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
     std::fputc('\n', stderr);
   }
   outcome.interrupted = !(ingest_finished.load() && tracker.AllEnded());
+  {
+    std::lock_guard lock(delivery_mu);
+    outcome.delivery_failure = delivery_failure;
+  }
   spdlog::info("{}; stopping the stages", outcome.interrupted ? "interrupted" : "every task ended");
   ingest.join();
   stop_stages = true;

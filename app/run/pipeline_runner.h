@@ -40,6 +40,9 @@ struct RunOutcome {
   bool interrupted = false;
   // Set when the run stopped because an LLM stayed down: why, and how to resume.
   std::string llm_outage;
+  // Set when a document event could not be published (the run stopped at once rather
+  // than wait for a document the pipeline never got): says which and why.
+  std::string delivery_failure;
 };
 
 // Error (kStop) for start-up failures: broker, store, output directory, tokenizer, an

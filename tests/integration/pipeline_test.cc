@@ -244,6 +244,21 @@ TEST(Run, ChunksAndAnswersOverABook) {
   EXPECT_EQ(lines + ReadLines(dir + "/out/rejected.jsonl").size(), 3u);
 }
 
+// A document event the broker refuses (here: over message.max.bytes, its supplied
+// question being 1.2 MB) used to leave `run` waiting forever for its tasks.
+TEST(Run, ADocumentThatCannotBePublishedEndsTheRunWithExitOne) {
+  const std::string dir = TempDir();
+  const nlohmann::json doc = {
+      {"id", "too-big"},
+      {"text", "The ship sailed north along the grey coast."},
+      {"questions", {{{"question", "Why " + std::string(1'200'000, 'x') + "?"}}}}};
+  std::ofstream(dir + "/docs.jsonl") << doc.dump() << "\n";
+  const auto r = RunPipeline(dir, {dir + "/docs.jsonl"}, {});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_TRUE(Contains(r.err, "document too-big")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "could not be published to lf.documents")) << r.err;
+}
+
 TEST(Ingest, UnreachableBrokerFailsWithAClearMessage) {
   const std::string dir = TempDir();
   const auto r =

@@ -112,6 +112,11 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
       ->capture_default_str();
   cmd.add_option("--level", config.questioner.level, "Agent level: 1, 2 or 3")
       ->capture_default_str();
+  cmd.add_option("--fan-out-bytes", config.questioner.fan_out_bytes,
+                 "Bytes of relevance requests a questioner keeps on the broker at once, over "
+                 "all its documents: it releases more as the relevance stage finishes them "
+                 "(credits), so no topic backlog grows with document length or count")
+      ->capture_default_str();
   cmd.add_option_function<int>(
       "--gather-timeout",
       [&config](int s) { config.answer.gather_timeout = std::chrono::seconds(s); },

@@ -185,6 +185,14 @@ TEST(OpsCompose, CreatesEveryTopicWithItsPartitions) {
   }
 }
 
+// A questioner must own partition p of both of its inputs: the range assignor gives
+// equal-sized topics the same split, so their partition counts must stay equal.
+TEST(OpsCompose, CreditsArePartitionedLikeTheDocumentsTheyBelongTo) {
+  std::map<std::string, int> partitions;
+  for (const auto& t : kafka::AllTopics()) partitions[t.name] = t.partitions;
+  EXPECT_EQ(partitions.at(kafka::kRelevanceCredits), partitions.at(kafka::kChunked));
+}
+
 // The `command` list of a compose service, e.g. {"worker", "relevance", ...}.
 std::vector<std::string> ServiceCommand(const std::string& compose, const std::string& service) {
   std::smatch m;

@@ -2,7 +2,10 @@
 // Metrics of the questioner: the questions it asks and the reading they cost.
 
 #include <prometheus/counter.h>
+#include <prometheus/gauge.h>
 #include <prometheus/registry.h>
+
+#include <string_view>
 
 #include "longforge/envelope/decisions.h"
 
@@ -11,7 +14,12 @@ namespace longforge::workers {
 // Exposes:
 //   longforge_questioner_documents_total            documents planned
 //   longforge_questioner_tasks_total{origin}        tasks asked, origin="supplied"|"generated"
-//   longforge_questioner_relevance_requests_total   relevance requests fanned out
+//   longforge_questioner_relevance_requests_total   relevance requests released
+//   longforge_questioner_fan_out_bytes              bytes of requests released, not credited
+//   longforge_questioner_fan_out_bytes_limit        the budget (--fan-out-bytes)
+//   longforge_questioner_fan_outs                   documents whose fan-out is under way
+//   longforge_questioner_credits_total{outcome}     credits, outcome="returned"|"duplicate"|
+//                                                   "unknown" (not this incarnation's)
 // Every label value is created up front. Thread-safe; must outlive the worker.
 class QuestionerProbe {
  public:
@@ -29,17 +37,49 @@ class QuestionerProbe {
         generated_(tasks_.Add({{"origin", envelope::ToString(envelope::Origin::kGenerated)}})),
         requests_(prometheus::BuildCounter()
                       .Name("longforge_questioner_relevance_requests_total")
-                      .Help("Relevance requests fanned out (one chunk, one or more questions)")
+                      .Help("Relevance requests released (one chunk, one or more questions)")
                       .Register(registry)
-                      .Add({})) {}
+                      .Add({})),
+        outstanding_(prometheus::BuildGauge()
+                         .Name("longforge_questioner_fan_out_bytes")
+                         .Help("Bytes of relevance requests released and not yet credited back")
+                         .Register(registry)
+                         .Add({})),
+        limit_(prometheus::BuildGauge()
+                   .Name("longforge_questioner_fan_out_bytes_limit")
+                   .Help("Budget of longforge_questioner_fan_out_bytes (--fan-out-bytes)")
+                   .Register(registry)
+                   .Add({})),
+        fan_outs_(prometheus::BuildGauge()
+                      .Name("longforge_questioner_fan_outs")
+                      .Help("Documents whose relevance requests are being released")
+                      .Register(registry)
+                      .Add({})),
+        credits_(prometheus::BuildCounter()
+                     .Name("longforge_questioner_credits_total")
+                     .Help("Credits of finished relevance requests, by outcome")
+                     .Register(registry)),
+        returned_(credits_.Add({{"outcome", "returned"}})),
+        duplicate_(credits_.Add({{"outcome", "duplicate"}})),
+        unknown_(credits_.Add({{"outcome", "unknown"}})) {}
   QuestionerProbe(const QuestionerProbe&) = delete;
   QuestionerProbe& operator=(const QuestionerProbe&) = delete;
 
-  void Planned(double supplied, double generated, double requests) {
+  void Planned(double supplied, double generated) {
     documents_.Increment();
     supplied_.Increment(supplied);
     generated_.Increment(generated);
-    requests_.Increment(requests);
+  }
+  void Released(double requests) { requests_.Increment(requests); }
+  void Limit(double bytes) { limit_.Set(bytes); }
+  void FanOut(double outstanding_bytes, double fan_outs) {
+    outstanding_.Set(outstanding_bytes);
+    fan_outs_.Set(fan_outs);
+  }
+  // `outcome`: "returned", "duplicate" or "unknown".
+  void Credited(std::string_view outcome) {
+    (outcome == "returned" ? returned_ : outcome == "duplicate" ? duplicate_ : unknown_)
+        .Increment();
   }
 
  private:
@@ -48,6 +88,13 @@ class QuestionerProbe {
   prometheus::Counter& supplied_;
   prometheus::Counter& generated_;
   prometheus::Counter& requests_;
+  prometheus::Gauge& outstanding_;
+  prometheus::Gauge& limit_;
+  prometheus::Gauge& fan_outs_;
+  prometheus::Family<prometheus::Counter>& credits_;
+  prometheus::Counter& returned_;
+  prometheus::Counter& duplicate_;
+  prometheus::Counter& unknown_;
 };
 
 }  // namespace longforge::workers

@@ -8,7 +8,6 @@
 
 #include "longforge/common/hash.h"
 #include "longforge/envelope/chunk_table.h"
-#include "longforge/envelope/relevance_fan_out.h"
 #include "longforge/kafka/topics.h"
 #include "longforge/text/normalize.h"
 #include "workers/questioner/generated_tasks.h"
@@ -20,9 +19,11 @@ namespace {
 // extractive one decides by its rules).
 constexpr const char* kSingleTypes[] = {"fact", "number", "who", "cause", "comparison", "summary"};
 
-kafka::Outputs FanOut(const envelope::ChunkedEvent& doc, const envelope::ChunkTable& table,
-                      std::vector<envelope::Task> tasks, envelope::TaskLedger ledger,
-                      std::size_t per_call, QuestionerProbe* probe) {
+// Names the tasks in the ledger, detects each question's language and hands the
+// document's fan-out to the gate.
+void FanOut(FanOutGate& gate, const envelope::ChunkTable& table, std::vector<envelope::Task> tasks,
+            envelope::TaskLedger ledger, std::size_t per_call, QuestionerProbe* probe,
+            kafka::Done done, kafka::Emit emit) {
   for (auto& t : tasks) {
     ledger.task_ids.push_back(t.task_id);
     // The question's language (with its reference, for more text to go on).
@@ -30,16 +31,13 @@ kafka::Outputs FanOut(const envelope::ChunkedEvent& doc, const envelope::ChunkTa
       t.language = text::DetectLanguage(t.question + " " + t.reference.value_or("")).value_or("");
     }
   }
-  kafka::Outputs out = envelope::RelevanceRequestsFor(table, tasks, per_call);
   if (probe != nullptr) {
     double generated = 0;
     for (const auto& t : tasks) generated += t.origin == envelope::Origin::kGenerated ? 1 : 0;
-    probe->Planned(static_cast<double>(tasks.size()) - generated, generated,
-                   static_cast<double>(out.size()));
+    probe->Planned(static_cast<double>(tasks.size()) - generated, generated);
   }
-  // The ledger tells observers (run, tests) which tasks must each reach an end.
-  out.push_back({kafka::kTasks, doc.doc_id, envelope::Encode(ledger)});
-  return out;
+  gate.Add(table, std::move(tasks), per_call, std::move(ledger), std::move(done),
+           std::move(emit));
 }
 
 // One document whose questions are being generated. Shared by the generator callbacks,
@@ -54,7 +52,9 @@ struct Job {
   GeneratedTaskLimits limits;
   std::size_t per_call = 1;
   QuestionerProbe* probe = nullptr;
+  FanOutGate* gate = nullptr;
   kafka::Done done;
+  kafka::Emit emit;
 
   std::mutex mu;
   std::vector<GenerationOutcome> outcomes;  // guarded by mu; by sample index
@@ -81,7 +81,8 @@ struct Job {
     }
     if (error) return done(*error);
     AddGeneratedTasks(doc, outcomes, asked, generator, limits, tasks, ledger.notes);
-    done(FanOut(doc, table, tasks, std::move(ledger), per_call, probe));
+    FanOut(*gate, table, std::move(tasks), std::move(ledger), per_call, probe, std::move(done),
+           std::move(emit));
   }
 };
 
@@ -112,6 +113,10 @@ std::vector<std::string> QuestionerOptions::Validate() const {
   if (!(near_duplicate_threshold > 0.0 && near_duplicate_threshold <= 1.0)) {
     problems.emplace_back("near-duplicate threshold must be in (0, 1]");
   }
+  if (fan_out_bytes < kMinFanOutBytes) {
+    problems.emplace_back("--fan-out-bytes must be at least " + std::to_string(kMinFanOutBytes) +
+                          " (one relevance request with its questions)");
+  }
   return problems;
 }
 
@@ -121,7 +126,11 @@ std::string TaskIdOf(const std::string& doc_id, const std::string& question) {
 
 QuestionerWorker::QuestionerWorker(QuestionerOptions options, store::DocumentStore& store,
                                    QuestionGenerator* generator, QuestionerProbe* probe)
-    : options_(std::move(options)), store_(store), generator_(generator), probe_(probe) {}
+    : options_(std::move(options)),
+      store_(store),
+      generator_(generator),
+      probe_(probe),
+      gate_(options_.fan_out_bytes, probe) {}
 
 std::vector<envelope::Task> QuestionerWorker::PlanTasks(const envelope::ChunkedEvent& doc,
                                                         std::vector<std::string>& notes) const {
@@ -167,6 +176,19 @@ uint32_t QuestionerWorker::GeneratedCount(const envelope::ChunkedEvent& doc) con
 }
 
 void QuestionerWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
+  HandleEmitting(message, std::move(done), [](kafka::Outputs, kafka::Delivered delivered) {
+    delivered(Error::Retry("the questioner needs a run loop that can emit before it finishes"));
+  });
+}
+
+void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Done done,
+                                      kafka::Emit emit) {
+  if (message.topic == kafka::kRelevanceCredits) {
+    auto credit = envelope::DecodeRelevanceCredit(message.value);
+    if (!credit) return done(credit.error());
+    gate_.Credit(*credit);
+    return done(kafka::Outputs{});
+  }
   auto doc = envelope::DecodeChunkedEvent(message.value);
   if (!doc) return done(doc.error());
   auto table_bytes = store_.Get(doc->chunks_ref);
@@ -184,8 +206,8 @@ void QuestionerWorker::Handle(const kafka::InMessage& message, kafka::Done done)
   auto tasks = PlanTasks(*doc, ledger.notes);
   const uint32_t asked = GeneratedCount(*doc);
   if (asked == 0) {
-    return done(
-        FanOut(*doc, *table, tasks, std::move(ledger), options_.questions_per_call, probe_));
+    return FanOut(gate_, *table, std::move(tasks), std::move(ledger), options_.questions_per_call,
+                  probe_, std::move(done), std::move(emit));
   }
 
   const uint64_t seed = SeedOf(doc->doc_id);
@@ -215,7 +237,9 @@ void QuestionerWorker::Handle(const kafka::InMessage& message, kafka::Done done)
                  options_.near_duplicate_threshold};
   job->per_call = options_.questions_per_call;
   job->probe = probe_;
+  job->gate = &gate_;
   job->done = std::move(done);
+  job->emit = std::move(emit);
   job->outcomes.assign(asked, GenerationOutcome{std::nullopt, "document too short"});
   job->pending = samples.size() + 1;  // + this call, so no callback emits before the loop ends
   for (std::size_t i = 0; i < samples.size(); ++i) {

@@ -1,9 +1,10 @@
 #pragma once
-// questioner: lf.chunked → lf.tasks (the ledger) + lf.relevance.requests (fan-out).
-// Decides which questions are asked of a document — the supplied ones, plus generated
-// ones when it has a QuestionGenerator — and fans each out to one relevance request
-// per chunk (several questions share a request when questions_per_call > 1, so the
-// chunk is read once for all of them).
+// questioner: lf.chunked → lf.tasks (the ledger) + lf.relevance.requests (fan-out),
+// and lf.relevance.credits → more of the fan-out. Decides which questions are asked of
+// a document — the supplied ones, plus generated ones when it has a QuestionGenerator —
+// and fans each out to one relevance request per chunk (several questions share a
+// request when questions_per_call > 1, so the chunk is read once for all of them),
+// released through its FanOutGate within --fan-out-bytes as credits come back.
 
 #include <string>
 #include <vector>
@@ -11,11 +12,16 @@
 #include "longforge/envelope/messages.h"
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
+#include "workers/questioner/fan_out_gate.h"
 #include "workers/questioner/question_generator.h"
 #include "workers/questioner/question_sampler.h"
 #include "workers/questioner/questioner_probe.h"
 
 namespace longforge::workers {
+
+// The smallest --fan-out-bytes accepted. A request larger than the budget is still
+// released, alone, when nothing else is out.
+inline constexpr std::size_t kMinFanOutBytes = 16 * 1024;
 
 struct QuestionerOptions {
   std::size_t questions_per_call = 1;        // --questions-per-call; default 1
@@ -27,6 +33,11 @@ struct QuestionerOptions {
   // supplied questions. sampling.multi_hop_share: --multi-hop-share, default 0.2.
   SamplingOptions sampling;
   double near_duplicate_threshold = 0.7;  // MinHash Jaccard at which a question is dropped
+  // --fan-out-bytes: relevance request bytes (key + value) released and not yet
+  // credited, over every document this questioner is fanning out. Default 4 MiB: far
+  // below what one partition of the embedded broker holds (about 5 MiB, then it drops
+  // the oldest), and about 6,000 requests, minutes of work for a 64-call LLM.
+  std::size_t fan_out_bytes = std::size_t{4} << 20;
 
   std::vector<std::string> Validate() const;
 };
@@ -44,7 +55,17 @@ class QuestionerWorker final : public kafka::Handler {
   QuestionerWorker(QuestionerOptions options, store::DocumentStore& store,
                    QuestionGenerator* generator = nullptr, QuestionerProbe* probe = nullptr);
 
+  // lf.chunked: plans the document's tasks and hands them to the gate, which emits the
+  // ledger and the requests and finishes the message once every request was credited
+  // (the message is parked until then). lf.relevance.credits: returns the credit,
+  // finishes at once.
+  void HandleEmitting(const kafka::InMessage& message, kafka::Done done,
+                      kafka::Emit emit) override;
+  // Without a way to emit, a document cannot be fanned out: it is retried.
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
+  // Documents whose fan-out holds their message.
+  std::size_t Parked() const override { return gate_.Held(); }
+  const FanOutGate& gate() const { return gate_; }
 
   // The supplied tasks of a chunked document and notes on what was dropped. Public for
   // tests.
@@ -59,6 +80,7 @@ class QuestionerWorker final : public kafka::Handler {
   store::DocumentStore& store_;
   QuestionGenerator* generator_;
   QuestionerProbe* probe_;
+  FanOutGate gate_;
 };
 
 }  // namespace longforge::workers

@@ -22,6 +22,16 @@ kafka::Outputs FailedResults(const envelope::RelevanceRequest& req, const std::s
   return out;
 }
 
+// A released request owes its questioner a credit once its results are out: it goes
+// in the same batch, so it is delivered (and the request committed) with them.
+kafka::Outputs WithCredit(const envelope::RelevanceRequest& req, kafka::Outputs out) {
+  if (req.release) {
+    envelope::RelevanceCredit credit{req.tasks.front().doc_id, *req.release};
+    out.push_back({kafka::kRelevanceCredits, credit.doc_id, envelope::Encode(credit)});
+  }
+  return out;
+}
+
 }  // namespace
 
 RelevanceWorker::RelevanceWorker(store::DocumentStore& store, RelevanceJudge& judge)
@@ -36,7 +46,7 @@ void RelevanceWorker::Handle(const kafka::InMessage& message, kafka::Done done) 
   if (!chunk && chunk.error().disposition == Disposition::kDeadLetter) {
     // The chunk cannot be read, but its tasks are known: report the chunk as failed
     // so each task still completes from its other chunks, with this one counted lost.
-    return done(FailedResults(*req, chunk.error().message, judge_.Name()));
+    return done(WithCredit(*req, FailedResults(*req, chunk.error().message, judge_.Name())));
   }
   if (!chunk) return done(chunk.error());
   std::vector<std::string> questions;
@@ -45,9 +55,14 @@ void RelevanceWorker::Handle(const kafka::InMessage& message, kafka::Done done) 
                [req = std::move(req.value()), done = std::move(done), backend = judge_.Name()](
                    std::vector<Judgement> judgements, envelope::LlmUsage usage) {
                  if (judgements.size() != req.tasks.size()) {
-                   return done(Error::DeadLetter(
-                       "relevance backend returned " + std::to_string(judgements.size()) +
-                       " judgements for " + std::to_string(req.tasks.size()) + " questions"));
+                   // A backend bug, not the chunk's: its tasks learn the chunk failed.
+                   return done(WithCredit(
+                       req, FailedResults(req,
+                                          "relevance backend returned " +
+                                              std::to_string(judgements.size()) +
+                                              " judgements for " +
+                                              std::to_string(req.tasks.size()) + " questions",
+                                          backend)));
                  }
                  // A call that failed for a reason that may pass (the server is down
                  // or overloaded) is tried again later as a whole message, with the run
@@ -67,27 +82,26 @@ void RelevanceWorker::Handle(const kafka::InMessage& message, kafka::Done done) 
                    r.chunk_count = req.chunk_count;
                    r.verdict = judgements[i].verdict;
                    r.quotes = std::move(judgements[i].quotes);
-                   if (const uint32_t cut =
-                           envelope::CapQuotes(r.quotes, envelope::kMaxQuoteBytesPerChunk)) {
-                     r.dropped_quotes += cut;
-                   }
                    r.dropped_quotes = judgements[i].dropped_quotes;
+                   r.dropped_quotes +=
+                       envelope::CapQuotes(r.quotes, envelope::kMaxQuoteBytesPerChunk);
                    r.error = judgements[i].error;
                    r.backend = backend;
                    // One call served every question of the request: charge it once.
                    if (i == 0) r.usage = usage;
                    out.push_back({kafka::kRelevanceResults, r.task.task_id, envelope::Encode(r)});
                  }
-                 done(std::move(out));
+                 done(WithCredit(req, std::move(out)));
                });
 }
 
 Result<kafka::Outputs> RelevanceWorker::GiveUp(const kafka::InMessage& message, const Error& last) {
   auto req = envelope::DecodeRelevanceRequest(message.value);
   if (!req) return req.error();  // Handle would not have asked for a retry
-  return FailedResults(
-      *req, "gave up after " + std::to_string(message.attempt) + " attempts: " + last.message,
-      judge_.Name());
+  return WithCredit(*req, FailedResults(*req,
+                                        "gave up after " + std::to_string(message.attempt) +
+                                            " attempts: " + last.message,
+                                        judge_.Name()));
 }
 
 }  // namespace longforge::workers

@@ -113,10 +113,12 @@ Result<TaskLedger> DecodeTaskLedger(std::string_view bytes) {
 }
 
 std::string Encode(const RelevanceRequest& m) {
-  return Dump({{"schema", "lf.relevance.requests/v1"},
-               {"tasks", m.tasks},
-               {"chunk", m.chunk},
-               {"chunk_count", m.chunk_count}});
+  json j = {{"schema", "lf.relevance.requests/v1"},
+            {"tasks", m.tasks},
+            {"chunk", m.chunk},
+            {"chunk_count", m.chunk_count}};
+  if (m.release) j["release"] = {{"id", m.release->id}, {"seq", m.release->seq}};
+  return Dump(j);
 }
 
 Result<RelevanceRequest> DecodeRelevanceRequest(std::string_view bytes) {
@@ -125,11 +127,32 @@ Result<RelevanceRequest> DecodeRelevanceRequest(std::string_view bytes) {
                                       Required(j, "tasks", m.tasks);
                                       Required(j, "chunk", m.chunk);
                                       Required(j, "chunk_count", m.chunk_count);
+                                      if (j.contains("release")) {
+                                        Release release;
+                                        Required(j.at("release"), "id", release.id);
+                                        Required(j.at("release"), "seq", release.seq);
+                                        m.release = std::move(release);
+                                      }
                                     });
   if (r.ok() && r->tasks.empty()) {
     return Error::DeadLetter("lf.relevance.requests/v1: \"tasks\" is empty");
   }
   return r;
+}
+
+std::string Encode(const RelevanceCredit& m) {
+  return Dump({{"schema", "lf.relevance.credits/v1"},
+               {"doc_id", m.doc_id},
+               {"release", {{"id", m.release.id}, {"seq", m.release.seq}}}});
+}
+
+Result<RelevanceCredit> DecodeRelevanceCredit(std::string_view bytes) {
+  return Decode<RelevanceCredit>(bytes, {"lf.relevance.credits/v1"},
+                                 [](const json& j, RelevanceCredit& m) {
+                                   Required(j, "doc_id", m.doc_id);
+                                   Required(j.at("release"), "id", m.release.id);
+                                   Required(j.at("release"), "seq", m.release.seq);
+                                 });
 }
 
 std::string Encode(const RelevanceResult& m) {

@@ -22,6 +22,8 @@ InMessage ToInMessage(const rd_kafka_message_t& msg) {
   in.topic = rd_kafka_topic_name(msg.rkt);
   in.partition = msg.partition;
   in.offset = msg.offset;
+  rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
+  in.timestamp_ms = rd_kafka_message_timestamp(&msg, &type);
   if (msg.key != nullptr) in.key.assign(static_cast<const char*>(msg.key), msg.key_len);
   if (msg.payload != nullptr) in.value.assign(static_cast<const char*>(msg.payload), msg.len);
   return in;

@@ -57,7 +57,12 @@ Result<KafkaConf> MakeConf(const KafkaOptions& options, Role role) {
                                  {"session.timeout.ms", "6000"},
                                  {"heartbeat.interval.ms", "1000"},
                                  {"max.poll.interval.ms", "600000"},
-                                 {"enable.partition.eof", "false"}});
+                                 {"enable.partition.eof", "false"},
+                                 // Co-partitioning: a questioner must own partition p of
+                                 // lf.chunked and of lf.relevance.credits together (the
+                                 // credits of the documents it fans out). Range assigns
+                                 // equal-sized topics alike; round-robin would not.
+                                 {"partition.assignment.strategy", "range"}});
       break;
   }
   if (options.embedded) props.emplace_back("topic.metadata.refresh.interval.ms", "100");

@@ -23,12 +23,24 @@ struct RunLoop::Work {
   int pending_deliveries = 0;
   std::optional<Error> delivery_error;
   bool dead_lettering = false;
+  int pending_emits = 0;     // outputs emitted before done, not yet delivered
+  bool finish_when_emitted = false;  // finished except for those
+};
+
+// One batch the handler emitted: its delivery is reported once for all of it.
+struct RunLoop::Emitted {
+  int pending = 0;
+  std::optional<Error> error;
+  Delivered delivered;
 };
 
 struct RunLoop::Event {
   uint64_t id;
   std::optional<Result<Outputs>> handled;  // set for a handler completion
   Status delivered;                        // otherwise a delivery report
+  std::optional<Outputs> emitted = {};     // set for outputs emitted before done
+  Delivered on_emitted = {};               // with `emitted`
+  std::shared_ptr<Emitted> batch = {};     // set for the delivery report of an emitted one
 };
 
 // Shared with completion callbacks so that a late callback (after Run returned)
@@ -106,9 +118,16 @@ void RunLoop::Dispatch(uint64_t id) {
   work.message.attempt = ++work.attempts;
   std::weak_ptr<EventQueue> queue = events_;
   try {
-    handler_.Handle(work.message, [queue, id](Result<Outputs> result) {
-      if (auto q = queue.lock()) q->Push({id, std::move(result), {}});
-    });
+    handler_.HandleEmitting(
+        work.message,
+        [queue, id](Result<Outputs> result) {
+          if (auto q = queue.lock()) q->Push({id, std::move(result), {}});
+        },
+        [queue, id](Outputs outputs, Delivered delivered) {
+          if (auto q = queue.lock()) {
+            q->Push({id, std::nullopt, {}, std::move(outputs), std::move(delivered), nullptr});
+          }
+        });
   } catch (const std::exception& e) {
     // A bug in the handler for this message: record it, do not take the worker down.
     events_->Push(
@@ -174,6 +193,46 @@ void RunLoop::OnDelivered(uint64_t id, Status status) {
   }
 }
 
+void RunLoop::OnEmitted(uint64_t id, Outputs outputs, Delivered delivered) {
+  auto it = work_.find(id);
+  if (it == work_.end()) {
+    spdlog::error("{}: a handler emitted {} outputs for a message it had finished; dropped",
+                  StageName(options_.stage), outputs.size());
+    if (delivered) delivered(Error::Stop("emitted after the message was finished"));
+    return;
+  }
+  if (outputs.empty()) {
+    if (delivered) delivered(Status{});
+    return;
+  }
+  Work& work = *it->second;
+  auto batch = std::make_shared<Emitted>();
+  batch->pending = static_cast<int>(outputs.size());
+  batch->delivered = std::move(delivered);
+  work.pending_emits += batch->pending;
+  std::weak_ptr<EventQueue> queue = events_;
+  for (auto& out : outputs) {
+    sink_.Produce(out.topic, out.key, out.value,
+                  [queue, id, batch, probe = probe_, topic = out.topic](Status s) {
+                    if (s.ok() && probe) probe->Produced(topic);
+                    if (auto q = queue.lock()) {
+                      q->Push({id, std::nullopt, std::move(s), std::nullopt, nullptr, batch});
+                    }
+                  });
+  }
+}
+
+void RunLoop::OnEmitDelivered(uint64_t id, Emitted& batch, Status status) {
+  if (!status.ok() && !batch.error) batch.error = status.error();
+  if (--batch.pending == 0 && batch.delivered) {
+    batch.delivered(batch.error ? Status(*batch.error) : Status{});
+  }
+  auto it = work_.find(id);
+  if (it == work_.end()) return;
+  Work& work = *it->second;
+  if (--work.pending_emits == 0 && work.finish_when_emitted) Finish(id);
+}
+
 void RunLoop::DeadLetter(uint64_t id, const std::string& reason) {
   Work& work = *work_.at(id);
   spdlog::warn("{}: dead-lettering {}[{}]@{}: {}", StageName(options_.stage), work.message.topic,
@@ -232,6 +291,11 @@ void RunLoop::RetryOrGiveUp(uint64_t id, const Error& error) {
 void RunLoop::Finish(uint64_t id) {
   auto it = work_.find(id);
   Work& work = *it->second;
+  if (work.pending_emits > 0) {
+    // Done, but what it emitted earlier is still on its way: its offset waits for that.
+    work.finish_when_emitted = true;
+    return;
+  }
   if (generation_[work.tp] == work.generation) tracker_.Finished(work.tp, work.message.offset);
   const double seconds = std::chrono::duration<double>(clock_.Now() - work.started).count();
   if (probe_) probe_->ProcessingSeconds(seconds);
@@ -250,6 +314,10 @@ void RunLoop::DrainEvents() {
   for (auto& e : batch) {
     if (e.handled) {
       OnHandled(e.id, std::move(*e.handled));
+    } else if (e.emitted) {
+      OnEmitted(e.id, std::move(*e.emitted), std::move(e.on_emitted));
+    } else if (e.batch) {
+      OnEmitDelivered(e.id, *e.batch, std::move(e.delivered));
     } else {
       OnDelivered(e.id, std::move(e.delivered));
     }

@@ -47,7 +47,7 @@ TEST(Stages, EachBuildsItsHandlerAndNamesItsInputTopics) {
   Context c;
   const std::map<PipelineStage, std::vector<std::string>> inputs = {
       {PipelineStage::kChunker, {kafka::kDocuments}},
-      {PipelineStage::kQuestioner, {kafka::kChunked}},
+      {PipelineStage::kQuestioner, {kafka::kChunked, kafka::kRelevanceCredits}},
       {PipelineStage::kRelevance, {kafka::kRelevanceRequests}},
       {PipelineStage::kAnswer, {kafka::kRelevanceResults}},
       {PipelineStage::kFilter, {kafka::kAnswers}},

@@ -181,6 +181,32 @@ TEST(Envelope, RelevanceRequestRoundTripsEveryTaskField) {
   EXPECT_EQ(back->chunk.tokens, 998u);
 }
 
+TEST(Envelope, AReleaseAndItsCreditRoundTrip) {
+  RelevanceRequest released = Request();
+  released.release = Release{"9f2c", 1234567};
+  ExpectRoundTrip(released, DecodeRelevanceRequest);
+  auto back = DecodeRelevanceRequest(Encode(released));
+  ASSERT_TRUE(back.ok() && back->release.has_value());
+  EXPECT_EQ(back->release->id, "9f2c");
+  EXPECT_EQ(back->release->seq, 1234567u);
+  EXPECT_FALSE(DecodeRelevanceRequest(Encode(Request()))->release.has_value());
+
+  const RelevanceCredit credit{"war-and-peace", {"9f2c", 41}};
+  ExpectRoundTrip(credit, DecodeRelevanceCredit);
+  auto c = DecodeRelevanceCredit(Encode(credit));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->doc_id, "war-and-peace");
+  EXPECT_EQ(c->release.seq, 41u);
+
+  auto bad = DecodeRelevanceCredit(R"({"schema":"lf.relevance.credits/v1","doc_id":"d"})");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().disposition, Disposition::kDeadLetter);
+  auto bad_seq = DecodeRelevanceCredit(
+      R"({"schema":"lf.relevance.credits/v1","doc_id":"d","release":{"id":"r","seq":"x"}})");
+  ASSERT_FALSE(bad_seq.ok());
+  EXPECT_NE(bad_seq.error().message.find("seq"), std::string::npos) << bad_seq.error().message;
+}
+
 TEST(Envelope, RelevanceResultRoundTrips) {
   for (RelevanceVerdict verdict : kRelevanceVerdicts) {
     SCOPED_TRACE(ToString(verdict));
@@ -335,6 +361,8 @@ std::vector<std::string> EveryMessageType() {
       Encode(Chunked()),
       Encode(Ledger()),
       Encode(Request()),
+      Encode(RelevanceRequest{Request().tasks, Request().chunk, 5, Release{"r", 3}}),
+      Encode(RelevanceCredit{"doc", {"r", 3}}),
       Encode(Result(RelevanceVerdict::kRelevant)),
       Encode(Result(RelevanceVerdict::kNone)),
       Encode(Result(RelevanceVerdict::kFailed)),
@@ -348,7 +376,7 @@ std::vector<std::string> EveryMessageType() {
 
 TEST_F(EnvelopeSchema, EveryEncodedMessageMatchesItsSchema) {
   const auto lines = EveryMessageType();
-  ASSERT_NE(lines[12].find("\"payload_encoding\":\"base64\""), std::string::npos) << lines[12];
+  ASSERT_NE(lines[14].find("\"payload_encoding\":\"base64\""), std::string::npos) << lines[14];
   const auto run = schema_check::RunValidator(WriteJsonl("every_message.jsonl", lines));
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find(std::to_string(lines.size()) + " lines validated, 0 failed"),

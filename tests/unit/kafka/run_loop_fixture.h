@@ -31,12 +31,20 @@ class ScriptedHandler final : public Handler {
  public:
   using Rule = std::function<std::optional<Result<Outputs>>(const InMessage&)>;
 
+  void HandleEmitting(const InMessage& message, Done done, kafka::Emit emit) override {
+    {
+      std::lock_guard lock(mu_);
+      next_emit_ = std::move(emit);
+    }
+    Handle(message, std::move(done));
+  }
   void Handle(const InMessage& message, Done done) override {
     std::size_t index = 0;
     {
       std::lock_guard lock(mu_);
       index = calls_.size();
-      calls_.push_back({message, nullptr});
+      calls_.push_back({message, nullptr, std::move(next_emit_)});
+      next_emit_ = nullptr;
     }
     auto result = rule ? rule(message) : std::nullopt;  // may throw, as a buggy handler would
     if (result) return done(std::move(*result));
@@ -47,6 +55,17 @@ class ScriptedHandler final : public Handler {
   std::chrono::milliseconds TickInterval() const override { return tick_interval; }
   bool TickWhenIdle() const override { return tick_when_idle; }
   std::size_t Parked() const override { return parked; }
+
+  // Emits `outputs` for the index-th Handle call before it is finished.
+  void EmitFor(std::size_t index, Outputs outputs, Delivered delivered) {
+    kafka::Emit emit;
+    {
+      std::lock_guard lock(mu_);
+      emit = calls_.at(index).emit;
+    }
+    ASSERT_TRUE(emit) << "call " << index << " has no emit";
+    emit(std::move(outputs), std::move(delivered));
+  }
 
   // Finishes the message of the index-th Handle call, which the rule left open.
   void Finish(std::size_t index, Result<Outputs> result) {
@@ -80,12 +99,14 @@ class ScriptedHandler final : public Handler {
   struct Call {
     InMessage message;
     Done done;  // set while the message is open
+    kafka::Emit emit;
   };
+  kafka::Emit next_emit_;  // guarded by mu_: from HandleEmitting to Handle
   mutable std::mutex mu_;
   std::vector<Call> calls_;
 };
 
-inline std::optional<Result<Outputs>> Emit(const InMessage& m) {
+inline std::optional<Result<Outputs>> Echo(const InMessage& m) {
   return Outputs{{kOut, m.key, "out:" + m.value}};
 }
 

@@ -30,7 +30,7 @@ TEST_F(RunLoopTest, TicksEveryTickIntervalByTheClock) {
 TEST_F(RunLoopTest, TickWhenIdleTicksOnceTheInputRunsDry) {
   handler_.tick_interval = std::chrono::hours(1);
   handler_.tick_when_idle = true;
-  handler_.rule = Emit;
+  handler_.rule = Echo;
   MakeLoop();
   Push("a");
   Push("b");
@@ -48,7 +48,7 @@ TEST_F(RunLoopTest, TickWhenIdleTicksOnceTheInputRunsDry) {
 
 TEST_F(RunLoopTest, NoIdleTickUnlessTheHandlerAsks) {
   handler_.tick_interval = std::chrono::hours(1);
-  handler_.rule = Emit;
+  handler_.rule = Echo;
   MakeLoop();
   Push("a");
   Settle();
@@ -99,7 +99,7 @@ TEST_F(RunLoopTest, StopDoesNotWaitForParkedMessages) {
 }
 
 TEST_F(RunLoopTest, SourceErrorIsLoggedAndPollingGoesOn) {
-  handler_.rule = Emit;
+  handler_.rule = Echo;
   MakeLoop();
   source_->PushError(Error::Retry("consumer: broker transport failure"));
   Push("a");

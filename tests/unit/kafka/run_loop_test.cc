@@ -33,7 +33,7 @@ TEST_F(RunLoopTest, OutOfOrderCompletionNeverCommitsPastUnfinishedWork) {
 
 TEST_F(RunLoopTest, CommitsWhenTheCommitIntervalHasPassed) {
   options_.commit_interval = milliseconds(200);
-  handler_.rule = Emit;
+  handler_.rule = Echo;
   MakeLoop();
   Push("a");
   Settle();
@@ -51,7 +51,7 @@ TEST_F(RunLoopTest, RetryBacksOffByTheClockThenRedispatches) {
   int attempts = 0;
   handler_.rule = [&](const InMessage& m) -> std::optional<Result<Outputs>> {
     if (++attempts < 3) return Result<Outputs>(Error::Retry("429 from the server"));
-    return Emit(m);
+    return Echo(m);
   };
   MakeLoop();
   Push("a");
@@ -144,7 +144,7 @@ TEST_F(RunLoopTest, ZeroMaxMessageAttemptsRetriesWithoutLimit) {
 TEST_F(RunLoopTest, ThrowingHandlerDeadLettersAndCarriesOn) {
   handler_.rule = [](const InMessage& m) -> std::optional<Result<Outputs>> {
     if (m.value == "poison") throw std::runtime_error("boom");
-    return Emit(m);
+    return Echo(m);
   };
   MakeLoop();
   Push("poison");
@@ -182,7 +182,7 @@ TEST_F(RunLoopTest, DeadLetterDispositionDeadLettersWithoutRetrying) {
 }
 
 TEST_F(RunLoopTest, FailedDeliveryIsNotCommittedAndIsRetried) {
-  handler_.rule = Emit;
+  handler_.rule = Echo;
   sink_.SetDelivery(testing::InMemorySink::Delivery::kFail, Error::Retry("broker down"));
   MakeLoop();
   Push("a");
@@ -199,7 +199,7 @@ TEST_F(RunLoopTest, FailedDeliveryIsNotCommittedAndIsRetried) {
 }
 
 TEST_F(RunLoopTest, UndeliverableOutputIsDeadLetteredAndCommittedOnceThatIsDelivered) {
-  handler_.rule = Emit;
+  handler_.rule = Echo;
   sink_.SetDelivery(testing::InMemorySink::Delivery::kHold);
   MakeLoop();
   Push("huge");
@@ -240,7 +240,7 @@ TEST_F(RunLoopTest, StopCommitsFinishedWorkAndLeavesTheRestForRedelivery) {
 TEST_F(RunLoopTest, RunReturnsOnceStoppedAndDrained) {
   handler_.rule = [](const InMessage& m) -> std::optional<Result<Outputs>> {
     if (m.value == "slow") return std::nullopt;
-    return Emit(m);
+    return Echo(m);
   };
   MakeLoop();
   Push("fast");
@@ -278,6 +278,55 @@ TEST_F(RunLoopTest, StopErrorEndsTheLoopAndIsReturned) {
   EXPECT_EQ(status.error().disposition, Disposition::kStop);
   EXPECT_EQ(status.error().message, "document store lost");
   EXPECT_EQ(handler_.calls(), 1u);
+  EXPECT_EQ(Committed(), 0);
+}
+
+// A handler that emits before it finishes (the questioner's gate): what it emitted is
+// produced at once, its delivery reported back, and the message is committed only once
+// it is done and every emitted output was acknowledged.
+TEST_F(RunLoopTest, EmittedOutputsAreProducedAtOnceAndHoldTheCommitUntilDelivered) {
+  MakeLoop();
+  Push("a");
+  Settle();
+  ASSERT_EQ(handler_.calls(), 1u);
+  sink_.SetDelivery(testing::InMemorySink::Delivery::kHold);
+  std::vector<Status> reports;
+  handler_.EmitFor(0, Outputs{{kOut, "k", "early 1"}, {kOut, "k", "early 2"}},
+                   [&](Status s) { reports.push_back(s); });
+  Settle();
+  EXPECT_EQ(sink_.produced().size(), 2u);
+  EXPECT_TRUE(reports.empty()) << "reported before the broker answered";
+
+  handler_.Finish(0, Outputs{});  // done, but the emitted outputs are not delivered yet
+  Settle();
+  EXPECT_EQ(Committed(), 0);
+  EXPECT_EQ(loop_->totals().finished, 0u);
+
+  EXPECT_EQ(sink_.Release(), 2u);
+  Settle();
+  ASSERT_EQ(reports.size(), 1u) << "one report per emitted batch";
+  EXPECT_TRUE(reports[0].ok());
+  EXPECT_EQ(Committed(), 1);
+  EXPECT_EQ(loop_->totals().finished, 1u);
+}
+
+TEST_F(RunLoopTest, AnEmittedOutputThatFailsIsReportedToTheHandler) {
+  MakeLoop();
+  Push("a");
+  Settle();
+  sink_.SetDelivery(testing::InMemorySink::Delivery::kFail, Error::Retry("broker said no"));
+  std::optional<Status> report;
+  handler_.EmitFor(0, Outputs{{kOut, "k", "early"}}, [&](Status s) { report = s; });
+  Settle();
+  ASSERT_TRUE(report.has_value());
+  ASSERT_FALSE(report->ok());
+  EXPECT_NE(report->error().message.find("broker said no"), std::string::npos);
+  // The handler decides: here it asks for the message again, which is retried as usual.
+  sink_.SetDelivery(testing::InMemorySink::Delivery::kAcknowledge);
+  handler_.Finish(0, Error::Retry("emitted output lost"));
+  Settle();
+  RetryRounds(1);
+  EXPECT_EQ(handler_.calls(), 2u);
   EXPECT_EQ(Committed(), 0);
 }
 

@@ -90,11 +90,28 @@ struct TaskLedger {
   std::vector<std::string> notes;  // e.g. "3 duplicate questions dropped"
 };
 
+// Which credit-based fan-out released a relevance request (the questioner's
+// FanOutGate): the release's token, unique per document fan-out and questioner
+// incarnation, and the request's place in it.
+struct Release {
+  std::string id;
+  uint64_t seq = 0;
+};
+
 // lf.relevance.requests/v1 — one chunk, one or more tasks (questions per call).
 struct RelevanceRequest {
   std::vector<Task> tasks;
   ChunkRef chunk;
   uint32_t chunk_count = 0;
+  std::optional<Release> release = std::nullopt;  // absent: not released by a gate, no credit owed
+};
+
+// lf.relevance.credits/v1 — the relevance stage finished a released request (its
+// results, or its failure, are out); keyed by doc id so that it reaches the questioner
+// holding the document's fan-out. Returns the request's bytes to the gate.
+struct RelevanceCredit {
+  std::string doc_id;
+  Release release;
 };
 
 // lf.relevance.results/v1 — one per (task, chunk); keyed by task id.
@@ -159,6 +176,7 @@ std::string Encode(const DocumentEvent& m);
 std::string Encode(const ChunkedEvent& m);
 std::string Encode(const TaskLedger& m);
 std::string Encode(const RelevanceRequest& m);
+std::string Encode(const RelevanceCredit& m);
 std::string Encode(const RelevanceResult& m);
 std::string Encode(const AnswerRecord& m);
 // `schema` is "lf.dataset/v1" or "lf.rejected/v1".
@@ -168,6 +186,7 @@ Result<DocumentEvent> DecodeDocumentEvent(std::string_view bytes);
 Result<ChunkedEvent> DecodeChunkedEvent(std::string_view bytes);
 Result<TaskLedger> DecodeTaskLedger(std::string_view bytes);
 Result<RelevanceRequest> DecodeRelevanceRequest(std::string_view bytes);
+Result<RelevanceCredit> DecodeRelevanceCredit(std::string_view bytes);
 Result<RelevanceResult> DecodeRelevanceResult(std::string_view bytes);
 Result<AnswerRecord> DecodeAnswerRecord(std::string_view bytes);
 // Accepts lf.dataset/v1 and lf.rejected/v1.

@@ -22,6 +22,8 @@ struct InMessage {
   // Which time the run loop hands this message to the handler: 1 the first time, then
   // one more per retry (set by the run loop on every dispatch).
   int attempt = 1;
+  // The producer's CreateTime in ms since the epoch; -1 when unknown.
+  int64_t timestamp_ms = -1;
 };
 
 struct OutMessage {
@@ -37,12 +39,27 @@ using Outputs = std::vector<OutMessage>;
 // exactly once per Handle() call, from any thread.
 using Done = std::function<void(Result<Outputs>)>;
 
+// Publishes some of a message's outputs before the message is finished, for a handler
+// that releases work over time (the questioner's credit-based fan-out). The run loop
+// produces them at once and calls `delivered` on its thread with the first failure
+// among them, or success, once the broker has answered for every one. The message's
+// offset is committed only after done was called and everything it emitted was
+// delivered. Callable from any thread until done is called, not after.
+using Delivered = std::function<void(Status)>;
+using Emit = std::function<void(Outputs, Delivered)>;
+
 class Handler {
  public:
   virtual ~Handler() = default;
   // May finish synchronously (call done before returning) or later from another
   // thread. Thread-safety: Handle is called from the run loop thread only.
   virtual void Handle(const InMessage& message, Done done) = 0;
+  // What the run loop calls: a handler that emits outputs before it finishes a message
+  // overrides this one; the default ignores `emit` and calls Handle.
+  virtual void HandleEmitting(const InMessage& message, Done done, Emit emit) {
+    (void)emit;
+    Handle(message, std::move(done));
+  }
   // Called by the run loop about every TickInterval() on its thread: time-based work
   // (timeouts of gathered tasks, group commits) goes here.
   virtual void Tick() {}

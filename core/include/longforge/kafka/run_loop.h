@@ -85,6 +85,7 @@ class RunLoop final : public RebalanceListener {
 
  private:
   struct Work;
+  struct Emitted;
   struct Event;
   struct EventQueue;
 
@@ -92,6 +93,8 @@ class RunLoop final : public RebalanceListener {
   void Dispatch(uint64_t id);
   void OnHandled(uint64_t id, Result<Outputs> result);
   void OnDelivered(uint64_t id, Status status);
+  void OnEmitted(uint64_t id, Outputs outputs, Delivered delivered);
+  void OnEmitDelivered(uint64_t id, Emitted& batch, Status status);
   void DeadLetter(uint64_t id, const std::string& reason);
   void Finish(uint64_t id);
   void ScheduleRetry(uint64_t id, const std::string& reason);

@@ -12,6 +12,10 @@ inline constexpr const char* kChunked = "lf.chunked";
 inline constexpr const char* kTasks = "lf.tasks";
 inline constexpr const char* kRelevanceRequests = "lf.relevance.requests";
 inline constexpr const char* kRelevanceResults = "lf.relevance.results";
+// Keyed by doc id with as many partitions as lf.chunked: a questioner consumes both, and
+// with the range assignor (the one longforge's consumer groups use) partition p of each
+// goes to the same questioner, the one holding the document's fan-out.
+inline constexpr const char* kRelevanceCredits = "lf.relevance.credits";
 inline constexpr const char* kAnswers = "lf.answers";
 inline constexpr const char* kDataset = "lf.dataset";
 inline constexpr const char* kRejected = "lf.rejected";

@@ -10,6 +10,7 @@
 #include "longforge/kafka/topics.h"
 #include "support/llm_test_util.h"
 #include "support/temp_store.h"
+#include "unit/workers/questioner/fan_out_harness.h"
 #include "workers/questioner/extractive_generator.h"
 #include "workers/questioner/llm_generator.h"
 #include "workers/questioner/questioner_worker.h"
@@ -72,14 +73,7 @@ class QuestionerGenerationTest : public ::testing::Test {
 
   // Handles `ev` and waits for done; returns the relevance requests' tasks and the ledger.
   Result<kafka::Outputs> Run(QuestionerWorker& worker, const envelope::ChunkedEvent& ev) {
-    std::promise<Result<kafka::Outputs>> promise;
-    auto future = promise.get_future();
-    worker.Handle({kafka::kChunked, 0, 0, kDoc, envelope::Encode(ev)},
-                  [&](Result<kafka::Outputs> r) { promise.set_value(std::move(r)); });
-    if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
-      return Error::Stop("done not called within 10 s");
-    }
-    return future.get();
+    return RunFanOut(worker, {kafka::kChunked, 0, 0, kDoc, envelope::Encode(ev)}).outputs;
   }
 
   // The generated tasks by id (from the fan-out) and the ledger.

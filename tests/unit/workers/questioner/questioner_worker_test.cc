@@ -11,18 +11,17 @@
 #include "longforge/kafka/topics.h"
 #include "support/metrics_text.h"
 #include "support/temp_store.h"
+#include "unit/workers/questioner/fan_out_harness.h"
 
 namespace longforge::workers {
 namespace {
 
 constexpr const char* kDoc = "0123456789abcdef0123456789abcdef";
 
-// Handles one message on a worker without a generator, which finishes synchronously.
+// Handles one message on a worker without a generator, crediting every request back:
+// the requests in release order, then the ledger.
 Result<kafka::Outputs> HandleNow(QuestionerWorker& worker, const kafka::InMessage& message) {
-  std::optional<Result<kafka::Outputs>> result;
-  worker.Handle(message, [&result](Result<kafka::Outputs> r) { result.emplace(std::move(r)); });
-  if (!result) return Error::Stop("done was not called synchronously");
-  return std::move(*result);
+  return RunFanOut(worker, message).outputs;
 }
 
 class QuestionerWorkerTest : public ::testing::Test {
@@ -193,7 +192,42 @@ TEST(QuestionerOptions, ValidateReportsEveryProblem) {
   o.sampling.questions_per_doc = -2;
   o.sampling.multi_hop_share = 1.5;
   o.near_duplicate_threshold = 0;
-  EXPECT_EQ(o.Validate().size(), 6u);
+  o.fan_out_bytes = kMinFanOutBytes - 1;
+  EXPECT_EQ(o.Validate().size(), 7u);
+}
+
+// The fan-out holds the document's message until the relevance stage has credited
+// every request back; credits are finished at once, and a bad one is a dead letter.
+TEST_F(QuestionerWorkerTest, TheDocumentIsParkedUntilEveryRequestIsCredited) {
+  QuestionerWorker worker({}, *store_);
+  const auto ev = Document(3, {"A?", "B?"});
+  auto held = RunFanOut(worker, {kafka::kChunked, 0, 0, kDoc, envelope::Encode(ev)},
+                        /*credit=*/false, std::chrono::milliseconds(50));
+  EXPECT_FALSE(held.outputs.ok());
+  EXPECT_NE(held.outputs.error().message.find("emitted 7"), std::string::npos)
+      << held.outputs.error().message;  // 6 requests and the ledger
+  EXPECT_EQ(worker.Parked(), 1u);
+  EXPECT_GT(worker.gate().OutstandingBytes(), 0u);
+
+  std::optional<Result<kafka::Outputs>> bad;
+  worker.HandleEmitting({kafka::kRelevanceCredits, 0, 0, kDoc, "{\"schema\":\"lf.relevance.credits/v1\"}"},
+                        [&](Result<kafka::Outputs> r) { bad = std::move(r); },
+                        [](kafka::Outputs, kafka::Delivered d) { d(Status{}); });
+  ASSERT_TRUE(bad.has_value());
+  ASSERT_FALSE(bad->ok());
+  EXPECT_EQ(bad->error().disposition, Disposition::kDeadLetter);
+  EXPECT_NE(bad->error().message.find("doc_id"), std::string::npos) << bad->error().message;
+}
+
+// Without a run loop that can emit, a document is not silently dropped: it is retried.
+TEST_F(QuestionerWorkerTest, PlainHandleCannotFanOutAndAsksForARetry) {
+  QuestionerWorker worker({}, *store_);
+  std::optional<Result<kafka::Outputs>> r;
+  worker.Handle({kafka::kChunked, 0, 0, kDoc, envelope::Encode(Document(2, {"A?"}))},
+                [&](Result<kafka::Outputs> out) { r = std::move(out); });
+  ASSERT_TRUE(r.has_value());
+  ASSERT_FALSE(r->ok());
+  EXPECT_EQ(r->error().disposition, Disposition::kRetry);
 }
 
 }  // namespace

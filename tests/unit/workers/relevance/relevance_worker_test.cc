@@ -64,11 +64,12 @@ class FakeJudge final : public RelevanceJudge {
   void Judge(std::string chunk, std::vector<std::string> questions, Callback done) override {
     chunks.push_back(chunk);
     std::vector<Judgement> out(questions.size() + extra,
-                               Judgement{envelope::RelevanceVerdict::kRelevant, {"q"}, 2, ""});
+                               Judgement{envelope::RelevanceVerdict::kRelevant, quotes, 2, ""});
     done(std::move(out), envelope::LlmUsage{1, 500, 20, 0});
   }
   std::vector<std::string> chunks;
   std::size_t extra = 0;  // judgements beyond the questions asked (a broken backend)
+  std::vector<std::string> quotes{"q"};
 };
 
 class RelevanceWorkerTest : public ::testing::Test {
@@ -165,20 +166,72 @@ TEST_F(RelevanceWorkerTest, ChunkPastTheEndOfTheTextFailsItsTasks) {
             envelope::RelevanceVerdict::kFailed);
 }
 
-TEST_F(RelevanceWorkerTest, BadRequestsAndBrokenBackendsAreDeadLetters) {
+TEST_F(RelevanceWorkerTest, BadRequestsAreDeadLettersAndABrokenBackendFailsTheChunk) {
   ASSERT_TRUE(store_->Put("doc.txt", std::string("0123456789") + kChunk).ok());
   ExtractiveJudge judge;
   auto bad = Handle(judge, "{\"schema\":\"lf.relevance.requests/v1\"}");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().disposition, Disposition::kDeadLetter);
 
+  // The request itself is fine: its task learns the chunk failed, and why.
   FakeJudge broken;
   broken.extra = 1;
   auto mismatch = Handle(broken, envelope::Encode(Request("doc", {"a?"})));
-  ASSERT_FALSE(mismatch.ok());
-  EXPECT_EQ(mismatch.error().disposition, Disposition::kDeadLetter);
-  EXPECT_NE(mismatch.error().message.find("2 judgements for 1 questions"), std::string::npos)
-      << mismatch.error().message;
+  ASSERT_TRUE(mismatch.ok()) << mismatch.error().message;
+  ASSERT_EQ(mismatch->size(), 1u);
+  auto r = envelope::DecodeRelevanceResult(mismatch->at(0).value);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->verdict, envelope::RelevanceVerdict::kFailed);
+  EXPECT_NE(r->error.find("2 judgements for 1 questions"), std::string::npos) << r->error;
+}
+
+// Quotes over the per-chunk cap are cut, and the cut ones are counted on top of those
+// the grounding guard dropped (the count was overwritten before).
+TEST_F(RelevanceWorkerTest, QuotesCutByTheCapAreCountedWithTheDroppedOnes) {
+  ASSERT_TRUE(store_->Put("doc.txt", std::string("0123456789") + kChunk).ok());
+  FakeJudge judge;
+  judge.quotes.assign(3, std::string(envelope::kMaxQuoteBytesPerChunk / 2, 'x'));
+  auto out = Handle(judge, envelope::Encode(Request("doc", {"a?"})));
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  auto r = envelope::DecodeRelevanceResult(out->at(0).value);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->quotes.size(), 2u);
+  EXPECT_EQ(r->dropped_quotes, 3u);  // 2 by the guard, 1 by the cap
+}
+
+// A request released by a questioner's gate owes it a credit, keyed by the document,
+// whatever became of the chunk; one that was not released owes nothing.
+TEST_F(RelevanceWorkerTest, AReleasedRequestReturnsItsCreditWithItsResults) {
+  ASSERT_TRUE(store_->Put("doc.txt", std::string("0123456789") + kChunk).ok());
+  ExtractiveJudge judge;
+  auto req = Request("doc", {"When was the bicycle invented?", "b?"});
+  auto plain = Handle(judge, envelope::Encode(req));
+  ASSERT_TRUE(plain.ok());
+  for (const auto& m : *plain) EXPECT_EQ(m.topic, kafka::kRelevanceResults);
+
+  req.release = envelope::Release{"r1", 7};
+  for (const std::string doc : {"doc", "absent"}) {
+    SCOPED_TRACE(doc);
+    auto one = req;
+    for (auto& t : one.tasks) t.doc_id = doc;
+    auto out = Handle(judge, envelope::Encode(one));
+    ASSERT_TRUE(out.ok());
+    ASSERT_EQ(out->size(), 3u);
+    EXPECT_EQ(out->back().topic, kafka::kRelevanceCredits);
+    EXPECT_EQ(out->back().key, doc);
+    auto credit = envelope::DecodeRelevanceCredit(out->back().value);
+    ASSERT_TRUE(credit.ok()) << credit.error().message;
+    EXPECT_EQ(credit->doc_id, doc);
+    EXPECT_EQ(credit->release.id, "r1");
+    EXPECT_EQ(credit->release.seq, 7u);
+  }
+
+  RelevanceWorker worker(*store_, judge);
+  auto gave_up = worker.GiveUp(
+      {kafka::kRelevanceRequests, 0, 0, "k", envelope::Encode(req), 3}, Error::Retry("HTTP 503"));
+  ASSERT_TRUE(gave_up.ok());
+  ASSERT_EQ(gave_up->size(), 3u);
+  EXPECT_EQ(gave_up->back().topic, kafka::kRelevanceCredits);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "cargo_llm.h"
 #include "cluster.h"
 #include "support/fake_llm_server.h"
+#include "support/programs.h"
 #include "support/subprocess.h"
 
 namespace longforge::testing {
@@ -67,6 +68,47 @@ TEST(LlmOutage, AServerDownMidRunEndsItAfterTheOutageTimeoutWithTheResumeCommand
   EXPECT_NE(err.find("--llm-outage-timeout 3"), std::string::npos) << err;
   EXPECT_NE(err.find("run the same command again"), std::string::npos) << err;
   EXPECT_NE(err.find(dir + "/store/llm-cache.sqlite"), std::string::npos) << err;
+}
+
+// A long-running worker does not exit when its LLM goes away: it keeps retrying and
+// says so on /healthz (503) and in longforge_llm_up, and carries on when the server is
+// back, with every task completed.
+TEST(LlmOutage, AWorkerTurnsUnhealthyDuringAnOutageAndRecovers) {
+  LF_REQUIRE_PROGRAMS("curl");
+  const std::string dir = TempDir();
+  WriteSyntheticDocuments(dir + "/docs.jsonl", 1, 2, 40);
+  std::atomic<bool> down{false};
+  FakeLlmServer server([&](const FakeRequest& r) {
+    if (down) return FakeReply::Status(503, "the GPU node went away");
+    return CargoScript(r, 0ms);
+  });
+  Cluster cluster(dir);
+  std::string error;
+  ASSERT_TRUE(cluster.StartBroker(error)) << error;
+  const int port = FreePort();
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
+  cluster.StartWorker("relevance", port,
+                      {"--llm-url", server.base_url(), "--llm-model", "fake-model"});
+  for (const char* stage : {"chunker", "questioner", "answer", "filter", "sink"}) {
+    cluster.StartWorker(stage);
+  }
+  const auto status = [&](const std::string& path) {
+    const auto r = RunCommand({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", base + path});
+    return r.out;
+  };
+  ASSERT_TRUE(WaitFor([&] { return status("/healthz") == "200"; }, 30s)) << cluster.Logs();
+
+  down = true;
+  const auto ingest = cluster.Ingest({dir + "/docs.jsonl"});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  ASSERT_TRUE(WaitFor([&] { return status("/healthz") == "503"; }, 60s)) << cluster.Logs();
+  const auto metrics = RunCommand({"curl", "-s", base + "/metrics"});
+  EXPECT_TRUE(Contains(metrics.out, "longforge_llm_up{stage=\"relevance\"} 0")) << metrics.out;
+  EXPECT_TRUE(cluster.worker("relevance").Running()) << "the worker must keep retrying";
+
+  down = false;
+  ASSERT_TRUE(WaitFor([&] { return status("/healthz") == "200"; }, 90s)) << cluster.Logs();
+  ASSERT_TRUE(WaitFor([&] { return cluster.Written() >= 2; }, 120s)) << cluster.Logs();
 }
 
 }  // namespace

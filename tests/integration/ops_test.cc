@@ -191,6 +191,7 @@ TEST(OpsCompose, CreditsArePartitionedLikeTheDocumentsTheyBelongTo) {
   std::map<std::string, int> partitions;
   for (const auto& t : kafka::AllTopics()) partitions[t.name] = t.partitions;
   EXPECT_EQ(partitions.at(kafka::kRelevanceCredits), partitions.at(kafka::kChunked));
+  EXPECT_EQ(partitions.at(kafka::kSubquestions), partitions.at(kafka::kChunked));
 }
 
 // The `command` list of a compose service, e.g. {"worker", "relevance", ...}.

@@ -2,7 +2,6 @@
 
 #include "longforge/common/hash.h"
 #include "longforge/envelope/chunk_table.h"
-#include "longforge/envelope/relevance_fan_out.h"
 #include "longforge/kafka/topics.h"
 #include "longforge/llm/usage.h"
 #include "workers/answer/answer_worker.h"
@@ -106,8 +105,9 @@ void AnswerWorker::FanOut(const Pending& p, const envelope::Task& root,
   sub.root_question = root.question;
   sub.spent = root.spent;
   llm::AddUsage(sub.spent, p.record->usage);  // this hop's relevance, answer and plan calls
-  kafka::Outputs out = envelope::RelevanceRequestsFor(*table, {sub}, 1);
-  Finish(p, std::move(out));
+  // The questioner's gate reads it over every chunk, within its byte bound.
+  Finish(p, kafka::Outputs{{kafka::kSubquestions, sub.doc_id, envelope::Encode(
+                                                                  envelope::SubQuestion{sub})}});
 }
 
 }  // namespace longforge::workers

@@ -13,8 +13,9 @@ namespace longforge::workers {
 
 struct FanOutGate::Job {
   envelope::Release release;  // id; seq unused
+  std::string key;
   std::string doc_id;
-  std::string chunks_ref;
+  bool urgent = false;
   envelope::ChunkTable table;
   std::vector<std::vector<envelope::Task>> groups;  // tasks sharing one request
   uint64_t total = 0;                               // chunks × groups
@@ -47,43 +48,51 @@ FanOutGate::FanOutGate(std::size_t max_bytes, QuestionerProbe* probe)
   if (probe_) probe_->Limit(static_cast<double>(max_bytes_));
 }
 
-void FanOutGate::Add(envelope::ChunkTable table, std::vector<envelope::Task> tasks,
-                     std::size_t per_call, envelope::TaskLedger ledger, kafka::Done done,
-                     kafka::Emit emit) {
+void FanOutGate::Add(FanOutPlan plan, kafka::Done done, kafka::Emit emit) {
   auto job = std::make_shared<Job>();
-  job->doc_id = ledger.doc_id;
-  job->chunks_ref = tasks.empty() ? std::string() : tasks.front().chunks_ref;
-  const std::size_t per = std::max<std::size_t>(1, per_call);
+  job->key = std::move(plan.key);
+  job->doc_id = std::move(plan.doc_id);
+  job->urgent = plan.urgent;
+  const std::size_t per = std::max<std::size_t>(1, plan.per_call);
+  auto& tasks = plan.tasks;
   for (std::size_t i = 0; i < tasks.size(); i += per) {
     job->groups.emplace_back(tasks.begin() + static_cast<long>(i),
                              tasks.begin() + static_cast<long>(std::min(tasks.size(), i + per)));
   }
-  job->total = job->groups.empty() ? 0 : table.chunks.size() * job->groups.size();
-  job->table = std::move(table);
+  job->total = job->groups.empty() ? 0 : plan.table.chunks.size() * job->groups.size();
+  job->table = std::move(plan.table);
   job->bytes.assign(job->total, 0);
   job->credited.assign(job->total, false);
   job->dones.push_back(std::move(done));
   job->emit = std::move(emit);
 
-  // The ledger goes out first and whatever happens: observers count its tasks.
-  kafka::Outputs ledger_out{{kafka::kTasks, ledger.doc_id, envelope::Encode(ledger)}};
-  if (job->total == 0) return job->dones.front()(std::move(ledger_out));
+  // A ledger goes out first and whatever happens: observers count its tasks.
+  kafka::Outputs first;
+  if (plan.ledger) {
+    first.push_back({kafka::kTasks, plan.ledger->doc_id, envelope::Encode(*plan.ledger)});
+  }
+  if (job->total == 0) return job->dones.front()(std::move(first));
 
   std::vector<Batch> batches;
   {
     std::lock_guard lock(mu_);
     for (const auto& other : jobs_) {
-      if (other->doc_id == job->doc_id && other->chunks_ref == job->chunks_ref &&
-          other->total == job->total) {
-        // The same document again (a redelivery while its fan-out is under way): one
-        // fan-out serves both messages.
+      if (other->key == job->key) {
+        // The same fan-out again (a redelivery while it is under way): one fan-out
+        // serves both messages.
         other->dones.push_back(std::move(job->dones.front()));
         return;
       }
     }
     job->release.id = fmt::format("{:08x}-{}", incarnation_, next_release_++);
-    batches.push_back({job, std::move(ledger_out)});
-    jobs_.push_back(job);
+    if (!first.empty()) batches.push_back({job, std::move(first)});
+    if (job->urgent) {
+      // Ahead of every document, behind earlier sub-questions.
+      auto at = std::find_if(jobs_.begin(), jobs_.end(), [](const auto& j) { return !j->urgent; });
+      jobs_.insert(at, job);
+    } else {
+      jobs_.push_back(job);
+    }
     ReleaseLocked(batches);
   }
   Send(std::move(batches));

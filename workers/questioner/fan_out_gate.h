@@ -6,8 +6,9 @@
 // requests waiting on the broker, in every partition together, never exceed the budget
 // of the questioner that released them, however many documents or questions arrive.
 //
-// Documents are served first come, first served: the oldest fan-out releases first, so
-// documents finish one after another instead of all late together.
+// Fan-outs are served first come, first served — the oldest releases first, so
+// documents finish one after another instead of all late together — except that an Lv3
+// sub-question goes ahead of the documents: it completes work already under way.
 //
 // Durability: a fan-out holds its lf.chunked message until every request was credited
 // (the message is parked, its offset uncommitted). A questioner that dies loses its
@@ -22,6 +23,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,17 @@
 
 namespace longforge::workers {
 
+// One fan-out: `tasks` over every chunk of `table`, `per_call` tasks to a request.
+struct FanOutPlan {
+  std::string key;  // identity: the document's id, or the sub-question's task id
+  std::string doc_id;
+  envelope::ChunkTable table;
+  std::vector<envelope::Task> tasks;
+  std::size_t per_call = 1;
+  std::optional<envelope::TaskLedger> ledger;  // a document's, emitted at once
+  bool urgent = false;                         // an Lv3 sub-question: ahead of documents
+};
+
 class FanOutGate {
  public:
   // `max_bytes`: key + value bytes of relevance requests released and not yet credited
@@ -41,14 +54,13 @@ class FanOutGate {
   FanOutGate(const FanOutGate&) = delete;
   FanOutGate& operator=(const FanOutGate&) = delete;
 
-  // Takes one document's fan-out: `ledger` is emitted at once, the requests of `tasks`
-  // over `table` (`per_call` tasks to a request) as the budget allows, through `emit`.
-  // `done` is called with no outputs once every request was released and credited, or
-  // with a kRetry error when a release could not be delivered (the message is handled
-  // again, as a new release). A second message for a document whose fan-out is under
-  // way joins it (its done is called with the first one's). Thread-safe.
-  void Add(envelope::ChunkTable table, std::vector<envelope::Task> tasks, std::size_t per_call,
-           envelope::TaskLedger ledger, kafka::Done done, kafka::Emit emit);
+  // Takes one fan-out: its ledger, if any, is emitted at once, its requests as the
+  // budget allows, through `emit`. `done` is called with no outputs once every request
+  // was released and credited, or with a kRetry error when a release could not be
+  // delivered (the message is handled again, as a new release). A second message with
+  // the key of a fan-out under way joins it (its done is called with the first one's).
+  // Thread-safe.
+  void Add(FanOutPlan plan, kafka::Done done, kafka::Emit emit);
 
   enum class CreditOutcome { kReturned, kDuplicate, kUnknown };
   // Takes a request's bytes back and releases what now fits. kUnknown: no fan-out

@@ -36,8 +36,14 @@ void FanOut(FanOutGate& gate, const envelope::ChunkTable& table, std::vector<env
     for (const auto& t : tasks) generated += t.origin == envelope::Origin::kGenerated ? 1 : 0;
     probe->Planned(static_cast<double>(tasks.size()) - generated, generated);
   }
-  gate.Add(table, std::move(tasks), per_call, std::move(ledger), std::move(done),
-           std::move(emit));
+  FanOutPlan plan;
+  plan.key = ledger.doc_id;
+  plan.doc_id = ledger.doc_id;
+  plan.table = table;
+  plan.tasks = std::move(tasks);
+  plan.per_call = per_call;
+  plan.ledger = std::move(ledger);
+  gate.Add(std::move(plan), std::move(done), std::move(emit));
 }
 
 // One document whose questions are being generated. Shared by the generator callbacks,
@@ -175,6 +181,23 @@ uint32_t QuestionerWorker::GeneratedCount(const envelope::ChunkedEvent& doc) con
   return QuestionCount(options_.sampling, doc.tokens);
 }
 
+void QuestionerWorker::FanOutSubQuestion(const kafka::InMessage& message, kafka::Done& done,
+                                         kafka::Emit& emit) {
+  auto sub = envelope::DecodeSubQuestion(message.value);
+  if (!sub) return done(sub.error());
+  auto table_bytes = store_.Get(sub->task.chunks_ref);
+  if (!table_bytes) return done(table_bytes.error());
+  auto table = envelope::DecodeChunkTable(*table_bytes);
+  if (!table) return done(table.error());
+  FanOutPlan plan;
+  plan.key = sub->task.task_id;
+  plan.doc_id = sub->task.doc_id;
+  plan.table = std::move(table.value());
+  plan.tasks = {std::move(sub->task)};
+  plan.urgent = true;
+  gate_.Add(std::move(plan), std::move(done), std::move(emit));
+}
+
 void QuestionerWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
   HandleEmitting(message, std::move(done), [](kafka::Outputs, kafka::Delivered delivered) {
     delivered(Error::Retry("the questioner needs a run loop that can emit before it finishes"));
@@ -189,6 +212,7 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
     gate_.Credit(*credit);
     return done(kafka::Outputs{});
   }
+  if (message.topic == kafka::kSubquestions) return FanOutSubQuestion(message, done, emit);
   auto doc = envelope::DecodeChunkedEvent(message.value);
   if (!doc) return done(doc.error());
   auto table_bytes = store_.Get(doc->chunks_ref);

@@ -1,6 +1,7 @@
 #pragma once
 // questioner: lf.chunked → lf.tasks (the ledger) + lf.relevance.requests (fan-out),
-// and lf.relevance.credits → more of the fan-out. Decides which questions are asked of
+// lf.subquestions (Lv3, from the answer stage) → lf.relevance.requests, and
+// lf.relevance.credits → more of the fan-outs. Decides which questions are asked of
 // a document — the supplied ones, plus generated ones when it has a QuestionGenerator —
 // and fans each out to one relevance request per chunk (several questions share a
 // request when questions_per_call > 1, so the chunk is read once for all of them),
@@ -57,7 +58,8 @@ class QuestionerWorker final : public kafka::Handler {
 
   // lf.chunked: plans the document's tasks and hands them to the gate, which emits the
   // ledger and the requests and finishes the message once every request was credited
-  // (the message is parked until then). lf.relevance.credits: returns the credit,
+  // (the message is parked until then). lf.subquestions: the same for one Lv3
+  // sub-question, without a ledger. lf.relevance.credits: returns the credit,
   // finishes at once.
   void HandleEmitting(const kafka::InMessage& message, kafka::Done done,
                       kafka::Emit emit) override;
@@ -76,6 +78,9 @@ class QuestionerWorker final : public kafka::Handler {
   uint32_t GeneratedCount(const envelope::ChunkedEvent& doc) const;
 
  private:
+  // lf.subquestions: an Lv3 sub-question over every chunk, ahead of documents.
+  void FanOutSubQuestion(const kafka::InMessage& message, kafka::Done& done, kafka::Emit& emit);
+
   QuestionerOptions options_;
   store::DocumentStore& store_;
   QuestionGenerator* generator_;

@@ -155,6 +155,19 @@ Result<RelevanceCredit> DecodeRelevanceCredit(std::string_view bytes) {
                                  });
 }
 
+std::string Encode(const SubQuestion& m) {
+  return Dump({{"schema", "lf.subquestions/v1"}, {"task", m.task}});
+}
+
+Result<SubQuestion> DecodeSubQuestion(std::string_view bytes) {
+  auto r = Decode<SubQuestion>(bytes, {"lf.subquestions/v1"},
+                               [](const json& j, SubQuestion& m) { Required(j, "task", m.task); });
+  if (r.ok() && (r->task.doc_id.empty() || r->task.chunks_ref.empty())) {
+    return Error::DeadLetter("lf.subquestions/v1: the task needs \"doc_id\" and \"chunks_ref\"");
+  }
+  return r;
+}
+
 std::string Encode(const RelevanceResult& m) {
   json j = {{"schema", "lf.relevance.results/v1"},
             {"task", m.task},

@@ -7,7 +7,7 @@ const std::vector<TopicSpec>& AllTopics() {
       {kDocuments, 4},         {kChunked, 4},          {kTasks, 2},
       {kRelevanceRequests, 8}, {kRelevanceResults, 8}, {kAnswers, 4},
       {kDataset, 4},           {kRejected, 2},         {kDlq, 2},
-      {kRelevanceCredits, 4},  // as many as kChunked: see topics.h
+      {kRelevanceCredits, 4},  {kSubquestions, 4},  // as many as kChunked: see topics.h
   };
   return kTopics;
 }

@@ -47,7 +47,8 @@ TEST(Stages, EachBuildsItsHandlerAndNamesItsInputTopics) {
   Context c;
   const std::map<PipelineStage, std::vector<std::string>> inputs = {
       {PipelineStage::kChunker, {kafka::kDocuments}},
-      {PipelineStage::kQuestioner, {kafka::kChunked, kafka::kRelevanceCredits}},
+      {PipelineStage::kQuestioner,
+       {kafka::kChunked, kafka::kSubquestions, kafka::kRelevanceCredits}},
       {PipelineStage::kRelevance, {kafka::kRelevanceRequests}},
       {PipelineStage::kAnswer, {kafka::kRelevanceResults}},
       {PipelineStage::kFilter, {kafka::kAnswers}},

@@ -207,6 +207,20 @@ TEST(Envelope, AReleaseAndItsCreditRoundTrip) {
   EXPECT_NE(bad_seq.error().message.find("seq"), std::string::npos) << bad_seq.error().message;
 }
 
+TEST(Envelope, ASubQuestionRoundTripsAndNeedsItsDocumentAndChunkTable) {
+  SubQuestion sub{Request().tasks[0]};
+  sub.task.chunks_ref = "doc.chunks-1.json";
+  ExpectRoundTrip(sub, DecodeSubQuestion);
+  auto back = DecodeSubQuestion(Encode(sub));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->task.parent_task_id, sub.task.parent_task_id);
+  EXPECT_EQ(back->task.memory.size(), 1u);
+  sub.task.chunks_ref.clear();
+  auto bad = DecodeSubQuestion(Encode(sub));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("chunks_ref"), std::string::npos) << bad.error().message;
+}
+
 TEST(Envelope, RelevanceResultRoundTrips) {
   for (RelevanceVerdict verdict : kRelevanceVerdicts) {
     SCOPED_TRACE(ToString(verdict));
@@ -363,6 +377,7 @@ std::vector<std::string> EveryMessageType() {
       Encode(Request()),
       Encode(RelevanceRequest{Request().tasks, Request().chunk, 5, Release{"r", 3}}),
       Encode(RelevanceCredit{"doc", {"r", 3}}),
+      Encode(SubQuestion{Request().tasks[0]}),
       Encode(Result(RelevanceVerdict::kRelevant)),
       Encode(Result(RelevanceVerdict::kNone)),
       Encode(Result(RelevanceVerdict::kFailed)),
@@ -376,7 +391,7 @@ std::vector<std::string> EveryMessageType() {
 
 TEST_F(EnvelopeSchema, EveryEncodedMessageMatchesItsSchema) {
   const auto lines = EveryMessageType();
-  ASSERT_NE(lines[14].find("\"payload_encoding\":\"base64\""), std::string::npos) << lines[14];
+  ASSERT_NE(lines[15].find("\"payload_encoding\":\"base64\""), std::string::npos) << lines[15];
   const auto run = schema_check::RunValidator(WriteJsonl("every_message.jsonl", lines));
   EXPECT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find(std::to_string(lines.size()) + " lines validated, 0 failed"),

@@ -106,6 +106,13 @@ struct RelevanceRequest {
   std::optional<Release> release = std::nullopt;  // absent: not released by a gate, no credit owed
 };
 
+// lf.subquestions/v1 — an Lv3 sub-question to be read over every chunk of its
+// document; written by the answer stage, keyed by doc id, fanned out by the
+// questioner's gate like a document's questions.
+struct SubQuestion {
+  Task task;  // the sub-question, with parent_task_id, memory and chunks_ref
+};
+
 // lf.relevance.credits/v1 — the relevance stage finished a released request (its
 // results, or its failure, are out); keyed by doc id so that it reaches the questioner
 // holding the document's fan-out. Returns the request's bytes to the gate.
@@ -177,6 +184,7 @@ std::string Encode(const ChunkedEvent& m);
 std::string Encode(const TaskLedger& m);
 std::string Encode(const RelevanceRequest& m);
 std::string Encode(const RelevanceCredit& m);
+std::string Encode(const SubQuestion& m);
 std::string Encode(const RelevanceResult& m);
 std::string Encode(const AnswerRecord& m);
 // `schema` is "lf.dataset/v1" or "lf.rejected/v1".
@@ -187,6 +195,7 @@ Result<ChunkedEvent> DecodeChunkedEvent(std::string_view bytes);
 Result<TaskLedger> DecodeTaskLedger(std::string_view bytes);
 Result<RelevanceRequest> DecodeRelevanceRequest(std::string_view bytes);
 Result<RelevanceCredit> DecodeRelevanceCredit(std::string_view bytes);
+Result<SubQuestion> DecodeSubQuestion(std::string_view bytes);
 Result<RelevanceResult> DecodeRelevanceResult(std::string_view bytes);
 Result<AnswerRecord> DecodeAnswerRecord(std::string_view bytes);
 // Accepts lf.dataset/v1 and lf.rejected/v1.

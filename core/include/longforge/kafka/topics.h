@@ -16,6 +16,9 @@ inline constexpr const char* kRelevanceResults = "lf.relevance.results";
 // with the range assignor (the one longforge's consumer groups use) partition p of each
 // goes to the same questioner, the one holding the document's fan-out.
 inline constexpr const char* kRelevanceCredits = "lf.relevance.credits";
+// Lv3 sub-questions, from the answer stage to the questioner's gate: keyed by doc id,
+// with as many partitions as lf.chunked too (the questioner owns all three alike).
+inline constexpr const char* kSubquestions = "lf.subquestions";
 inline constexpr const char* kAnswers = "lf.answers";
 inline constexpr const char* kDataset = "lf.dataset";
 inline constexpr const char* kRejected = "lf.rejected";

@@ -67,11 +67,25 @@ struct Doc {
 class FanOutGateTest : public ::testing::Test {
  protected:
   void Add(FanOutGate& gate, Doc& doc, uint32_t chunks, int tasks, std::size_t per_call = 1) {
-    envelope::TaskLedger ledger;
-    ledger.doc_id = doc.id;
-    for (const auto& t : Tasks(doc.id, tasks)) ledger.task_ids.push_back(t.task_id);
-    gate.Add(Table(doc.id, chunks), Tasks(doc.id, tasks), per_call, ledger, doc.Done(),
-             doc.Emit());
+    FanOutPlan plan;
+    plan.key = plan.doc_id = doc.id;
+    plan.table = Table(doc.id, chunks);
+    plan.tasks = Tasks(doc.id, tasks);
+    plan.per_call = per_call;
+    plan.ledger = envelope::TaskLedger{doc.id, {}, {}};
+    for (const auto& t : plan.tasks) plan.ledger->task_ids.push_back(t.task_id);
+    gate.Add(std::move(plan), doc.Done(), doc.Emit());
+  }
+  // An Lv3 sub-question of document `doc_id`, fanned out as `sub`.
+  void AddSubQuestion(FanOutGate& gate, Doc& sub, const std::string& doc_id, uint32_t chunks) {
+    FanOutPlan plan;
+    plan.key = sub.id;
+    plan.doc_id = doc_id;
+    plan.table = Table(doc_id, chunks);
+    plan.tasks = Tasks(doc_id, 1);
+    plan.tasks[0].task_id = sub.id;
+    plan.urgent = true;
+    gate.Add(std::move(plan), sub.Done(), sub.Emit());
   }
   // Credits the index-th request the document released.
   FanOutGate::CreditOutcome Credit(FanOutGate& gate, const Doc& doc, std::size_t index) {
@@ -149,6 +163,37 @@ TEST_F(FanOutGateTest, TheOldestDocumentReleasesFirst) {
   EXPECT_TRUE(first.done.has_value());
   EXPECT_EQ(second.Requests().size(), 2u);
   EXPECT_EQ(small.Pending(), 1u);
+}
+
+TEST_F(FanOutGateTest, AnLv3SubQuestionGoesAheadOfTheDocuments) {
+  Doc probe("p");
+  {
+    FanOutGate big(1 << 20, nullptr);
+    Add(big, probe, 1, 1);
+  }
+  FanOutGate gate(2 * Bytes(probe.emitted.at(1)) + 10, nullptr);
+  Doc first("a"), second("b"), sub("a-sub");
+  Add(gate, first, 4, 1);
+  Add(gate, second, 4, 1);
+  AddSubQuestion(gate, sub, "a", 3);
+  EXPECT_EQ(first.Requests().size(), 2u);
+  EXPECT_TRUE(sub.emitted.empty()) << "no ledger, and the budget is taken";
+  Credit(gate, first, 0);
+  Credit(gate, first, 1);
+  ASSERT_EQ(sub.Requests().size(), 2u) << "the sub-question is served before the documents";
+  EXPECT_EQ(first.Requests().size(), 2u);
+  EXPECT_EQ(sub.Requests()[0].tasks.at(0).task_id, "a-sub");
+  for (std::size_t i = 0; i < 3; ++i) {
+    if (i == 2) {
+      EXPECT_EQ(sub.Requests().size(), 3u);
+    }
+    gate.Credit({"a", *sub.Requests().at(i).release});
+  }
+  ASSERT_TRUE(sub.done.has_value());
+  EXPECT_TRUE(sub.done->ok());
+  EXPECT_TRUE(sub.done->value().empty());
+  EXPECT_EQ(first.Requests().size(), 4u);
+  EXPECT_EQ(second.Requests().size(), 0u);
 }
 
 TEST_F(FanOutGateTest, DuplicateUnknownAndUnreleasedCreditsReturnNothing) {

@@ -219,6 +219,45 @@ TEST_F(QuestionerWorkerTest, TheDocumentIsParkedUntilEveryRequestIsCredited) {
   EXPECT_NE(bad->error().message.find("doc_id"), std::string::npos) << bad->error().message;
 }
 
+// An Lv3 sub-question from the answer stage is read over every chunk through the same
+// gate, without a ledger; one that names no chunk table is a dead letter.
+TEST_F(QuestionerWorkerTest, AnLv3SubQuestionFansOutOverEveryChunkWithoutALedger) {
+  QuestionerWorker worker({}, *store_);
+  const auto ev = Document(3, {});
+  envelope::Task sub;
+  sub.task_id = "sub-1";
+  sub.doc_id = kDoc;
+  sub.question = "Who commanded the ship?";
+  sub.parent_task_id = "root-1";
+  sub.level = 3;
+  sub.memory = {{"Which ship?", "The Pequod."}};
+  sub.chunks_ref = ev.chunks_ref;
+  auto run = RunFanOut(worker, {kafka::kSubquestions, 0, 0, kDoc,
+                                envelope::Encode(envelope::SubQuestion{sub})});
+  ASSERT_TRUE(run.outputs.ok()) << run.outputs.error().message;
+  ASSERT_EQ(run.outputs->size(), 3u);
+  for (const auto& m : *run.outputs) {
+    ASSERT_EQ(m.topic, kafka::kRelevanceRequests);
+    auto req = envelope::DecodeRelevanceRequest(m.value);
+    ASSERT_TRUE(req.ok());
+    ASSERT_EQ(req->tasks.size(), 1u);
+    EXPECT_EQ(req->tasks[0].parent_task_id, "root-1");
+    EXPECT_EQ(req->tasks[0].memory.size(), 1u);
+    EXPECT_TRUE(req->release.has_value());
+  }
+
+  sub.chunks_ref = "nowhere.json";
+  std::optional<Result<kafka::Outputs>> bad;
+  worker.HandleEmitting(
+      {kafka::kSubquestions, 0, 1, kDoc, envelope::Encode(envelope::SubQuestion{sub})},
+      [&](Result<kafka::Outputs> r) { bad = std::move(r); },
+      [](kafka::Outputs, kafka::Delivered d) { d(Status{}); });
+  ASSERT_TRUE(bad.has_value());
+  ASSERT_FALSE(bad->ok());
+  EXPECT_EQ(bad->error().disposition, Disposition::kDeadLetter);
+  EXPECT_NE(bad->error().message.find("nowhere.json"), std::string::npos);
+}
+
 // Without a run loop that can emit, a document is not silently dropped: it is retried.
 TEST_F(QuestionerWorkerTest, PlainHandleCannotFanOutAndAsksForARetry) {
   QuestionerWorker worker({}, *store_);

@@ -119,7 +119,7 @@ class BacklogObserver {
   std::thread thread_;
   std::atomic<bool> stop_{false};
   mutable std::mutex mu_;
-  using Key = std::pair<std::string, uint32_t>;                     // task id, chunk
+  using Key = std::pair<std::string, uint32_t>;                           // task id, chunk
   std::map<Key, std::vector<std::pair<int64_t, std::size_t>>> requests_;  // guarded by mu_
   std::map<Key, std::vector<int64_t>> results_;                           // guarded by mu_
 };
@@ -172,11 +172,11 @@ TEST(FanOut, FourLongBooksStayWithinTheByteBoundAndEveryTaskCompletes) {
   ASSERT_TRUE(observer.error().empty()) << observer.error();
 
   constexpr std::size_t kBound = 4u << 20;  // the default --fan-out-bytes
-  const auto r = RunCommand({LongforgeBinary(), "run", "--brokers", cluster.brokers(), "-X",
-                             "topic.metadata.refresh.interval.ms=100", "-i", input, "--store",
-                             dir + "/store", "--out", dir + "/out", "--questions-per-doc", "20",
-                             "--no-progress"},
-                            600s);
+  const auto r =
+      RunCommand({LongforgeBinary(), "run", "--brokers", cluster.brokers(), "-X",
+                  "topic.metadata.refresh.interval.ms=100", "-i", input, "--store", dir + "/store",
+                  "--out", dir + "/out", "--questions-per-doc", "20", "--no-progress"},
+                 600s);
   ASSERT_NE(r.exit_code, 1) << r.out << r.err;
   EXPECT_TRUE(Contains(r.out, "documents:      4 (0 dead-lettered")) << r.out;
   EXPECT_TRUE(Contains(r.out, "unread chunks:  none of ")) << r.out;
@@ -185,9 +185,8 @@ TEST(FanOut, FourLongBooksStayWithinTheByteBoundAndEveryTaskCompletes) {
   std::this_thread::sleep_for(1s);  // the observer's last reads
   observer.Stop();
   const auto s = observer.Summarize();
-  std::cout << "relevance requests: " << s.requests << " (" << s.total_bytes
-            << " bytes), answered " << s.answered << ", backlog peak " << s.peak_bytes
-            << " bytes\n";
+  std::cout << "relevance requests: " << s.requests << " (" << s.total_bytes << " bytes), answered "
+            << s.answered << ", backlog peak " << s.peak_bytes << " bytes\n";
   EXPECT_GT(s.requests, 4u * 19u * 1000u) << "four 1M-token books, about 20 questions each";
   EXPECT_GT(s.total_bytes, 10 * kBound) << "the fan-out must dwarf the bound to show anything";
   EXPECT_EQ(s.answered, s.requests) << "every request was answered";

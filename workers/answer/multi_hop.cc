@@ -106,8 +106,8 @@ void AnswerWorker::FanOut(const Pending& p, const envelope::Task& root,
   sub.spent = root.spent;
   llm::AddUsage(sub.spent, p.record->usage);  // this hop's relevance, answer and plan calls
   // The questioner's gate reads it over every chunk, within its byte bound.
-  Finish(p, kafka::Outputs{{kafka::kSubquestions, sub.doc_id, envelope::Encode(
-                                                                  envelope::SubQuestion{sub})}});
+  Finish(p, kafka::Outputs{
+                {kafka::kSubquestions, sub.doc_id, envelope::Encode(envelope::SubQuestion{sub})}});
 }
 
 }  // namespace longforge::workers

@@ -122,7 +122,8 @@ FanOutGate::CreditOutcome FanOutGate::Credit(const envelope::RelevanceCredit& cr
         ReleaseLocked(batches);
       }
     }
-    if (probe_) probe_->FanOut(static_cast<double>(outstanding_), static_cast<double>(jobs_.size()));
+    if (probe_)
+      probe_->FanOut(static_cast<double>(outstanding_), static_cast<double>(jobs_.size()));
   }
   if (probe_) {
     probe_->Credited(outcome == CreditOutcome::kReturned    ? "returned"
@@ -176,9 +177,10 @@ void FanOutGate::OnDelivered(const std::shared_ptr<Job>& job, const Status& stat
   {
     std::lock_guard lock(mu_);
     if (job->gone) return;
-    spdlog::warn("questioner: relevance requests of {} could not be delivered ({}); releasing "
-                 "the document again",
-                 job->doc_id, status.error().message);
+    spdlog::warn(
+        "questioner: relevance requests of {} could not be delivered ({}); releasing "
+        "the document again",
+        job->doc_id, status.error().message);
     outstanding_ -= job->outstanding;
     job->outstanding = 0;
     failed = Remove(job);

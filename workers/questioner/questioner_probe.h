@@ -78,7 +78,9 @@ class QuestionerProbe {
   }
   // `outcome`: "returned", "duplicate" or "unknown".
   void Credited(std::string_view outcome) {
-    (outcome == "returned" ? returned_ : outcome == "duplicate" ? duplicate_ : unknown_)
+    (outcome == "returned"    ? returned_
+     : outcome == "duplicate" ? duplicate_
+                              : unknown_)
         .Increment();
   }
 

@@ -61,8 +61,7 @@ class QuestionerWorker final : public kafka::Handler {
   // (the message is parked until then). lf.subquestions: the same for one Lv3
   // sub-question, without a ledger. lf.relevance.credits: returns the credit,
   // finishes at once.
-  void HandleEmitting(const kafka::InMessage& message, kafka::Done done,
-                      kafka::Emit emit) override;
+  void HandleEmitting(const kafka::InMessage& message, kafka::Done done, kafka::Emit emit) override;
   // Without a way to emit, a document cannot be fanned out: it is retried.
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
   // Documents whose fan-out holds their message.

@@ -51,48 +51,47 @@ void RelevanceWorker::Handle(const kafka::InMessage& message, kafka::Done done) 
   if (!chunk) return done(chunk.error());
   std::vector<std::string> questions;
   for (const auto& t : req->tasks) questions.push_back(t.question);
-  judge_.Judge(std::move(chunk.value()), std::move(questions),
-               [req = std::move(req.value()), done = std::move(done), backend = judge_.Name()](
-                   std::vector<Judgement> judgements, envelope::LlmUsage usage) {
-                 if (judgements.size() != req.tasks.size()) {
-                   // A backend bug, not the chunk's: its tasks learn the chunk failed.
-                   return done(WithCredit(
-                       req, FailedResults(req,
-                                          "relevance backend returned " +
-                                              std::to_string(judgements.size()) +
-                                              " judgements for " +
-                                              std::to_string(req.tasks.size()) + " questions",
-                                          backend)));
-                 }
-                 // A call that failed for a reason that may pass (the server is down
-                 // or overloaded) is tried again later as a whole message, with the run
-                 // loop's backoff, until the run loop gives up (GiveUp); a failure this
-                 // chunk can never get past marks it failed at once. Rejected
-                 // credentials stop the worker.
-                 for (const auto& j : judgements) {
-                   if (j.verdict != envelope::RelevanceVerdict::kFailed) continue;
-                   if (j.failure == Disposition::kRetry) return done(Error::Retry(j.error));
-                   if (j.failure == Disposition::kStop) return done(Error::Stop(j.error));
-                 }
-                 kafka::Outputs out;
-                 for (std::size_t i = 0; i < req.tasks.size(); ++i) {
-                   envelope::RelevanceResult r;
-                   r.task = req.tasks[i];
-                   r.chunk = req.chunk;
-                   r.chunk_count = req.chunk_count;
-                   r.verdict = judgements[i].verdict;
-                   r.quotes = std::move(judgements[i].quotes);
-                   r.dropped_quotes = judgements[i].dropped_quotes;
-                   r.dropped_quotes +=
-                       envelope::CapQuotes(r.quotes, envelope::kMaxQuoteBytesPerChunk);
-                   r.error = judgements[i].error;
-                   r.backend = backend;
-                   // One call served every question of the request: charge it once.
-                   if (i == 0) r.usage = usage;
-                   out.push_back({kafka::kRelevanceResults, r.task.task_id, envelope::Encode(r)});
-                 }
-                 done(WithCredit(req, std::move(out)));
-               });
+  judge_.Judge(
+      std::move(chunk.value()), std::move(questions),
+      [req = std::move(req.value()), done = std::move(done), backend = judge_.Name()](
+          std::vector<Judgement> judgements, envelope::LlmUsage usage) {
+        if (judgements.size() != req.tasks.size()) {
+          // A backend bug, not the chunk's: its tasks learn the chunk failed.
+          return done(WithCredit(
+              req, FailedResults(req,
+                                 "relevance backend returned " + std::to_string(judgements.size()) +
+                                     " judgements for " + std::to_string(req.tasks.size()) +
+                                     " questions",
+                                 backend)));
+        }
+        // A call that failed for a reason that may pass (the server is down
+        // or overloaded) is tried again later as a whole message, with the run
+        // loop's backoff, until the run loop gives up (GiveUp); a failure this
+        // chunk can never get past marks it failed at once. Rejected
+        // credentials stop the worker.
+        for (const auto& j : judgements) {
+          if (j.verdict != envelope::RelevanceVerdict::kFailed) continue;
+          if (j.failure == Disposition::kRetry) return done(Error::Retry(j.error));
+          if (j.failure == Disposition::kStop) return done(Error::Stop(j.error));
+        }
+        kafka::Outputs out;
+        for (std::size_t i = 0; i < req.tasks.size(); ++i) {
+          envelope::RelevanceResult r;
+          r.task = req.tasks[i];
+          r.chunk = req.chunk;
+          r.chunk_count = req.chunk_count;
+          r.verdict = judgements[i].verdict;
+          r.quotes = std::move(judgements[i].quotes);
+          r.dropped_quotes = judgements[i].dropped_quotes;
+          r.dropped_quotes += envelope::CapQuotes(r.quotes, envelope::kMaxQuoteBytesPerChunk);
+          r.error = judgements[i].error;
+          r.backend = backend;
+          // One call served every question of the request: charge it once.
+          if (i == 0) r.usage = usage;
+          out.push_back({kafka::kRelevanceResults, r.task.task_id, envelope::Encode(r)});
+        }
+        done(WithCredit(req, std::move(out)));
+      });
 }
 
 Result<kafka::Outputs> RelevanceWorker::GiveUp(const kafka::InMessage& message, const Error& last) {

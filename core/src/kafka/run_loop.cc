@@ -23,7 +23,7 @@ struct RunLoop::Work {
   int pending_deliveries = 0;
   std::optional<Error> delivery_error;
   bool dead_lettering = false;
-  int pending_emits = 0;     // outputs emitted before done, not yet delivered
+  int pending_emits = 0;             // outputs emitted before done, not yet delivered
   bool finish_when_emitted = false;  // finished except for those
 };
 

@@ -292,12 +292,13 @@ TEST_F(FanOutGateTest, ItsProbeShowsTheBytesOutAndTheCredits) {
   Credit(gate, doc, 0);
   const std::string left = std::to_string(Bytes(doc.emitted.at(2)));
   const std::string metrics = builders::MetricsText(registry);
-  for (const std::string& line : {"longforge_questioner_fan_out_bytes " + left,
-                                 std::string("longforge_questioner_fan_out_bytes_limit 1048576"),
-                                 std::string("longforge_questioner_fan_outs 1"),
-                                 std::string("longforge_questioner_credits_total{outcome=\"returned\"} 1"),
-                                 std::string("longforge_questioner_credits_total{outcome=\"duplicate\"} 1"),
-                                 std::string("longforge_questioner_relevance_requests_total 2")}) {
+  for (const std::string& line :
+       {"longforge_questioner_fan_out_bytes " + left,
+        std::string("longforge_questioner_fan_out_bytes_limit 1048576"),
+        std::string("longforge_questioner_fan_outs 1"),
+        std::string("longforge_questioner_credits_total{outcome=\"returned\"} 1"),
+        std::string("longforge_questioner_credits_total{outcome=\"duplicate\"} 1"),
+        std::string("longforge_questioner_relevance_requests_total 2")}) {
     EXPECT_NE(metrics.find(line), std::string::npos) << line << " in\n" << metrics;
   }
 }

@@ -64,9 +64,10 @@ inline FanOutRun RunFanOut(QuestionerWorker& worker, const kafka::InMessage& mes
         const auto req = envelope::DecodeRelevanceRequest(o.value);
         if (req.ok() && req->release) {
           const envelope::RelevanceCredit c{req->tasks.front().doc_id, *req->release};
-          worker.HandleEmitting({kafka::kRelevanceCredits, 0, 0, c.doc_id, envelope::Encode(c)},
-                                [](Result<kafka::Outputs>) {},
-                                [](kafka::Outputs, kafka::Delivered d) { d(Status{}); });
+          worker.HandleEmitting(
+              {kafka::kRelevanceCredits, 0, 0, c.doc_id, envelope::Encode(c)},
+              [](Result<kafka::Outputs>) {},
+              [](kafka::Outputs, kafka::Delivered d) { d(Status{}); });
         }
       }
       (o.topic == kafka::kTasks ? ledger : requests).push_back(std::move(o));

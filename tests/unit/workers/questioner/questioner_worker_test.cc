@@ -210,9 +210,10 @@ TEST_F(QuestionerWorkerTest, TheDocumentIsParkedUntilEveryRequestIsCredited) {
   EXPECT_GT(worker.gate().OutstandingBytes(), 0u);
 
   std::optional<Result<kafka::Outputs>> bad;
-  worker.HandleEmitting({kafka::kRelevanceCredits, 0, 0, kDoc, "{\"schema\":\"lf.relevance.credits/v1\"}"},
-                        [&](Result<kafka::Outputs> r) { bad = std::move(r); },
-                        [](kafka::Outputs, kafka::Delivered d) { d(Status{}); });
+  worker.HandleEmitting(
+      {kafka::kRelevanceCredits, 0, 0, kDoc, "{\"schema\":\"lf.relevance.credits/v1\"}"},
+      [&](Result<kafka::Outputs> r) { bad = std::move(r); },
+      [](kafka::Outputs, kafka::Delivered d) { d(Status{}); });
   ASSERT_TRUE(bad.has_value());
   ASSERT_FALSE(bad->ok());
   EXPECT_EQ(bad->error().disposition, Disposition::kDeadLetter);
@@ -232,8 +233,8 @@ TEST_F(QuestionerWorkerTest, AnLv3SubQuestionFansOutOverEveryChunkWithoutALedger
   sub.level = 3;
   sub.memory = {{"Which ship?", "The Pequod."}};
   sub.chunks_ref = ev.chunks_ref;
-  auto run = RunFanOut(worker, {kafka::kSubquestions, 0, 0, kDoc,
-                                envelope::Encode(envelope::SubQuestion{sub})});
+  auto run = RunFanOut(
+      worker, {kafka::kSubquestions, 0, 0, kDoc, envelope::Encode(envelope::SubQuestion{sub})});
   ASSERT_TRUE(run.outputs.ok()) << run.outputs.error().message;
   ASSERT_EQ(run.outputs->size(), 3u);
   for (const auto& m : *run.outputs) {

@@ -227,8 +227,8 @@ TEST_F(RelevanceWorkerTest, AReleasedRequestReturnsItsCreditWithItsResults) {
   }
 
   RelevanceWorker worker(*store_, judge);
-  auto gave_up = worker.GiveUp(
-      {kafka::kRelevanceRequests, 0, 0, "k", envelope::Encode(req), 3}, Error::Retry("HTTP 503"));
+  auto gave_up = worker.GiveUp({kafka::kRelevanceRequests, 0, 0, "k", envelope::Encode(req), 3},
+                               Error::Retry("HTTP 503"));
   ASSERT_TRUE(gave_up.ok());
   ASSERT_EQ(gave_up->size(), 3u);
   EXPECT_EQ(gave_up->back().topic, kafka::kRelevanceCredits);

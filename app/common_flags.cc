@@ -88,8 +88,13 @@ void AddLlmFlags(CLI::App& cmd, llm::LlmConfig& c) {
   cmd.add_option("--answer-llm-model", c.answer.model, "Model for the answer stage");
   cmd.add_option("--judge-llm-url", c.judge.url, "LLM for the filter's answer judge only");
   cmd.add_option("--judge-llm-model", c.judge.model, "Model for the filter's answer judge");
-  cmd.add_option("--llm-concurrency", c.concurrency, "LLM requests in flight per stage")
+  cmd.add_option("--llm-concurrency", c.concurrency,
+                 "LLM requests in flight per stage, at most: the client halves its limit when "
+                 "the server says it is overloaded (429, 503, timeouts; Retry-After holds new "
+                 "requests back) and raises it one at a time while latency stays flat")
       ->capture_default_str();
+  cmd.add_flag("--fixed-llm-concurrency", c.fixed_concurrency,
+               "Always keep --llm-concurrency requests in flight, overload or not");
   cmd.add_option("--llm-timeout", c.timeout_s, "Seconds allowed per LLM request")
       ->capture_default_str();
 }

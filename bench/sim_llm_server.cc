@@ -47,6 +47,14 @@ struct SimOptions {
   std::string marker;         // relevance quotes the sentence holding it. Default: none
   int threads = 0;            // HTTP threads, one per open connection; 0 = 4 × C + 64
   int backlog = 4096;         // listen backlog. Default 4096
+  // Overload: more than this many waiting → the request is turned away with HTTP 503
+  // at once (an overloaded gateway). -1: everyone waits. Default -1
+  int max_queue = -1;
+  // Capacity after a while: "S:C" lowers the capacity to C, S seconds after the start
+  // (a node lost mid-run). Default: never
+  std::string capacity_after;
+  double drop_after_s = -1;  // parsed from capacity_after
+  int dropped_capacity = 0;
 
   std::vector<std::string> Problems() const {
     std::vector<std::string> p;
@@ -54,6 +62,10 @@ struct SimOptions {
     if (capacity < 1 || capacity > 100'000) p.push_back("--capacity must be 1..100000");
     if (latency_ms < 0 || per_token_us < 0) p.push_back("--latency-ms/--per-token-us < 0");
     if (threads < 0 || backlog < 1) p.push_back("--threads must be >= 0, --backlog >= 1");
+    if (max_queue < -1) p.push_back("--max-queue must be >= -1");
+    if (!capacity_after.empty() && (drop_after_s < 0 || dropped_capacity < 1)) {
+      p.push_back("--capacity-after must be SECONDS:CAPACITY, e.g. 5:16");
+    }
     return p;
   }
 };
@@ -64,23 +76,35 @@ class Slots {
  public:
   explicit Slots(int capacity) : capacity_(capacity) {}
 
-  void Acquire() {
+  // False: more than `max_queue` (>= 0) are waiting already; the caller turns it away.
+  bool Acquire(int max_queue) {
     std::unique_lock lock(mu_);
     if (busy_ < capacity_ && queue_.empty()) {
       ++busy_;
       max_busy_ = std::max(max_busy_, busy_);
-      return;
+      return true;
+    }
+    if (max_queue >= 0 && queue_.size() >= static_cast<std::size_t>(max_queue)) {
+      ++turned_away_;
+      return false;
     }
     Waiter w;
     queue_.push_back(&w);
     max_queued_ = std::max(max_queued_, queue_.size());
     w.cv.wait(lock, [&] { return w.admitted; });
+    return true;
+  }
+
+  // From now on at most `capacity` are served at once (those in service finish).
+  void SetCapacity(int capacity) {
+    std::lock_guard lock(mu_);
+    capacity_ = capacity;
   }
 
   void Release() {
     std::lock_guard lock(mu_);
-    if (queue_.empty()) {
-      --busy_;
+    if (queue_.empty() || busy_ > capacity_) {
+      --busy_;  // over a lowered capacity: the slot goes away
       return;
     }
     Waiter* next = queue_.front();
@@ -91,13 +115,17 @@ class Slots {
 
   nlohmann::json Json() {
     std::lock_guard lock(mu_);
-    return {{"capacity", capacity_}, {"max_in_service", max_busy_}, {"max_queued", max_queued_}};
+    return {{"capacity", capacity_},
+            {"max_in_service", max_busy_},
+            {"max_queued", max_queued_},
+            {"turned_away", turned_away_}};
   }
 
   void Reset() {
     std::lock_guard lock(mu_);
     max_busy_ = busy_;
     max_queued_ = queue_.size();
+    turned_away_ = 0;
   }
 
  private:
@@ -105,12 +133,13 @@ class Slots {
     std::condition_variable cv;
     bool admitted = false;
   };
-  const int capacity_;
+  int capacity_;  // guarded by mu_
   std::mutex mu_;
   std::deque<Waiter*> queue_;
   int busy_ = 0;
   int max_busy_ = 0;
   std::size_t max_queued_ = 0;
+  uint64_t turned_away_ = 0;
 };
 
 // Per-stage counters and completion times (seconds since the last reset).
@@ -233,7 +262,25 @@ class SimServer {
     return port;
   }
 
-  void Serve() { server_.listen_after_bind(); }
+  void Serve() {
+    std::thread drop;
+    if (options_.drop_after_s >= 0) {
+      drop = std::thread([this] {
+        std::unique_lock lock(stop_mu_);
+        const auto after = std::chrono::duration<double>(options_.drop_after_s);
+        if (!stop_cv_.wait_for(lock, after, [this] { return stopping_; })) {
+          slots_.SetCapacity(options_.dropped_capacity);
+        }
+      });
+    }
+    server_.listen_after_bind();
+    {
+      std::lock_guard lock(stop_mu_);
+      stopping_ = true;
+    }
+    stop_cv_.notify_all();
+    if (drop.joinable()) drop.join();
+  }
   void Stop() { server_.stop(); }
 
  private:
@@ -266,7 +313,12 @@ class SimServer {
     const std::size_t completion = ApproxTokens(reply.size());
     const auto hold = std::chrono::duration<double, std::micro>(
         options_.latency_ms * 1000.0 + options_.per_token_us * static_cast<double>(prompt));
-    slots_.Acquire();
+    if (!slots_.Acquire(options_.max_queue)) {
+      res.status = 503;
+      res.set_content(R"({"error":{"message":"overloaded, try again later"}})",
+                      "application/json");
+      return;
+    }
     if (hold.count() > 0) std::this_thread::sleep_for(hold);
     slots_.Release();
     res.set_content(Completion(doc.value("model", "sim"), reply, prompt, completion),
@@ -278,6 +330,9 @@ class SimServer {
   httplib::Server server_;
   Slots slots_;
   StageStats stats_;
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;  // guarded by stop_mu_
 };
 
 }  // namespace
@@ -293,7 +348,22 @@ int main(int argc, char** argv) {
   app.add_option("--marker", options.marker, "Relevance quotes the sentence holding this");
   app.add_option("--threads", options.threads, "HTTP threads; 0 = 4 x capacity + 64");
   app.add_option("--backlog", options.backlog, "Listen backlog");
+  app.add_option("--max-queue", options.max_queue,
+                 "Requests allowed to wait; beyond, HTTP 503 at once (-1: all wait)");
+  app.add_option("--capacity-after", options.capacity_after,
+                 "SECONDS:CAPACITY: lower the capacity to CAPACITY that long after the start");
   CLI11_PARSE(app, argc, argv);
+  if (!options.capacity_after.empty()) {
+    const auto colon = options.capacity_after.find(':');
+    try {
+      if (colon != std::string::npos) {
+        options.drop_after_s = std::stod(options.capacity_after.substr(0, colon));
+        options.dropped_capacity = std::stoi(options.capacity_after.substr(colon + 1));
+      }
+    } catch (const std::exception&) {
+      options.drop_after_s = -1;  // reported by Problems()
+    }
+  }
   if (const auto problems = options.Problems(); !problems.empty()) {
     for (const auto& p : problems) std::fprintf(stderr, "sim_llm_server: %s\n", p.c_str());
     return 1;

@@ -13,7 +13,10 @@
 #include <utility>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "longforge/common/handles.h"
+#include "longforge/llm/adaptive_limit.h"
 #include "longforge/llm/openai_protocol.h"
 #include "longforge/llm/retry_policy.h"
 
@@ -38,6 +41,7 @@ struct Transfer {
   bool malformed_seen = false;
   Clock::time_point first_start;
   // Per attempt:
+  Clock::time_point attempt_start;
   CurlEasy easy;
   std::string response;
   std::optional<std::chrono::seconds> retry_after;
@@ -82,8 +86,12 @@ class HttpChatClient::Impl {
         probe_(probe),
         url_(WithoutTrailingSlash(options_.base_url) + "/chat/completions"),
         health_("LLM at " + options_.base_url, options_.down_after_failures),
+        limit_(AdaptiveLimitOptions{options_.concurrency, 1, 0.5, 1.5, options_.retry_after_max}),
         rng_(std::random_device{}()) {
-    if (probe_ != nullptr && options_.stage) probe_->Up(*options_.stage, true);
+    if (probe_ != nullptr && options_.stage) {
+      probe_->Up(*options_.stage, true);
+      probe_->ConcurrencyLimit(*options_.stage, options_.concurrency);
+    }
   }
 
   const DependencyHealth& health() const { return health_; }
@@ -193,9 +201,17 @@ class HttpChatClient::Impl {
     Shutdown();
   }
 
+  // Requests allowed on the wire now.
+  std::size_t Slots() const {
+    if (!options_.adaptive_concurrency) return static_cast<std::size_t>(options_.concurrency);
+    if (Clock::now() < limit_.PausedUntil()) return 0;  // a Retry-After is running
+    return static_cast<std::size_t>(limit_.Limit());
+  }
+
   // Starts waiting requests while slots are free.
   void AdmitReady() {
-    while (active_.size() < static_cast<std::size_t>(options_.concurrency) && !ready_.empty()) {
+    const std::size_t slots = Slots();
+    while (active_.size() < slots && !ready_.empty()) {
       TransferPtr t = std::move(ready_.front());
       ready_.pop_front();
       StartAttempt(std::move(t));
@@ -203,12 +219,16 @@ class HttpChatClient::Impl {
   }
 
   int PollTimeoutMs() const {
-    if (!ready_.empty() && active_.size() < static_cast<std::size_t>(options_.concurrency)) {
+    if (!ready_.empty() && active_.size() < Slots()) {
       return 0;  // slots just freed: admit the queue now
     }
-    if (delayed_.empty()) return kMaxPollMs;
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-        delayed_.begin()->first - Clock::now());
+    Clock::time_point next = Clock::time_point::max();
+    if (!delayed_.empty()) next = delayed_.begin()->first;
+    if (!ready_.empty() && options_.adaptive_concurrency && limit_.PausedUntil() > Clock::now()) {
+      next = std::min(next, limit_.PausedUntil());  // a Retry-After ends
+    }
+    if (next == Clock::time_point::max()) return kMaxPollMs;
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now());
     return static_cast<int>(
         std::clamp<std::chrono::milliseconds::rep>(wait.count() + 1, 0, kMaxPollMs));
   }
@@ -245,7 +265,8 @@ class HttpChatClient::Impl {
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
                      static_cast<long>(options_.connect_timeout.count()));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.request_timeout.count()));
-    if (raw->attempts == 0) raw->first_start = Clock::now();
+    raw->attempt_start = Clock::now();
+    if (raw->attempts == 0) raw->first_start = raw->attempt_start;
     ++raw->attempts;
     if (curl_multi_add_handle(multi_.get(), h) != CURLM_OK) {
       idle_.push_back(std::move(easy));
@@ -290,12 +311,34 @@ class HttpChatClient::Impl {
     if (probe_ != nullptr && options_.stage) probe_->Up(*options_.stage, health_.Up());
   }
 
+  // What the attempt says about the server's load: an overloaded server (429, 503, an
+  // attempt that timed out) lowers the limit; an answer raises it while latency holds.
+  void NoteLoad(const Transfer& t, CURLcode code, long status) {
+    if (!options_.adaptive_concurrency) return;
+    const int before = limit_.Limit();
+    const auto now = Clock::now();
+    if (code == CURLE_OPERATION_TIMEDOUT || (code == CURLE_OK && (status == 429 || status == 503))) {
+      limit_.OnOverloaded(now, t.retry_after);
+    } else if (code == CURLE_OK && status >= 200 && status < 300) {
+      limit_.OnAnswered(now - t.attempt_start);
+    }
+    const int after = limit_.Limit();
+    if (after == before) return;
+    if (after < before) {
+      spdlog::warn("LLM at {} is overloaded ({}): {} requests at once, down from {}",
+                   options_.base_url,
+                   code == CURLE_OK ? "HTTP " + std::to_string(status) : "timeout", after, before);
+    }
+    if (probe_ != nullptr && options_.stage) probe_->ConcurrencyLimit(*options_.stage, after);
+  }
+
   // Decides a detached attempt: success, retry or failure.
   void Finish(Detached d) {
     TransferPtr t = std::move(d.t);
     const CURLcode code = d.code;
     const long status = d.status;
     NoteHealth(*t, code, status);
+    NoteLoad(*t, code, status);
     if (code != CURLE_OK) return RetryOrFail(std::move(t), CurlReason(*t, code), std::nullopt);
 
     const std::string http = "HTTP " + std::to_string(status);
@@ -388,6 +431,7 @@ class HttpChatClient::Impl {
   LlmProbe* const probe_;
   const std::string url_;
   DependencyHealth health_;
+  AdaptiveLimit limit_;  // the client thread's only
   CurlMulti multi_;
   std::array<CurlList, kCallKinds.size()> headers_;  // one prebuilt header list per call kind
 

@@ -108,6 +108,7 @@ Result<std::unique_ptr<ChatClient>> MakeChatClient(const LlmConfig& config, Pipe
   o.model = e.model;
   o.api_key = ApiKeyFromEnvironment();
   o.concurrency = config.concurrency;
+  o.adaptive_concurrency = !config.fixed_concurrency;
   o.request_timeout = std::chrono::seconds(config.timeout_s);
   o.stage = stage;
   auto http = HttpChatClient::Create(o, probe);

@@ -45,6 +45,11 @@ LlmProbe::LlmProbe(prometheus::Registry& registry) {
              .Name("longforge_llm_up")
              .Help("1 while the LLM server of a pipeline stage answers, 0 while it is down")
              .Register(registry);
+  limit_ = &prometheus::BuildGauge()
+                .Name("longforge_llm_concurrency_limit")
+                .Help("Requests a pipeline stage's LLM client may keep on the wire now: "
+                      "--llm-concurrency, lowered on overload (AIMD)")
+                .Register(registry);
   // LLM calls take from tens of milliseconds to minutes.
   const prometheus::Histogram::BucketBoundaries buckets = {0.05, 0.1, 0.25, 0.5, 1,   2.5,
                                                            5,    10,  30,   60,  120, 300};
@@ -96,6 +101,16 @@ void LlmProbe::Up(PipelineStage stage, bool up) {
     slot.store(gauge);
   }
   gauge->Set(up ? 1 : 0);
+}
+
+void LlmProbe::ConcurrencyLimit(PipelineStage stage, int limit) {
+  auto& slot = limit_by_stage_[static_cast<std::size_t>(stage)];
+  prometheus::Gauge* gauge = slot.load();
+  if (gauge == nullptr) {
+    gauge = &limit_->Add({{"stage", StageName(stage)}});
+    slot.store(gauge);
+  }
+  gauge->Set(limit);
 }
 
 }  // namespace longforge::llm

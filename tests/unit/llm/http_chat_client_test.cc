@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "support/llm_test_util.h"
+#include "support/metrics_text.h"
 
 namespace longforge::llm {
 namespace {
@@ -189,6 +190,50 @@ TEST(HttpChatClient, RespectsConcurrencyLimit) {
   ASSERT_TRUE(results.WaitFor(40));
   EXPECT_LE(server.max_concurrent(), 4);
   EXPECT_GE(server.max_concurrent(), 2);  // requests really overlap
+}
+
+// A server that serves 4 requests at once and turns the rest away with 503: a client
+// at a fixed 32 keeps hammering it; the adaptive one backs off to what it serves, so
+// far fewer attempts are turned away, and its limit shows on the gauge.
+TEST(HttpChatClient, BacksOffToWhatAnOverloadedServerServes) {
+  std::map<bool, int> turned_away;
+  for (const bool adaptive : {false, true}) {
+    SCOPED_TRACE(adaptive ? "adaptive" : "fixed");
+    std::atomic<int> in_service{0}, rejected{0};
+    FakeLlmServer server([&](const FakeRequest&) {
+      if (++in_service > 4) {
+        --in_service;
+        ++rejected;
+        return FakeReply::Status(503, "busy");
+      }
+      std::this_thread::sleep_for(milliseconds(20));
+      --in_service;
+      return FakeReply::Content("ok");
+    });
+    HttpChatClientOptions options = FastOptions(server);
+    options.concurrency = 32;
+    options.adaptive_concurrency = adaptive;
+    options.max_attempts = 1000;
+    options.stage = PipelineStage::kRelevance;
+    prometheus::Registry registry;
+    LlmProbe probe(registry);
+    auto client = MakeClient(options, &probe);
+    Results results;
+    for (int i = 0; i < 200; ++i) client->Submit(UserRequest("q"), results.Add());
+    ASSERT_TRUE(results.WaitFor(200, std::chrono::seconds(60)));
+    int ok = 0;
+    for (const auto& r : results.Take()) ok += r.ok() ? 1 : 0;
+    EXPECT_EQ(ok, 200);
+    turned_away[adaptive] = rejected.load();
+    if (adaptive) {
+      const std::string metrics = builders::MetricsText(registry);
+      const auto at = metrics.find("longforge_llm_concurrency_limit{stage=\"relevance\"} ");
+      ASSERT_NE(at, std::string::npos) << metrics;
+      EXPECT_LT(std::stoi(metrics.substr(at + 52)), 32) << metrics.substr(at, 60);
+    }
+  }
+  EXPECT_LT(turned_away[true] * 3, turned_away[false])
+      << "fixed: " << turned_away[false] << " turned away, adaptive: " << turned_away[true];
 }
 
 TEST(HttpChatClient, ManyConcurrentRequestsCompleteExactlyOnce) {

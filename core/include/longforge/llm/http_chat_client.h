@@ -23,8 +23,12 @@ struct HttpChatClientOptions {
   std::string model;
   // Sent as "Authorization: Bearer <key>" when non-empty; never logged. Default: none.
   std::string api_key;
-  // Requests on the wire at once; the rest wait in the client. Default 64.
+  // Requests on the wire at once, at most; the rest wait in the client. Default 64.
   int concurrency = 64;
+  // Lower the limit on overload (429, 503, timeouts) and raise it back while latency
+  // stays flat (AdaptiveLimit), with `concurrency` as the ceiling. false: always
+  // `concurrency`. Default true.
+  bool adaptive_concurrency = true;
   // TCP (and TLS) connect timeout. Default 10 s.
   std::chrono::milliseconds connect_timeout{10'000};
   // Whole-attempt timeout, connect included. Default 300 s.

@@ -30,6 +30,7 @@ struct LlmConfig {
   LlmEndpoint answer;      // --answer-llm-url/-model: the answer stage only (keywords, plan)
   LlmEndpoint judge;       // --judge-llm-url/-model: the filter's answer judge only
   int concurrency = 64;    // --llm-concurrency: requests in flight per stage; default 64
+  bool fixed_concurrency = false;  // --fixed-llm-concurrency: no AIMD below the ceiling
   int timeout_s = 300;     // --llm-timeout: seconds per request; default 300
   std::string cache_path;  // --cache: SQLite response cache; empty = none
 

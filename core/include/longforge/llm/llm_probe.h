@@ -37,6 +37,8 @@ const char* OutcomeName(Outcome outcome);
 //   longforge_llm_up{stage}                (1 while the LLM server of that pipeline stage
 //                                           answers, 0 while it is down: see
 //                                           DependencyHealth)
+//   longforge_llm_concurrency_limit{stage} (requests its client may keep on the wire:
+//                                           --llm-concurrency, lowered on overload)
 // where `stage` is the pipeline stage (StageName) whose client reports it, created when
 // that client starts. The other label combinations are created up front, so recording
 // is a few atomic adds.
@@ -54,6 +56,8 @@ class LlmProbe {
   void Completed(CallKind kind, double seconds, int prompt_tokens, int completion_tokens);
   // Sets longforge_llm_up{stage} (creating it on first use).
   void Up(PipelineStage stage, bool up);
+  // Sets longforge_llm_concurrency_limit{stage} (creating it on first use).
+  void ConcurrencyLimit(PipelineStage stage, int limit);
 
  private:
   static constexpr std::size_t kKinds = kCallKinds.size();
@@ -73,6 +77,8 @@ class LlmProbe {
   std::array<PerKind, kKinds> kinds_;
   prometheus::Family<prometheus::Gauge>* up_ = nullptr;
   std::array<std::atomic<prometheus::Gauge*>, kPipelineStages.size()> up_by_stage_{};
+  prometheus::Family<prometheus::Gauge>* limit_ = nullptr;
+  std::array<std::atomic<prometheus::Gauge*>, kPipelineStages.size()> limit_by_stage_{};
 };
 
 }  // namespace longforge::llm

@@ -78,7 +78,8 @@ for mode in fixed adaptive; do
   served[$mode]="$(median "${serveds[@]}")"
   turned[$mode]="$(median "${turneds[@]}")"
   unread[$mode]="$(median "${unreads[@]}")"
-  rows+=("| $mode | ${served[$mode]%.*} | **${turned[$mode]%.*}** | ${unread[$mode]%.*} | ${wall[$mode]} s | ${walls[*]} s | \`longforge run --no-cache --input wp.jsonl --llm-url … --llm-concurrency 64${extra[*]:+ ${extra[*]}}\` |")
+  rate="$(/usr/bin/python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.0f}")' "${served[$mode]}" "${wall[$mode]}")"
+  rows+=("| $mode | ${served[$mode]%.*} | **$rate/s** | ${turned[$mode]%.*} | ${unread[$mode]%.*} | ${wall[$mode]} s | ${walls[*]} s | \`longforge run --no-cache --input wp.jsonl --llm-url … --llm-concurrency 64${extra[*]:+ ${extra[*]}}\` |")
 done
 
 section="## Adaptive LLM concurrency (bench/aimd.sh)
@@ -90,8 +91,8 @@ for 5 s, then 16; beyond 16 waiting, HTTP 503 at once. The client retries a turn
 attempt with backoff (6 attempts); the run loop tries a chunk 3 times before it counts
 it failed, and an unread chunk makes its record \`incomplete_reading\`.
 
-| client | relevance calls served | attempts turned away (503) | unread chunks | wall (median) | walls | command |
-| --- | ---: | ---: | ---: | ---: | --- | --- |
+| client | relevance calls served | throughput | attempts turned away (503) | unread chunks | wall (median) | walls | command |
+| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |
 $(printf '%s\n' "${rows[@]}")
 "
 if [[ "$results" == "-" ]]; then

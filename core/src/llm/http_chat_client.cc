@@ -317,17 +317,24 @@ class HttpChatClient::Impl {
     if (!options_.adaptive_concurrency) return;
     const int before = limit_.Limit();
     const auto now = Clock::now();
-    if (code == CURLE_OPERATION_TIMEDOUT || (code == CURLE_OK && (status == 429 || status == 503))) {
-      limit_.OnOverloaded(now, t.retry_after);
+    if (code == CURLE_OPERATION_TIMEDOUT ||
+        (code == CURLE_OK && (status == 429 || status == 503))) {
+      limit_.OnOverloaded(t.attempt_start, now, t.retry_after);
     } else if (code == CURLE_OK && status >= 200 && status < 300) {
       limit_.OnAnswered(now - t.attempt_start);
     }
     const int after = limit_.Limit();
     if (after == before) return;
-    if (after < before) {
-      spdlog::warn("LLM at {} is overloaded ({}): {} requests at once, down from {}",
-                   options_.base_url,
-                   code == CURLE_OK ? "HTTP " + std::to_string(status) : "timeout", after, before);
+    // A server at its capacity is cut every few round trips (the AIMD saw-tooth): one
+    // line every 10 s says so, with the cuts since the last line.
+    if (after < before && now >= next_overload_log_) {
+      spdlog::warn(
+          "LLM at {} is overloaded ({}): {} requests at once, down from {} ({} cuts "
+          "since the last report)",
+          options_.base_url, code == CURLE_OK ? "HTTP " + std::to_string(status) : "timeout", after,
+          before, limit_.decreases() - decreases_logged_);
+      decreases_logged_ = limit_.decreases();
+      next_overload_log_ = now + std::chrono::seconds(10);
     }
     if (probe_ != nullptr && options_.stage) probe_->ConcurrencyLimit(*options_.stage, after);
   }
@@ -432,6 +439,8 @@ class HttpChatClient::Impl {
   const std::string url_;
   DependencyHealth health_;
   AdaptiveLimit limit_;  // the client thread's only
+  Clock::time_point next_overload_log_{};
+  int decreases_logged_ = 0;
   CurlMulti multi_;
   std::array<CurlList, kCallKinds.size()> headers_;  // one prebuilt header list per call kind
 

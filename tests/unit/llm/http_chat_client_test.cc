@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <map>
+#include <iostream>
 #include <thread>
 
 #include "support/llm_test_util.h"
@@ -227,11 +228,14 @@ TEST(HttpChatClient, BacksOffToWhatAnOverloadedServerServes) {
     turned_away[adaptive] = rejected.load();
     if (adaptive) {
       const std::string metrics = builders::MetricsText(registry);
-      const auto at = metrics.find("longforge_llm_concurrency_limit{stage=\"relevance\"} ");
+      const std::string gauge = "longforge_llm_concurrency_limit{stage=\"relevance\"} ";
+      const auto at = metrics.find(gauge);
       ASSERT_NE(at, std::string::npos) << metrics;
-      EXPECT_LT(std::stoi(metrics.substr(at + 52)), 32) << metrics.substr(at, 60);
+      EXPECT_LT(std::stod(metrics.substr(at + gauge.size())), 32) << metrics.substr(at, 60);
     }
   }
+  std::cerr << "turned away: fixed " << turned_away[false] << ", adaptive " << turned_away[true]
+            << "\n";
   EXPECT_LT(turned_away[true] * 3, turned_away[false])
       << "fixed: " << turned_away[false] << " turned away, adaptive: " << turned_away[true];
 }

@@ -49,7 +49,7 @@ for mode in fixed adaptive; do
     log "$mode run $((r + 1))/$runs"
     "$sim" --port 0 "${sim_args[@]}" >"$work/sim.port" 2>/dev/null &
     sim_pid=$!
-    until [[ -s "$work/sim.port" ]]; do sleep 0.05; done
+    until grep -qx "[0-9][0-9]*" "$work/sim.port" 2>/dev/null; do sleep 0.05; done
     url="http://127.0.0.1:$(head -1 "$work/sim.port")"
     extra=()
     [[ $mode == fixed ]] && extra=(--fixed-llm-concurrency)

@@ -144,7 +144,7 @@ TEST(Robustness, DocumentOverTheDefaultLimitIsRejectedUnreadNamingTheLimit) {
 }
 
 // A document of 60 MiB, under the limit, goes through: stored, chunked, counted, with a
-// peak memory a few times its size.
+// peak memory a small multiple of its size.
 TEST(Robustness, SixtyMebibyteDocumentIsChunkedWithBoundedMemory) {
   const std::string dir = TempDir();
   const std::string big = dir + "/big.txt";
@@ -165,7 +165,12 @@ TEST(Robustness, SixtyMebibyteDocumentIsChunkedWithBoundedMemory) {
   EXPECT_NE(r.out.find("documents:      1 "), std::string::npos) << r.out;
   const double peak = PeakChildMiB();
   std::cout << "peak memory for a " << (bytes >> 20) << " MiB document: " << peak << " MiB\n";
-  EXPECT_LT(peak, 1024.0);
+  EXPECT_LT(peak, 512.0);  // measured: 150 MiB, 2.4 times the document
+  std::size_t tables = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir + "/store")) {
+    tables += entry.path().filename().string().find(".chunks-") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(tables, 1u) << "the document was not chunked";
 }
 
 // The town of the tests below: 30 paragraphs, one of which says who built the
@@ -204,10 +209,11 @@ TEST(Robustness, InjectedInstructionsDoNotChangeTheExtractiveAnswer) {
   EXPECT_EQ(hostile.out.find("filter:"), std::string::npos) << hostile.out;
 }
 
-// Bidirectional marks and isolates around the words of a question, and a zero-width
-// space between two, leave the extractive answer as it is. A zero-width character inside
-// a word splits it ("light<ZWSP>house" is not "lighthouse"): the word no longer matches,
-// and the record is rejected with its reason instead of answered wrongly.
+// Bidirectional marks, overrides and isolates around the words of a question, and a
+// zero-width character between or inside a word, leave the extractive answer as it is. A
+// zero-width character inside a word splits it ("light<ZWSP>house" is two words); when
+// most of the question's content words are damaged so, nothing matches well enough and
+// the record is rejected with its reason instead of answered wrongly.
 TEST(Robustness, InvisibleMarksInAQuestionKeepItsAnswerOrRejectItWithAReason) {
   const std::string dir = TempDir();
   WriteTown(dir + "/town.txt");
@@ -223,10 +229,13 @@ TEST(Robustness, InvisibleMarksInAQuestionKeepItsAnswerOrRejectItWithAReason) {
       "\u200FWho built the \u2066lighthouse\u2069 on the north\u200B pier\u200E? \u202Eok\u202C");
   ASSERT_EQ(marked.exit_code, 0) << marked.err;
   EXPECT_TRUE(marked.out.starts_with(answer)) << marked.out;
-  const auto split = ask("Who built the light\u200Bhouse on the nor\u200Dth pier?");
-  ASSERT_EQ(split.exit_code, 0) << split.err;
-  EXPECT_TRUE(split.out.starts_with("answer: (none)\n")) << split.out;
-  EXPECT_NE(split.out.find("filter: reject (empty_answer"), std::string::npos) << split.out;
+  const auto one_split = ask("Who built the light\u200Bhouse on the north \u202Epier\u202C?");
+  ASSERT_EQ(one_split.exit_code, 0) << one_split.err;
+  EXPECT_TRUE(one_split.out.starts_with(answer)) << one_split.out;
+  const auto damaged = ask("Who built the light\u200Bhouse on the nor\u200Dth \u202Epier\u202C?");
+  ASSERT_EQ(damaged.exit_code, 0) << damaged.err;
+  EXPECT_TRUE(damaged.out.starts_with("answer: (none)\n")) << damaged.out;
+  EXPECT_NE(damaged.out.find("filter: reject (empty_answer"), std::string::npos) << damaged.out;
 }
 
 TEST(Robustness, TruncatedTokenizerFileExitsOneNamingFileAndOffset) {

@@ -122,15 +122,15 @@ void AddAskCommand(CLI::App& app) {
     }
     const std::size_t max_bytes = args->run.pipeline.chunker.max_document_bytes;
     if (const auto size = fs::file_size(args->doc, ec); !ec && size > max_bytes) {
-      std::cerr << "longforge ask: " << args->doc << ": " << size << " bytes is over the limit of "
-                << max_bytes << " (--max-document-bytes)\n";
+      std::cerr << "longforge ask: input rejected: " << args->doc << ": " << size
+                << " bytes is over the limit of " << max_bytes << " (--max-document-bytes)\n";
       throw CLI::RuntimeError(2);
     }
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     // Checked here, as ingest checks a file: once in a JSON line, invalid UTF-8 would be
     // replaced without a word and a NUL byte's offset would no longer be the file's.
     if (auto checked = store::PrepareDocument(text, args->doc, max_bytes); !checked) {
-      std::cerr << "longforge ask: " << checked.error().message << "\n";
+      std::cerr << "longforge ask: input rejected: " << checked.error().message << "\n";
       throw CLI::RuntimeError(2);
     }
     const PrivateTempDir work("longforge-ask");

@@ -12,19 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "unit/ops/source_tree.h"
+
 namespace longforge::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-const fs::path kSource = LONGFORGE_SOURCE_DIR;
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // "Suite.Name" of every TEST, TEST_F and TEST_P under tests/.
 std::set<std::string> DefinedTests() {

@@ -61,7 +61,10 @@ TEST(PrepareDocument, DropsAUtf8ByteOrderMarkCountingItInOffsets) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->text, "Same words.");
   EXPECT_EQ(r->id, DocumentIdOf("Same words."));
-  ExpectDeadLetter(PrepareDocument(std::string("\xEF\xBB\xBF" "ab\0", 6), "n.txt"),
+  ExpectDeadLetter(PrepareDocument(std::string("\xEF\xBB\xBF"
+                                               "ab\0",
+                                               6),
+                                   "n.txt"),
                    "NUL byte at offset 5");
   ExpectDeadLetter(PrepareDocument("\xEF\xBB\xBF\xFF", "u.txt"), "invalid UTF-8 at byte offset 3");
   ExpectDeadLetter(PrepareDocument("\xEF\xBB\xBF \n", "b.txt"), "only whitespace");

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "longforge/store/document_store.h"
+#include "longforge/store/document_text.h"
 #include "run/pipeline_runner.h"
 
 namespace longforge::app {
@@ -109,12 +110,29 @@ void AddAskCommand(CLI::App& app) {
   AddPipelineFlags(*cmd, args->run.pipeline);
   cmd->add_flag("--no-cache", args->no_cache, "Do not use or write an LLM response cache");
   cmd->callback([args] {
+    std::error_code ec;
+    if (fs::is_directory(args->doc, ec)) {
+      std::cerr << "longforge ask: " << args->doc << ": is a directory, not a document\n";
+      throw CLI::RuntimeError(1);
+    }
     std::ifstream in(args->doc, std::ios::binary);
     if (!in) {
       std::cerr << "longforge ask: " << args->doc << ": cannot open\n";
       throw CLI::RuntimeError(1);
     }
+    const std::size_t max_bytes = args->run.pipeline.chunker.max_document_bytes;
+    if (const auto size = fs::file_size(args->doc, ec); !ec && size > max_bytes) {
+      std::cerr << "longforge ask: input rejected: " << args->doc << ": " << size
+                << " bytes is over the limit of " << max_bytes << " (--max-document-bytes)\n";
+      throw CLI::RuntimeError(2);
+    }
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Checked here, as ingest checks a file: once in a JSON line, invalid UTF-8 would be
+    // replaced without a word and a NUL byte's offset would no longer be the file's.
+    if (auto checked = store::PrepareDocument(text, args->doc, max_bytes); !checked) {
+      std::cerr << "longforge ask: input rejected: " << checked.error().message << "\n";
+      throw CLI::RuntimeError(2);
+    }
     const PrivateTempDir work("longforge-ask");
     const std::string input = (work.path() / "input.jsonl").string();
     const nlohmann::json line = {{"title", fs::path(args->doc).stem().string()},

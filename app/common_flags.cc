@@ -1,8 +1,12 @@
 #include "common_flags.h"
 
+#include <charconv>
 #include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
+
+#include "longforge/common/strings.h"
 
 namespace longforge::app {
 
@@ -41,6 +45,29 @@ kafka::KafkaOptions CommonFlags::Kafka(std::vector<std::string>& problems) const
   const auto more = k.Validate();
   problems.insert(problems.end(), more.begin(), more.end());
   return k;
+}
+
+void CheckUnsignedFlags(CLI::App& app) {
+  // No description, so --help still shows the option's type as UINT.
+  const CLI::Validator unsigned_value(
+      [](std::string& value) -> std::string {
+        const std::string_view text = TrimAsciiSpace(value);
+        if (text.starts_with('-')) return "must not be negative (got " + value + ")";
+        std::uint64_t parsed = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+        if (ec == std::errc::result_out_of_range) return "is too large (got " + value + ")";
+        if (ec != std::errc() || end != text.data() + text.size()) {
+          return "must be a whole number (got " + value + ")";
+        }
+        return "";
+      },
+      "");
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_type_name().starts_with("UINT")) option->check(unsigned_value);
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    CheckUnsignedFlags(*sub);
+  }
 }
 
 void AddKafkaFlags(CLI::App& cmd, CommonFlags& flags) {
@@ -88,15 +115,19 @@ void AddLlmFlags(CLI::App& cmd, llm::LlmConfig& c) {
   cmd.add_option("--answer-llm-model", c.answer.model, "Model for the answer stage");
   cmd.add_option("--judge-llm-url", c.judge.url, "LLM for the filter's answer judge only");
   cmd.add_option("--judge-llm-model", c.judge.model, "Model for the filter's answer judge");
+  // Checked here as well as by each stage's client: without an LLM URL no client checks
+  // them, and a bad value should not wait for the day a URL is added.
   cmd.add_option("--llm-concurrency", c.concurrency,
                  "LLM requests in flight per stage, at most: the client halves its limit when "
                  "the server says it is overloaded (429, 503, timeouts; Retry-After holds new "
                  "requests back) and raises it one at a time while latency stays flat")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100'000));
   cmd.add_flag("--fixed-llm-concurrency", c.fixed_concurrency,
                "Always keep --llm-concurrency requests in flight, overload or not");
   cmd.add_option("--llm-timeout", c.timeout_s, "Seconds allowed per LLM request")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86'400));
 }
 
 void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {

@@ -35,6 +35,12 @@ void AddMetricsFlags(CLI::App& cmd, CommonFlags& flags, int default_port);
 void AddLlmFlags(CLI::App& cmd, llm::LlmConfig& config);
 void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config);
 
+// Adds to every unsigned option of `app` and its subcommands a check that its value is a
+// non-negative integer that fits: CLI11 2.1 reads "-5" as 2^64 - 5 and "1e30" as the
+// largest value, which would reach Validate() as a misleading number or, where any
+// value is allowed (--fan-out-bytes, --max-in-flight), silently mean "no bound".
+void CheckUnsignedFlags(CLI::App& app);
+
 // Prints every problem and throws CLI::RuntimeError(1) (could not run) when there are any.
 void FailOnProblems(const std::string& command, const std::vector<std::string>& problems);
 

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   longforge::app::AddWorkerCommand(app);
   longforge::app::AddBrokerCommand(app);
   longforge::app::AddTokenizeCommand(app);
+  longforge::app::CheckUnsignedFlags(app);
   longforge::app::InstallSignalHandlers();
   try {
     app.parse(argc, argv);

@@ -149,6 +149,12 @@ std::vector<Edge> EdgeCases() {
       {"digit_runs", std::string(3001, '1') + " x 98765432109876543210 ١٢٣٤٥ ۱۲۳ ①②③ ½ 12.5e10"},
       {"crlf", "Line one.\r\nLine two!\r\n\r\n\r\n  indented\r\n\tTab\r\nend\r\n"},
       {"bom", "\uFEFFThe Project Gutenberg eBook\r\n\uFEFF \uFEFF\uFEFFx\n"},
+      // Zero-width characters and bidirectional marks, overrides and isolates, inside
+      // words and around right-to-left text (docs/ROBUSTNESS.md).
+      {"zero_width_rtl",
+       "a\u200Bb\u200Cc\u200Dd\u2060e\uFEFFf \u200F\u200E\u05E9\u05DC\u05D5\u05DD\u202Eevil"
+       "\u202C \u2066x\u2069 \u0645\u0631\u062D\u0628\u0627\u200F\u061C. "
+       "\u200B\u200B\u200B\u202B\u202A\u202D\u2067\u2068\n"},
       {"contractions", "It's I'M we'RE they've he'd she'll you'Ll DON'T ’s 'x' ''s"},
       {"special_tokens_as_text",
        "<|endoftext|> <|im_start|>user\nhi<|im_end|> <think>a</think><tool_call>{}</tool_call>"},

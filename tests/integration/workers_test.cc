@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -114,6 +115,8 @@ TEST(Workers, KcatSubmitsADocumentAndReadsTheRecord) {
   EXPECT_EQ(record["backend"], "extractive (no LLM)");
 }
 
+// Malformed envelopes as a plain producer (kcat) would send them: each is dead-lettered
+// with its reason and the worker carries on to the good document after them.
 TEST(Workers, DeadLettersBadMessagesAndCarriesOn) {
   LF_REQUIRE_PROGRAMS("kcat", "curl");
   const std::string dir = TempDir();
@@ -121,50 +124,73 @@ TEST(Workers, DeadLettersBadMessagesAndCarriesOn) {
   std::string error;
   ASSERT_TRUE(cluster.StartBroker(error)) << error;
   const int port = FreePort();
-  cluster.StartWorker("chunker", port);
+  cluster.StartWorker("chunker", port, {"--max-document-bytes", "100000"});
 
-  // Not JSON, wrong schema, an unknown stored document, binary inline text, then a good one.
+  // Not JSON, wrong schema, an unknown stored document, binary inline text, no fields,
+  // fields of the wrong type, a path as the document id, inline text over the chunker's
+  // --max-document-bytes, a 300 kB line that is not JSON; then a good one.
+  const std::string huge_text(150000, 'a');
+  const std::string huge_garbage(300000, '#');
   const std::string bad =
       "this is not json\n"
       "{\"schema\":\"lf.answers/v1\"}\n"
       "{\"schema\":\"lf.documents/v1\",\"doc_id\":\"no-such-document\"}\n"
       "{\"schema\":\"lf.documents/v1\",\"text\":\"abc\\u0000def\"}\n"
+      "{\"schema\":\"lf.documents/v1\"}\n"
+      "{\"schema\":\"lf.documents/v1\",\"text\":5}\n"
+      "{\"schema\":\"lf.documents/v1\",\"doc_id\":\"../../etc/passwd\"}\n"
+      "{\"schema\":\"lf.documents/v1\",\"text\":\"" +
+      huge_text + "\"}\n" + huge_garbage + "\n" +
       "{\"schema\":\"lf.documents/v1\",\"text\":\"A fine small document.\"}\n";
-  auto produced = RunCommand(
-      {"kcat", "-P", "-b", cluster.brokers(), "-t", "lf.documents", "-p", "0"}, 30s, bad);
+  constexpr std::size_t kBad = 9;
+  auto produced = RunCommand({"kcat", "-P", "-b", cluster.brokers(), "-t", "lf.documents", "-p",
+                              "0", "-X", "message.max.bytes=1000000"},
+                             30s, bad);
   ASSERT_EQ(produced.exit_code, 0) << produced.err;
 
   CommandResult dlq, chunked;
   ASSERT_TRUE(WaitFor(
       [&] {
-        dlq = RunCommand(
-            {"kcat", "-C", "-b", cluster.brokers(), "-t", "lf.dlq", "-o", "beginning", "-e", "-q"},
-            30s);
-        return ReadLinesFromString(dlq.out).size() >= 4;
+        dlq = RunCommand({"kcat", "-C", "-b", cluster.brokers(), "-t", "lf.dlq", "-o", "beginning",
+                          "-e", "-q", "-X", "fetch.message.max.bytes=2000000"},
+                         30s);
+        return ReadLinesFromString(dlq.out).size() >= kBad;
       },
       60s))
-      << dlq.out << cluster.Logs();
+      << dlq.out.substr(0, 4000) << cluster.Logs();
   const auto records = ReadLinesFromString(dlq.out);
-  ASSERT_EQ(records.size(), 4u);
-  std::set<std::string> reasons;
+  ASSERT_EQ(records.size(), kBad);
+  // By the offset of the original message: lf.dlq has several partitions, so kcat reads
+  // its records in no particular order.
+  std::map<int64_t, std::string> reasons;
   for (const auto& line : records) {
     const auto j = nlohmann::json::parse(line);
     EXPECT_EQ(j["schema"], "lf.dlq/v1");
     EXPECT_EQ(j["worker"], "chunker");
     EXPECT_EQ(j["topic"], "lf.documents");
     EXPECT_EQ(j["partition"], 0);
-    reasons.insert(j["reason"].get<std::string>());
-  }
-  const auto has = [&](const std::string& needle) {
-    for (const auto& r : reasons) {
-      if (r.find(needle) != std::string::npos) return true;
+    reasons[j["offset"].get<int64_t>()] = j["reason"].get<std::string>();
+    if (j["payload_bytes"] == huge_garbage.size()) {
+      // The record keeps the first 256 kB of the original and says it was cut.
+      EXPECT_TRUE(j["truncated"].get<bool>());
+      EXPECT_EQ(j["payload"].get<std::string>().size(), 256u * 1024);
     }
-    return false;
-  };
-  EXPECT_TRUE(has("not valid JSON"));
-  EXPECT_TRUE(has("expected schema lf.documents/v1"));
-  EXPECT_TRUE(has("no-such-document"));
-  EXPECT_TRUE(has("NUL byte at offset 3"));
+  }
+  // Message i was sent at offset i of the fresh topic's partition 0.
+  const std::vector<std::string> expected = {"not valid JSON",
+                                             "expected schema lf.documents/v1",
+                                             "no-such-document",
+                                             "NUL byte at offset 3",
+                                             "needs \"doc_id\" (stored text) or \"text\"",
+                                             "field \"text\"",
+                                             "../../etc/passwd",
+                                             "150000 bytes is over the limit of 100000",
+                                             "not valid JSON"};
+  ASSERT_EQ(reasons.size(), kBad);
+  for (std::size_t i = 0; i < kBad; ++i) {
+    const std::string& reason = reasons[static_cast<int64_t>(i)];
+    EXPECT_NE(reason.find(expected[i]), std::string::npos) << "message " << i << ": " << reason;
+  }
   // ...and the good document after them was still chunked.
   ASSERT_TRUE(WaitFor(
       [&] {
@@ -174,16 +200,19 @@ TEST(Workers, DeadLettersBadMessagesAndCarriesOn) {
         return !chunked.out.empty();
       },
       30s));
+  EXPECT_EQ(ReadLinesFromString(chunked.out).size(), 1u) << chunked.out;
+  // Nothing was written outside the store.
+  EXPECT_FALSE(std::filesystem::exists(dir + "/../etc/passwd.txt"));
   // The metrics endpoint counts what happened.
   auto metrics =
       RunCommand({"curl", "-sf", "http://127.0.0.1:" + std::to_string(port) + "/metrics"});
   EXPECT_NE(
       metrics.out.find(
-          "longforge_messages_dead_lettered_total{topic=\"lf.documents\",worker=\"chunker\"} 4"),
+          "longforge_messages_dead_lettered_total{topic=\"lf.documents\",worker=\"chunker\"} 9"),
       std::string::npos)
       << metrics.out;
   EXPECT_NE(metrics.out.find(
-                "longforge_messages_consumed_total{topic=\"lf.documents\",worker=\"chunker\"} 5"),
+                "longforge_messages_consumed_total{topic=\"lf.documents\",worker=\"chunker\"} 10"),
             std::string::npos);
   EXPECT_NE(metrics.out.find("longforge_chunker_documents_total 1"), std::string::npos);
 }

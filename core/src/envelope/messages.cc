@@ -62,7 +62,11 @@ Result<DocumentEvent> DecodeDocumentEvent(std::string_view bytes) {
     Optional(j, "title", m.title);
     Optional(j, "source", m.source);
     Optional(j, "bytes", m.bytes);
-    if (j.contains("text") && !j["text"].is_null()) m.text = j["text"].get<std::string>();
+    if (j.contains("text") && !j["text"].is_null()) {
+      std::string text;
+      Required(j, "text", text);  // a mistyped one is named, like any other field
+      m.text = std::move(text);
+    }
     Optional(j, "questions", m.questions);
     Optional(j, "submitted_at", m.submitted_at);
   });

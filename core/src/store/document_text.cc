@@ -7,6 +7,23 @@
 #include "longforge/store/document_store.h"
 
 namespace longforge::store {
+
+std::string_view ForeignEncoding(std::string_view bytes) {
+  // UTF-32 first: its little-endian mark starts like UTF-16's.
+  if (bytes.starts_with(std::string_view("\xFF\xFE\0\0", 4))) return "UTF-32LE";
+  if (bytes.starts_with(std::string_view("\0\0\xFE\xFF", 4))) return "UTF-32BE";
+  if (bytes.starts_with("\xFF\xFE")) return "UTF-16LE";
+  if (bytes.starts_with("\xFE\xFF")) return "UTF-16BE";
+  return {};
+}
+
+std::string ForeignEncodingReason(std::string_view encoding) {
+  return std::string(encoding) +
+         " text (byte order mark at offset 0); longforge reads UTF-8 only: convert it, e.g. "
+         "iconv -f " +
+         std::string(encoding) + " -t UTF-8";
+}
+
 namespace {
 
 bool IsBlank(std::string_view text) {
@@ -25,13 +42,22 @@ Result<PreparedDocument> PrepareDocument(std::string_view bytes, const std::stri
                              " bytes is over the limit of " + std::to_string(max_bytes) +
                              " (--max-document-bytes)");
   }
+  if (const auto encoding = ForeignEncoding(bytes); !encoding.empty()) {
+    return Error::DeadLetter(where + ": " + ForeignEncodingReason(encoding));
+  }
+  // A UTF-8 byte order mark marks the encoding, it is not text: kept, it would give the
+  // same text read from a BOM-less copy another id, and end up in prompts and records.
+  const std::size_t bom = bytes.starts_with(kUtf8Bom) ? kUtf8Bom.size() : 0;
+  bytes.remove_prefix(bom);
   if (const void* nul = std::memchr(bytes.data(), '\0', bytes.size())) {
-    const auto offset = static_cast<const char*>(nul) - bytes.data();
+    const auto offset =
+        bom + static_cast<std::size_t>(static_cast<const char*>(nul) - bytes.data());
     return Error::DeadLetter(where + ": NUL byte at offset " + std::to_string(offset) +
-                             " (binary file?)");
+                             " (binary data, or UTF-16/32 text without a byte order mark?)");
   }
   if (const auto bad = FindInvalidUtf8(bytes)) {
-    return Error::DeadLetter(where + ": invalid UTF-8 at byte offset " + std::to_string(*bad));
+    return Error::DeadLetter(where + ": invalid UTF-8 at byte offset " +
+                             std::to_string(bom + *bad));
   }
   if (IsBlank(bytes)) {
     return Error::DeadLetter(where + (bytes.empty() ? ": empty document" : ": only whitespace"));

@@ -195,8 +195,16 @@ Result<LoadedTokenizer> LoadHuggingFaceFile(const std::string& path) {
   if (!in) return Error::Stop("tokenizer " + path + ": cannot open the file");
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  const json root = json::parse(buffer.str(), nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded()) return Error::Stop("tokenizer " + path + ": not valid JSON");
+  const std::string text = std::move(buffer).str();
+  json root;
+  try {
+    root = json::parse(text);
+  } catch (const json::parse_error& e) {
+    // The offset tells a file cut short (it is the end) from one damaged inside.
+    return Error::Stop("tokenizer " + path + ": not valid JSON at byte offset " +
+                       std::to_string(e.byte) + " of " + std::to_string(text.size()) +
+                       (e.byte >= text.size() ? " (the file ends there: cut short?)" : ""));
+  }
   Result<LoadedTokenizer> t = [&]() -> Result<LoadedTokenizer> {
     try {
       return Build(root);

@@ -8,20 +8,12 @@
 #include <sstream>
 
 #include "support/programs.h"
+#include "unit/ops/source_tree.h"
 
 namespace longforge::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-const fs::path kSource = LONGFORGE_SOURCE_DIR;
-
-std::string Slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Every file whose programs the test command runs: the test sources and the scripts
 // ops/test.sh calls. This file is left out: its examples name made-up programs.

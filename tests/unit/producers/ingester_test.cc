@@ -10,35 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "support/temp_store.h"
+#include "unit/producers/ingester_fixture.h"
 
 namespace longforge::producers {
 namespace {
 
 namespace fs = std::filesystem;
-
-void Write(const std::string& path, const std::string& bytes) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
-class IngesterTest : public ::testing::Test {
- protected:
-  Ingester Make(IngestOptions options = {}) {
-    return Ingester(options, *store_,
-                    [this](const envelope::DocumentEvent& e) { events_.push_back(e); });
-  }
-
-  std::string Problems(const Ingester& ing) const {
-    std::string out;
-    for (const auto& p : ing.problems()) out += p.where + ": " + p.reason + "\n";
-    return out;
-  }
-
-  TempDir dir_;
-  std::unique_ptr<store::DocumentStore> store_ = OpenTempStore(dir_);
-  std::vector<envelope::DocumentEvent> events_;
-};
 
 TEST_F(IngesterTest, TextFileIsStoredThenPublished) {
   const std::string path = dir_ / "in/moby.txt";

@@ -54,6 +54,35 @@ TEST(PrepareDocument, RejectsTextOverTheLimit) {
   EXPECT_TRUE(PrepareDocument(std::string(100, 'a'), "ok.txt", 100).ok());
 }
 
+// A UTF-8 byte order mark is not text: dropped, so a copy without one is the same
+// document; offsets of later problems still count it, as the file does.
+TEST(PrepareDocument, DropsAUtf8ByteOrderMarkCountingItInOffsets) {
+  auto r = PrepareDocument("\xEF\xBB\xBFSame words.", "bom.txt");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->text, "Same words.");
+  EXPECT_EQ(r->id, DocumentIdOf("Same words."));
+  ExpectDeadLetter(PrepareDocument(std::string("\xEF\xBB\xBF"
+                                               "ab\0",
+                                               6),
+                                   "n.txt"),
+                   "NUL byte at offset 5");
+  ExpectDeadLetter(PrepareDocument("\xEF\xBB\xBF\xFF", "u.txt"), "invalid UTF-8 at byte offset 3");
+  ExpectDeadLetter(PrepareDocument("\xEF\xBB\xBF \n", "b.txt"), "only whitespace");
+}
+
+TEST(PrepareDocument, RefusesUtf16AndUtf32NamingTheEncoding) {
+  ExpectDeadLetter(PrepareDocument(std::string("\xFF\xFEh\0", 4), "a.txt"),
+                   "a.txt: UTF-16LE text (byte order mark at offset 0)");
+  ExpectDeadLetter(PrepareDocument(std::string("\xFE\xFF\0h", 4), "b.txt"), "UTF-16BE");
+  ExpectDeadLetter(PrepareDocument(std::string("\xFF\xFE\0\0h\0\0\0", 8), "c.txt"), "UTF-32LE");
+  ExpectDeadLetter(PrepareDocument(std::string("\0\0\xFE\xFF\0\0\0h", 8), "d.txt"),
+                   "iconv -f UTF-32BE -t UTF-8");
+  // Without a mark, UTF-16 is NUL bytes, and the reason says it may be that.
+  ExpectDeadLetter(PrepareDocument(std::string("h\0i\0", 4), "e.txt"),
+                   "NUL byte at offset 1 (binary data, or UTF-16/32 text without a byte order "
+                   "mark?)");
+}
+
 TEST(PrepareDocument, NormalisesToNfcSoVariantsShareAnId) {
   const std::string nfd = "Cafe\xCC\x81 cre\xCC\x80me";  // e + combining accents
   const std::string nfc = "Caf\xC3\xA9 cr\xC3\xA8me";

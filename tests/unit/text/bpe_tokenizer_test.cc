@@ -105,6 +105,14 @@ TEST(BpeTokenizer, RejectsFilesOfTheWrongKind) {
   const std::string not_json = dir.Write("tokenizer.json", "{\"model\": [1, 2");
   EXPECT_NE(ErrorOf(not_json).find("not valid JSON"), std::string::npos) << ErrorOf(not_json);
   EXPECT_NE(ErrorOf(not_json).find(not_json), std::string::npos);
+  // Cut short, the offset is the end of the file; damaged inside, it is where.
+  EXPECT_NE(ErrorOf(not_json).find("at byte offset 16 of 15 (the file ends there: cut short?)"),
+            std::string::npos)
+      << ErrorOf(not_json);
+  const std::string damaged = dir.Write("damaged.json", "{\"model\": {\"type\" \"BPE\"}}");
+  EXPECT_NE(ErrorOf(damaged).find("not valid JSON at byte offset 23 of 25"), std::string::npos)
+      << ErrorOf(damaged);
+  EXPECT_EQ(ErrorOf(damaged).find("cut short"), std::string::npos) << ErrorOf(damaged);
 
   json word_piece = TinyTokenizerJson({}, false);
   word_piece["model"]["type"] = "WordPiece";

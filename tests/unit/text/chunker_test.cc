@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "longforge/text/segmenter.h"
+#include "longforge/text/token_counter.h"
 
 namespace longforge::text {
 namespace {
@@ -189,6 +191,49 @@ TEST(ChunkText, InvalidUtf8AndNulBytes) {
   CheckedChunks(bytes, *est, 16);
   CheckedChunks(bytes, *est, 1000);
   CheckedChunks(std::string(3000, '\x80'), *est, 4);
+}
+
+// Zero-width characters, bidirectional marks and right-to-left text inside words and
+// sentences: chunks still tile the text, start on a code point and carry exact counts,
+// with the estimator and, where ../shared/data has it, the exact Qwen tokenizer.
+TEST(ChunkText, ZeroWidthAndRightToLeftMarksKeepBoundariesAndCountsExact) {
+  const std::vector<std::string> marks = {"\u200B", "\u200C", "\u200D", "\u2060",
+                                          "\uFEFF", "\u200E", "\u200F", "\u202E",
+                                          "\u202C", "\u2066", "\u2069", "\u061C"};
+  std::mt19937 rng(11);
+  std::string text;
+  const std::string english = EnglishText(40);
+  for (std::size_t i = 0; i < english.size(); ++i) {
+    text += english[i];
+    if (rng() % 5 == 0) text += marks[rng() % marks.size()];
+    if (english[i] == '.' && rng() % 3 == 0) {
+      text += " \u200F\u05E9\u05DC\u05D5\u05DD \u0645\u0631\u062D\u0628\u0627\u200F.";
+    }
+  }
+  std::string invisible;  // a long run with no space and no visible character
+  for (int i = 0; i < 3000; ++i) invisible += marks[static_cast<std::size_t>(i) % marks.size()];
+  text += invisible + "\n\n" + "\u202E" + EnglishText(3) + "\u202C";
+
+  std::vector<std::unique_ptr<TokenCounter>> counters;
+  counters.push_back(MakeEstimator());
+  const std::string qwen =
+      std::string(LONGFORGE_SOURCE_DIR) + "/../shared/data/tokenizers/qwen3/tokenizer.json";
+  if (std::ifstream(qwen).good()) {
+    auto exact = LoadTokenCounter(qwen);
+    ASSERT_TRUE(exact.ok()) << exact.error().message;
+    counters.push_back(std::move(exact.value()));
+  } else {
+    std::cout << "exact tokenizer not found (" << qwen << "): estimator only\n";
+  }
+  for (const auto& counter : counters) {
+    SCOPED_TRACE(counter->Name());
+    for (std::size_t max : {16u, 100u, 1000u}) {
+      for (const Chunk& c : CheckedChunks(text, *counter, max)) {
+        EXPECT_FALSE(IsContinuationByte(text[c.begin]))
+            << "chunk cut inside a character at " << c.begin;
+      }
+    }
+  }
 }
 
 TEST(ChunkText, BacksOffWhenCountsAreNotAdditive) {

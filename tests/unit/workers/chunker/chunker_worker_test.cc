@@ -156,6 +156,14 @@ TEST_F(ChunkerWorkerTest, BadMessagesAreDeadLetters) {
       {envelope::Encode(binary), "lf.documents[0]@5: NUL byte at offset 3"},
       {envelope::Encode(blank), "only whitespace"},
       {envelope::Encode(taken_id), "\"my-doc-1\" already names a different text"},
+      // As a plain Kafka client might send them: no fields, a field of the wrong type, a
+      // path for a document id, nesting deeper than anyone writes.
+      {R"({"schema":"lf.documents/v1"})", "needs \"doc_id\" (stored text) or \"text\""},
+      {R"({"schema":"lf.documents/v1","text":5})", "field \"text\""},
+      {R"({"schema":"lf.documents/v1","questions":"Q?","text":"t"})", "field \"questions\""},
+      {R"({"schema":"lf.documents/v1","doc_id":"../../etc/passwd"})",
+       "invalid key \"../../etc/passwd.txt\""},
+      {std::string(100000, '[') + std::string(100000, ']'), "lf.documents/v1: not"},
   };
   for (const auto& [value, needle] : cases) {
     SCOPED_TRACE(value);

@@ -245,8 +245,8 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
   outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   outcome.tokenizer = (*counter)->Name();
   outcome.backend = pipeline.llm.Describe();
-  outcome.brokers = embedded || options.broker != nullptr ? "embedded (" + common.brokers + ")"
-                                                          : common.brokers;
+  outcome.brokers =
+      embedded || options.broker != nullptr ? "embedded (" + common.brokers + ")" : common.brokers;
   if (!outcome.interrupted) {
     for (auto& stage : stages) {
       if (auto s = stage->Finish(); !s) return s.error();

@@ -72,8 +72,8 @@ void ReadDeadLetter(Accounting& a, const std::string& line, const std::string& w
     return;
   }
   if (subject->task_id.empty()) {
-    a.problems.push_back(where + ": dead letter from " + topic + " names no task: " +
-                         record->reason);
+    a.problems.push_back(where + ": dead letter from " + topic +
+                         " names no task: " + record->reason);
     return;
   }
   // A Lv3 sub-question's failure ends the question it serves.
@@ -119,7 +119,8 @@ Accounting ReadAccounting(const std::string& out_dir, const std::vector<std::str
   ReadSamples(a, out_dir + "/rejected.jsonl", TaskEnd::kRejected);
   const std::string path = out_dir + "/dead-letters.jsonl";
   int n = 0;
-  for (const auto& line : ReadLines(path)) ReadDeadLetter(a, line, path + ":" + std::to_string(++n));
+  for (const auto& line : ReadLines(path))
+    ReadDeadLetter(a, line, path + ":" + std::to_string(++n));
   n = 0;
   for (const auto& line : dlq_lines) ReadDeadLetter(a, line, "lf.dlq:" + std::to_string(++n));
   return a;

@@ -21,7 +21,7 @@ struct TaskOutcome {
 };
 
 struct Accounting {
-  std::map<std::string, TaskOutcome> tasks;         // by task id
+  std::map<std::string, TaskOutcome> tasks;           // by task id
   std::map<std::string, std::string> dead_documents;  // doc id -> reason
   // Whatever breaks the count: a task written twice or ended two ways, a rejection or
   // dead letter without a reason, a line that cannot be read, a task of no document.

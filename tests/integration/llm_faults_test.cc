@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <ostream>
 #include <string>
 
 #include "accounting.h"
@@ -51,6 +52,8 @@ struct FaultCase {
   std::string name;
   Fault fault;
 };
+
+void PrintTo(const FaultCase& c, std::ostream* os) { *os << c.name; }
 
 // Injects `fault` into the first attempt of about 30% of the distinct calls (chosen by
 // a hash of the request body, so the choice is the same in every run); the next
@@ -155,6 +158,8 @@ struct PersistentCase {
   int exit_code;  // 2: finished with dead letters; 0: finished, rejections included
 };
 
+void PrintTo(const PersistentCase& c, std::ostream* os) { *os << c.name; }
+
 class PersistentLlmFault : public ::testing::TestWithParam<PersistentCase> {};
 
 TEST_P(PersistentLlmFault, EndsEveryTaskWithAReasonNamingIt) {
@@ -186,11 +191,10 @@ INSTANTIATE_TEST_SUITE_P(
         PersistentCase{"empty_choices",
                        [](const FakeRequest&) { return FakeReply::EmptyChoices(); },
                        TaskEnd::kDeadLettered, "response has no choices", 2},
-        PersistentCase{"http400",
-                       [](const FakeRequest&) {
-                         return FakeReply::Status(400, "context length exceeded");
-                       },
-                       TaskEnd::kDeadLettered, "HTTP 400", 2},
+        PersistentCase{
+            "http400",
+            [](const FakeRequest&) { return FakeReply::Status(400, "context length exceeded"); },
+            TaskEnd::kDeadLettered, "HTTP 400", 2},
         PersistentCase{"finish_reason_length",
                        [](const FakeRequest&) { return FakeReply::Truncated("Copper"); },
                        TaskEnd::kDeadLettered, "cut off at max_tokens", 2},

@@ -183,39 +183,44 @@ void AnswerWorker::Ask(const Pending& p, std::vector<std::string> evidence) {
   std::vector<std::string> kept = evidence;  // for a retry
   Pending tried = p;
   ++tried.tries;
-  backend_.Answer(
-      p.record->task, std::move(evidence),
-      [tried, kept = std::move(kept), mailbox = mailbox_, health = llm_health_](
-          Result<std::string> answer, envelope::LlmUsage usage) mutable {
-        const auto& record = tried.record;
-        const auto& dones = tried.dones;
-        if (!answer && answer.error().disposition == Disposition::kRetry) {
-          // Counted unless the LLM is down: an outage is waited out, a call that
-          // keeps failing on its own is not.
-          if (health == nullptr || health->Up()) ++tried.failures;
-          if (tried.failures < kAnswerAttempts) {
-            const int doublings = std::min(tried.tries - 1, 5);
-            const auto backoff = std::chrono::seconds(1) * (1 << doublings);
-            spdlog::info("task {}: answer call failed ({}); asking again in {} s",
-                         record->task.task_id, answer.error().message, backoff.count());
-            std::lock_guard lock(mailbox->mu);
-            mailbox->retries.push_back(
-                {tried, std::move(kept), std::chrono::steady_clock::now() + backoff});
-            return;
-          }
-        }
-        if (!answer) {
-          // What is left is final. The first message carries it to lf.dlq (a retry
-          // of the message would find the task finished and drop it).
-          (*dones)[0](Error::DeadLetter("answer backend: " + answer.error().message));
-        } else {
-          record->answer = std::move(answer.value());
-          AddUsage(record->usage, usage);
-          (*dones)[0](
-              kafka::Outputs{{kafka::kAnswers, record->task.task_id, envelope::Encode(*record)}});
-        }
-        for (std::size_t i = 1; i < dones->size(); ++i) (*dones)[i](kafka::Outputs{});
-      });
+  backend_.Answer(p.record->task, std::move(evidence),
+                  [tried, kept = std::move(kept), mailbox = mailbox_, health = llm_health_](
+                      Result<std::string> answer, envelope::LlmUsage usage) mutable {
+                    Answered(std::move(tried), std::move(kept), *mailbox, health, std::move(answer),
+                             usage);
+                  });
+}
+
+void AnswerWorker::Answered(Pending tried, std::vector<std::string> evidence, Mailbox& mailbox,
+                            const DependencyHealth* health, Result<std::string> answer,
+                            envelope::LlmUsage usage) {
+  const auto& record = tried.record;
+  const auto& dones = tried.dones;
+  if (!answer && answer.error().disposition == Disposition::kRetry) {
+    // Counted unless the LLM is down: an outage is waited out, a call that keeps
+    // failing on its own is not.
+    if (health == nullptr || health->Up()) ++tried.failures;
+    if (tried.failures < kAnswerAttempts) {
+      const int doublings = std::min(tried.tries - 1, 5);
+      const auto backoff = std::chrono::seconds(1) * (1 << doublings);
+      spdlog::info("task {}: answer call failed ({}); asking again in {} s", record->task.task_id,
+                   answer.error().message, backoff.count());
+      std::lock_guard lock(mailbox.mu);
+      mailbox.retries.push_back(
+          {std::move(tried), std::move(evidence), std::chrono::steady_clock::now() + backoff});
+      return;
+    }
+  }
+  if (!answer) {
+    // What is left is final. The first message carries it to lf.dlq (a retry of the
+    // message would find the task finished and drop it).
+    (*dones)[0](Error::DeadLetter("answer backend: " + answer.error().message));
+  } else {
+    record->answer = std::move(answer.value());
+    AddUsage(record->usage, usage);
+    (*dones)[0](kafka::Outputs{{kafka::kAnswers, record->task.task_id, envelope::Encode(*record)}});
+  }
+  for (std::size_t i = 1; i < dones->size(); ++i) (*dones)[i](kafka::Outputs{});
 }
 
 }  // namespace longforge::workers

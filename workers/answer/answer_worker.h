@@ -112,6 +112,11 @@ class AnswerWorker final : public kafka::Handler {
   void DrainRetries();
   void Retrieve(Pending p, const Keywords* keywords);
   void Ask(const Pending& p, std::vector<std::string> evidence);
+  // The backend's reply to Ask (on an LLM client thread): the record, a retry queued
+  // in `mailbox`, or the dead letter.
+  static void Answered(Pending tried, std::vector<std::string> evidence, Mailbox& mailbox,
+                       const DependencyHealth* health, Result<std::string> answer,
+                       envelope::LlmUsage usage);
   // Lv3 steps (multi_hop.cc); they run on LLM client threads, and so does the
   // retrieval for the root question after a sub-question (the retriever is thread-safe).
   void Hop(const Pending& p, std::vector<std::string> evidence);

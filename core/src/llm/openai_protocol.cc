@@ -48,7 +48,8 @@ Result<ChatResponse> DecodeChatResponse(std::string_view body) {
   }
   ChatResponse response;
   response.content = content->get<std::string>();
-  if (const auto finish = first.find("finish_reason"); finish != first.end() && finish->is_string()) {
+  if (const auto finish = first.find("finish_reason");
+      finish != first.end() && finish->is_string()) {
     response.finish_reason = finish->get<std::string>();
   }
   if (const auto model = doc.find("model"); model != doc.end() && model->is_string()) {

@@ -30,7 +30,7 @@ void PrintSummary(const RunOutcome& o, const std::string& out_dir) {
             << s.prompt_tokens << " prompt + " << s.completion_tokens << " completion tokens\n"
             << "  wall time:      " << o.seconds << " s\n"
             << "  output:         " << out_dir << "/dataset.jsonl, " << out_dir
-            << "/rejected.jsonl\n";
+            << "/rejected.jsonl, " << out_dir << "/" << kDeadLettersFile << "\n";
   for (const auto& n : s.notes) std::cout << "  note: " << n << "\n";
 }
 

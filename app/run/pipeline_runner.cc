@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -25,9 +26,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Reads lf.tasks and lf.dlq into the tracker until `stop`.
-void Observe(const kafka::KafkaOptions& kopts, RunTracker& tracker, const std::atomic<bool>& stop,
-             Status& status) {
+// Reads lf.tasks and lf.dlq into the tracker until `stop`; appends the lf.dlq records
+// of this run to `dead_letters` as they come, since the embedded broker forgets them.
+void Observe(const kafka::KafkaOptions& kopts, RunTracker& tracker, std::ofstream& dead_letters,
+             const std::atomic<bool>& stop, Status& status) {
   kafka::ConsumerOptions copts;
   copts.group_id = "longforge-run-observer";
   copts.topics = {kafka::kTasks, kafka::kDlq};
@@ -52,7 +54,10 @@ void Observe(const kafka::KafkaOptions& kopts, RunTracker& tracker, const std::a
       spdlog::error("lf.dlq holds a record that cannot be read: {}", record.error().message);
       continue;
     }
-    tracker.DeadLettered(*record);
+    if (tracker.DeadLettered(*record)) {
+      dead_letters << value << '\n' << std::flush;
+      if (!dead_letters) spdlog::error("cannot write a dead letter to {}", kDeadLettersFile);
+    }
   }
   (*consumer)->Close();
 }
@@ -79,7 +84,9 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
   if (options.llm_outage_timeout_s < 1) problems.emplace_back("--llm-outage-timeout must be >= 1");
   std::unique_ptr<kafka::EmbeddedBroker> embedded;
   CommonFlags common = options.common;
-  if (common.brokers.empty()) {
+  if (options.broker != nullptr) {
+    common.brokers = options.broker->bootstraps();
+  } else if (common.brokers.empty()) {
     auto broker = kafka::EmbeddedBroker::Start({});
     if (!broker) return broker.error();
     embedded = std::move(broker.value());
@@ -87,7 +94,7 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
     spdlog::debug("embedded broker up on {}", common.brokers);
   }
   auto kopts = common.Kafka(problems);
-  kopts.embedded = embedded != nullptr;
+  kopts.embedded = embedded != nullptr || options.broker != nullptr;
   if (!problems.empty()) {
     std::string msg = "invalid configuration:";
     for (const auto& p : problems) msg += "\n  - " + p;
@@ -103,6 +110,15 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
   if (!store) return store.error();
   auto counter = text::LoadTokenCounter(common.tokenizer);
   if (!counter) return counter.error();
+
+  // Rewritten by every run: a task dead-lettered before is tried again, so this run's
+  // records are the ones that tell.
+  const std::string& out_dir = options.pipeline.sink.sink.out_dir;
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  const std::string dead_letters_path = out_dir + "/" + kDeadLettersFile;
+  std::ofstream dead_letters(dead_letters_path, std::ios::trunc);
+  if (!dead_letters) return Error::Stop("--out: cannot write " + dead_letters_path);
 
   RunTracker tracker;
   PipelineConfig pipeline = options.pipeline;
@@ -150,7 +166,8 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
     });
   }
   Status observer_status;
-  std::thread observer([&] { Observe(kopts, tracker, stop_observer, observer_status); });
+  std::thread observer(
+      [&] { Observe(kopts, tracker, dead_letters, stop_observer, observer_status); });
   spdlog::info("pipeline started on {}", common.brokers);
 
   RunOutcome outcome;
@@ -228,7 +245,8 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
   outcome.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   outcome.tokenizer = (*counter)->Name();
   outcome.backend = pipeline.llm.Describe();
-  outcome.brokers = embedded ? "embedded (" + common.brokers + ")" : common.brokers;
+  outcome.brokers =
+      embedded || options.broker != nullptr ? "embedded (" + common.brokers + ")" : common.brokers;
   if (!outcome.interrupted) {
     for (auto& stage : stages) {
       if (auto s = stage->Finish(); !s) return s.error();

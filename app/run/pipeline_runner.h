@@ -9,9 +9,14 @@
 #include <vector>
 
 #include "common_flags.h"
+#include "longforge/kafka/embedded_broker.h"
 #include "run/run_tracker.h"
 
 namespace longforge::app {
+
+// The lf.dlq records of a run (schemas/lf.dlq/v1), one per line, under --out: the
+// tasks and documents that ended dead-lettered, each with its reason.
+inline constexpr const char* kDeadLettersFile = "dead-letters.jsonl";
 
 struct RunOptions {
   CommonFlags common;
@@ -24,6 +29,9 @@ struct RunOptions {
   // --llm-outage-timeout: seconds an LLM server may stay down mid-run before the run
   // stops (exit 1); default 300.
   int llm_outage_timeout_s = 300;
+  // Tests: run on this embedded broker (faults injected into it) instead of starting
+  // one; it must outlive the run. Null: start one unless common.brokers is set.
+  kafka::EmbeddedBroker* broker = nullptr;
   // Called with the record that ended each task of the run (accepted, rejected or for
   // review; once per task), on the sink's thread; RunPipeline returns after the last
   // call. Empty: not called.

@@ -74,7 +74,7 @@ bool RunTracker::Recorded(const envelope::SampleRecord& sample) {
   return true;
 }
 
-void RunTracker::DeadLettered(const kafka::DeadLetter& record) {
+bool RunTracker::DeadLettered(const kafka::DeadLetter& record) {
   std::lock_guard lock(mu_);
   ++summary_.dlq_records;
   const std::string& topic = record.message.topic;
@@ -84,23 +84,25 @@ void RunTracker::DeadLettered(const kafka::DeadLetter& record) {
     summary_.notes.push_back("dead-lettered message from " + topic + " (" +
                              (subject ? "no task" : subject.error().message) +
                              "): " + record.reason);
-    return;
+    return true;
   }
+  if (!docs_.contains(subject->doc_id)) return false;
   if (document) {
     const auto it = docs_.find(subject->doc_id);
-    if (it == docs_.end() || it->second.ended) return;
+    if (it->second.ended) return true;
     it->second.ended = true;
     ++summary_.documents_ended;
     ++summary_.documents_dead_lettered;
     summary_.notes.push_back("document " + subject->doc_id + " dead-lettered: " + record.reason);
     cv_.notify_all();
-    return;
+    return true;
   }
   // A Lv3 sub-question's failure ends the question it serves.
   const std::string& id =
       subject->parent_task_id.empty() ? subject->task_id : subject->parent_task_id;
   if (!ended_tasks_.contains(id)) ++summary_.tasks_dead_lettered;
   EndTask(subject->doc_id, id);
+  return true;
 }
 
 bool RunTracker::AllEnded() const {

@@ -46,8 +46,9 @@ class RunTracker {
   // that already ended, or another run's document.
   bool Recorded(const envelope::SampleRecord& sample);
   // A lf.dlq record: its original topic and payload say which document or task ended;
-  // a payload that names neither is only a note.
-  void DeadLettered(const kafka::DeadLetter& record);
+  // a payload that names neither is only a note. True when the record concerns this
+  // run: it names one of its documents, or nothing that can be read.
+  bool DeadLettered(const kafka::DeadLetter& record);
 
   bool AllEnded() const;
   // Blocks until fewer than `limit` submitted documents are still open, or `stop`.

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "accounting.h"
 #include "cluster.h"
 #include "support/programs.h"
 #include "validate.h"
@@ -77,6 +78,12 @@ TEST(Workers, SigkilledWorkersRestartWithoutLossOrDuplicates) {
   ids.insert(rejected.begin(), rejected.end());
   EXPECT_EQ(lines, expected) << "every task written exactly once";
   EXPECT_EQ(ids.size(), expected);
+  const auto accounting = ReadAccounting(cluster.out());
+  std::string problems;
+  for (const auto& p : Unaccounted(accounting, SyntheticTasks(kDocs, kQuestions))) {
+    problems += "  " + p + "\n";
+  }
+  EXPECT_TRUE(problems.empty()) << problems << accounting.Describe();
 }
 
 TEST(Workers, KcatSubmitsADocumentAndReadsTheRecord) {

@@ -19,13 +19,18 @@ constexpr int kListenBacklog = 1024;
 // A rough count for the usage block: tests only need it non-zero and deterministic.
 int ApproxTokens(std::size_t bytes) { return static_cast<int>(bytes / 4 + 1); }
 
-std::string CompletionBody(const FakeRequest& request, const std::string& content) {
+std::string CompletionBody(const FakeRequest& request, const FakeReply& reply) {
   std::size_t prompt_bytes = 0;
   for (const llm::ChatMessage& m : request.messages) prompt_bytes += m.content.size();
   const int prompt = ApproxTokens(prompt_bytes);
-  const int completion = ApproxTokens(content.size());
-  return llm::EncodeChatCompletion(request.model, content, static_cast<std::size_t>(prompt),
-                                   static_cast<std::size_t>(completion));
+  const int completion = ApproxTokens(reply.content.size());
+  std::string body =
+      llm::EncodeChatCompletion(request.model, reply.content, static_cast<std::size_t>(prompt),
+                                static_cast<std::size_t>(completion));
+  if (reply.finish_reason == "stop") return body;
+  nlohmann::json doc = nlohmann::json::parse(body);
+  doc["choices"][0]["finish_reason"] = reply.finish_reason;
+  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 FakeRequest ParseRequest(const std::string& body) {
@@ -57,6 +62,40 @@ FakeReply FakeReply::Status(int status, std::string body) {
   FakeReply reply;
   reply.status = status;
   reply.body = std::move(body);
+  return reply;
+}
+
+FakeReply FakeReply::RateLimited(int seconds) {
+  FakeReply reply = Status(429, R"({"error":{"message":"rate limited"}})");
+  reply.retry_after_seconds = seconds;
+  return reply;
+}
+
+FakeReply FakeReply::NotJson() {
+  FakeReply reply;
+  reply.mode = Mode::kMalformed;
+  return reply;
+}
+
+FakeReply FakeReply::EmptyChoices() {
+  return Status(200, R"({"id":"chatcmpl-empty","object":"chat.completion","choices":[]})");
+}
+
+FakeReply FakeReply::Truncated(std::string text) {
+  FakeReply reply = Content(std::move(text));
+  reply.finish_reason = "length";
+  return reply;
+}
+
+FakeReply FakeReply::DropMidBody() {
+  FakeReply reply;
+  reply.mode = Mode::kDrop;
+  return reply;
+}
+
+FakeReply FakeReply::Hang(std::chrono::milliseconds delay, std::string text) {
+  FakeReply reply = Content(std::move(text));
+  reply.delay = delay;
   return reply;
 }
 
@@ -180,7 +219,7 @@ std::string FakeLlmServer::Handle(const std::string& body, const std::string& st
   *reply = handler(request);
   if (reply->delay.count() > 0) SleepUnlessStopped(reply->delay);
   std::string out = reply->body;
-  if (out.empty() && reply->status == 200) out = CompletionBody(request, reply->content);
+  if (out.empty() && reply->status == 200) out = CompletionBody(request, *reply);
   --in_flight_;
   return out;
 }

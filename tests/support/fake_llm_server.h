@@ -42,11 +42,25 @@ struct FakeReply {
   // `content` with usage filled in from the request and content sizes.
   std::string body;
   std::string content = "ok";
+  std::string finish_reason = "stop";      // choices[0].finish_reason of that completion
   std::optional<int> retry_after_seconds;  // sent as Retry-After
   std::chrono::milliseconds delay{0};      // wait before replying (cut short by Stop)
 
   static FakeReply Content(std::string text);
   static FakeReply Status(int status, std::string body = "");
+  // Faults a server shows, for tests of what the pipeline makes of them:
+  // 429 Too Many Requests with Retry-After: `seconds`.
+  static FakeReply RateLimited(int seconds);
+  // A 200 whose body is not JSON.
+  static FakeReply NotJson();
+  // A 200 chat completion with "choices": [].
+  static FakeReply EmptyChoices();
+  // A completion the server cut at max_tokens: `text` with finish_reason "length".
+  static FakeReply Truncated(std::string text);
+  // Headers, then the connection closes before the body.
+  static FakeReply DropMidBody();
+  // No reply for `delay` (longer than the client's timeout), then `text`.
+  static FakeReply Hang(std::chrono::milliseconds delay, std::string text = "ok");
 };
 
 class FakeLlmServer {

@@ -52,8 +52,8 @@ Result<std::unique_ptr<kafka::Stage>> AnswerStage::Build(const Options& options,
   AnswerOptions answer = options.answer;
   answer.gather_timeout = options.gather_timeout.value_or(DefaultGatherTimeout(c.llm.timeout_s));
   auto* probe = s->Own(std::make_unique<AnswerProbe>(c.registry));
-  s->SetHandler(
-      std::make_unique<AnswerWorker>(answer, *backend, retriever, keywords, multi_hop, probe));
+  s->SetHandler(std::make_unique<AnswerWorker>(answer, *backend, retriever, keywords, multi_hop,
+                                               probe, s->llm_health()));
   return std::unique_ptr<kafka::Stage>(std::move(s));
 }
 

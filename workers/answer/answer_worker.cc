@@ -1,5 +1,7 @@
 #include "workers/answer/answer_worker.h"
 
+#include <algorithm>
+#include <iterator>
 #include <memory>
 #include <utility>
 
@@ -22,14 +24,16 @@ AnswerWorker::AnswerWorker(AnswerOptions options, AnswerBackend& backend)
     : AnswerWorker(options, backend, nullptr, nullptr) {}
 
 AnswerWorker::AnswerWorker(AnswerOptions options, AnswerBackend& backend, Retriever* retriever,
-                           KeywordSource* keywords, MultiHop multi_hop, AnswerProbe* probe)
+                           KeywordSource* keywords, MultiHop multi_hop, AnswerProbe* probe,
+                           const DependencyHealth* llm_health)
     : options_(std::move(options)),
       backend_(backend),
       retriever_(retriever),
       keywords_(keywords),
       planner_(multi_hop.planner),
       store_(multi_hop.store),
-      probe_(probe) {}
+      probe_(probe),
+      llm_health_(llm_health) {}
 
 void AnswerWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
   DrainKeywords();
@@ -50,6 +54,7 @@ void AnswerWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
 
 void AnswerWorker::Tick() {
   DrainKeywords();
+  DrainRetries();
   for (auto& task :
        gatherer_.TakeExpired(std::chrono::steady_clock::now(), options_.gather_timeout)) {
     Complete(std::move(task));
@@ -127,6 +132,20 @@ void AnswerWorker::DrainKeywords() {
   for (auto& [p, k] : ready) Retrieve(std::move(p), &k);
 }
 
+void AnswerWorker::DrainRetries() {
+  std::vector<AnswerRetry> due;
+  {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard lock(mailbox_->mu);
+    auto& retries = mailbox_->retries;
+    const auto waiting = std::partition(retries.begin(), retries.end(),
+                                        [now](const AnswerRetry& r) { return r.due > now; });
+    std::move(waiting, retries.end(), std::back_inserter(due));
+    retries.erase(waiting, retries.end());
+  }
+  for (auto& r : due) Ask(r.p, std::move(r.evidence));
+}
+
 void AnswerWorker::Retrieve(Pending p, const Keywords* keywords) {
   envelope::AnswerRecord& record = *p.record;
   std::vector<std::string> query = record.quotes;
@@ -161,22 +180,47 @@ void AnswerWorker::Ask(const Pending& p, std::vector<std::string> evidence) {
   if (p.record->task.level == 3 && planner_ != nullptr && store_ != nullptr) {
     return Hop(p, std::move(evidence));
   }
-  backend_.Answer(
-      p.record->task, std::move(evidence),
-      [record = p.record, dones = p.dones](Result<std::string> answer, envelope::LlmUsage usage) {
-        if (!answer) {
-          // Backends retry transient failures themselves; what is left is
-          // final. The first message carries it to lf.dlq (a retry would
-          // find the task finished and drop it).
-          (*dones)[0](Error::DeadLetter("answer backend: " + answer.error().message));
-        } else {
-          record->answer = std::move(answer.value());
-          AddUsage(record->usage, usage);
-          (*dones)[0](
-              kafka::Outputs{{kafka::kAnswers, record->task.task_id, envelope::Encode(*record)}});
-        }
-        for (std::size_t i = 1; i < dones->size(); ++i) (*dones)[i](kafka::Outputs{});
-      });
+  std::vector<std::string> kept = evidence;  // for a retry
+  Pending tried = p;
+  ++tried.tries;
+  backend_.Answer(p.record->task, std::move(evidence),
+                  [tried, kept = std::move(kept), mailbox = mailbox_, health = llm_health_](
+                      Result<std::string> answer, envelope::LlmUsage usage) mutable {
+                    Answered(std::move(tried), std::move(kept), *mailbox, health, std::move(answer),
+                             usage);
+                  });
+}
+
+void AnswerWorker::Answered(Pending tried, std::vector<std::string> evidence, Mailbox& mailbox,
+                            const DependencyHealth* health, Result<std::string> answer,
+                            envelope::LlmUsage usage) {
+  const auto& record = tried.record;
+  const auto& dones = tried.dones;
+  if (!answer && answer.error().disposition == Disposition::kRetry) {
+    // Counted unless the LLM is down: an outage is waited out, a call that keeps
+    // failing on its own is not.
+    if (health == nullptr || health->Up()) ++tried.failures;
+    if (tried.failures < kAnswerAttempts) {
+      const int doublings = std::min(tried.tries - 1, 5);
+      const auto backoff = std::chrono::seconds(1) * (1 << doublings);
+      spdlog::info("task {}: answer call failed ({}); asking again in {} s", record->task.task_id,
+                   answer.error().message, backoff.count());
+      std::lock_guard lock(mailbox.mu);
+      mailbox.retries.push_back(
+          {std::move(tried), std::move(evidence), std::chrono::steady_clock::now() + backoff});
+      return;
+    }
+  }
+  if (!answer) {
+    // What is left is final. The first message carries it to lf.dlq (a retry of the
+    // message would find the task finished and drop it).
+    (*dones)[0](Error::DeadLetter("answer backend: " + answer.error().message));
+  } else {
+    record->answer = std::move(answer.value());
+    AddUsage(record->usage, usage);
+    (*dones)[0](kafka::Outputs{{kafka::kAnswers, record->task.task_id, envelope::Encode(*record)}});
+  }
+  for (std::size_t i = 1; i < dones->size(); ++i) (*dones)[i](kafka::Outputs{});
 }
 
 }  // namespace longforge::workers

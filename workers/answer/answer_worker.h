@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "longforge/common/dependency_health.h"
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
 #include "workers/answer/answer_backend.h"
@@ -64,8 +65,18 @@ class AnswerWorker final : public kafka::Handler {
   // `retriever` and `keywords` may be null; when not, they must outlive the worker.
   // `keywords` is used only with a retriever. `multi_hop`: see MultiHop. `probe` (may
   // be null) must outlive the worker.
+  // `llm_health` (may be null: counted always) is the health of the backend's LLM:
+  // answer calls that fail while it is down are retried without counting (below).
   AnswerWorker(AnswerOptions options, AnswerBackend& backend, Retriever* retriever,
-               KeywordSource* keywords, MultiHop multi_hop = {}, AnswerProbe* probe = nullptr);
+               KeywordSource* keywords, MultiHop multi_hop = {}, AnswerProbe* probe = nullptr,
+               const DependencyHealth* llm_health = nullptr);
+
+  // An answer call that fails with a transient error (the client's own retries spent:
+  // an LLM down or overloaded for a while) is asked again after a backoff, up to this
+  // many failures; failures while `llm_health` says the LLM is down do not count, as
+  // the run loop does for its messages. The task's messages stay in flight meanwhile:
+  // a retry of one of them would find the task already gathered and drop it.
+  static constexpr int kAnswerAttempts = 3;
 
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
   void Tick() override;
@@ -78,18 +89,34 @@ class AnswerWorker final : public kafka::Handler {
   struct Pending {
     std::shared_ptr<envelope::AnswerRecord> record;
     std::shared_ptr<std::vector<kafka::Done>> dones;
+    int failures = 0;  // answer calls that failed transiently and counted
+    int tries = 0;     // answer calls made, failed or not; sets the backoff
   };
-  // Keyword results waiting for the run-loop thread. Shared with the callbacks so that
-  // a late callback after the worker is gone writes into a live object.
+  // An answer call to make again once `due`.
+  struct AnswerRetry {
+    Pending p;
+    std::vector<std::string> evidence;
+    std::chrono::steady_clock::time_point due;
+  };
+  // Keyword results and answer retries waiting for the run-loop thread. Shared with
+  // the callbacks so that a late callback after the worker is gone writes into a live
+  // object.
   struct Mailbox {
     std::mutex mu;
     std::vector<std::pair<Pending, Keywords>> ready;  // guarded by mu
+    std::vector<AnswerRetry> retries;                 // guarded by mu
   };
 
   void Complete(GatheredTask task);
   void DrainKeywords();
+  void DrainRetries();
   void Retrieve(Pending p, const Keywords* keywords);
   void Ask(const Pending& p, std::vector<std::string> evidence);
+  // The backend's reply to Ask (on an LLM client thread): the record, a retry queued
+  // in `mailbox`, or the dead letter.
+  static void Answered(Pending tried, std::vector<std::string> evidence, Mailbox& mailbox,
+                       const DependencyHealth* health, Result<std::string> answer,
+                       envelope::LlmUsage usage);
   // Lv3 steps (multi_hop.cc); they run on LLM client threads, and so does the
   // retrieval for the root question after a sub-question (the retriever is thread-safe).
   void Hop(const Pending& p, std::vector<std::string> evidence);
@@ -106,6 +133,7 @@ class AnswerWorker final : public kafka::Handler {
   Planner* planner_;
   store::DocumentStore* store_;
   AnswerProbe* probe_;
+  const DependencyHealth* llm_health_;
   TaskGatherer gatherer_;
   std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>();
 };

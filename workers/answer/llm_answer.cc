@@ -75,6 +75,13 @@ void LlmAnswerBackend::Answer(const envelope::Task& task, std::vector<std::strin
   client_.Submit(std::move(request), [done = std::move(done)](Result<llm::ChatResponse> r) {
     if (!r) return done(r.error(), envelope::LlmUsage{});
     const envelope::LlmUsage usage = llm::UsageOf(r.value());
+    if (r->Truncated()) {
+      // Half an answer would pass for a whole one; asking again gets the same cut.
+      return done(Error::DeadLetter("the answer was cut off at max_tokens (finish_reason "
+                                    "\"length\", " +
+                                    std::to_string(r->completion_tokens) + " tokens)"),
+                  usage);
+    }
     if (IsNotInEvidence(r->content)) return done(std::string(), usage);
     done(std::string(TrimAsciiSpace(r->content)), usage);
   });

@@ -48,6 +48,7 @@ Result<std::unique_ptr<EmbeddedBroker>> EmbeddedBroker::Start(
     }
   }
   broker->bootstraps_ = rd_kafka_mock_cluster_bootstraps(broker->cluster_);
+  broker->brokers_ = options.brokers;
   return broker;
 }
 
@@ -57,6 +58,12 @@ void EmbeddedBroker::SetBrokerDown(int id) { rd_kafka_mock_broker_set_down(clust
 void EmbeddedBroker::SetBrokerUp(int id) { rd_kafka_mock_broker_set_up(cluster_, id); }
 void EmbeddedBroker::SetBrokerRtt(int id, int rtt_ms) {
   rd_kafka_mock_broker_set_rtt(cluster_, id, rtt_ms);
+}
+
+void EmbeddedBroker::PushRequestErrors(KafkaRequest request,
+                                       const std::vector<rd_kafka_resp_err_t>& errors) {
+  rd_kafka_mock_push_request_errors_array(cluster_, static_cast<int16_t>(request), errors.size(),
+                                          errors.data());
 }
 
 }  // namespace longforge::kafka

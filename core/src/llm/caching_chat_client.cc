@@ -79,7 +79,10 @@ void CachingChatClient::Run() {
 void CachingChatClient::Process(std::vector<Job>& batch, bool stopping) {
   std::vector<std::pair<CacheKey, ChatResponse>> to_store;
   for (Job& job : batch) {
-    if (job.done && job.done->ok()) to_store.emplace_back(job.key, job.done->value());
+    // A reply cut at max_tokens is not replayed: its cut would be forgotten.
+    if (job.done && job.done->ok() && !job.done->value().Truncated()) {
+      to_store.emplace_back(job.key, job.done->value());
+    }
   }
   if (Status stored = cache_->Store(to_store); !stored.ok()) {
     spdlog::warn("LLM response cache: {} (responses not cached)", stored.error().message);

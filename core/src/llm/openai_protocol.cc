@@ -48,6 +48,10 @@ Result<ChatResponse> DecodeChatResponse(std::string_view body) {
   }
   ChatResponse response;
   response.content = content->get<std::string>();
+  if (const auto finish = first.find("finish_reason");
+      finish != first.end() && finish->is_string()) {
+    response.finish_reason = finish->get<std::string>();
+  }
   if (const auto model = doc.find("model"); model != doc.end() && model->is_string()) {
     response.model = model->get<std::string>();
   }

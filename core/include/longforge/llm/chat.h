@@ -55,8 +55,13 @@ struct ChatResponse {
   std::string model;    // the model that answered, as reported by the server
   int prompt_tokens = 0;
   int completion_tokens = 0;
+  // choices[0].finish_reason; "length" means the server cut the reply at max_tokens.
+  // Empty when the server did not say (and for cache hits: cut replies are not cached).
+  std::string finish_reason;
   bool from_cache = false;  // replayed from the response cache, no server call made
   int attempts = 0;         // HTTP attempts made for this response (0 for a cache hit)
+
+  bool Truncated() const { return finish_reason == "length"; }
 };
 
 class ChatClient {

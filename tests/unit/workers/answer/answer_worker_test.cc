@@ -199,13 +199,16 @@ TEST_F(AnswerWorkerTest, BadResultsAreDeadLetters) {
       << results_[1]->error().message;
 }
 
-// A backend that fails: the task's first message carries the failure to lf.dlq.
+// A backend that keeps failing: after kAnswerAttempts tries the task's first message
+// carries the failure to lf.dlq.
 class FailingBackend final : public AnswerBackend {
  public:
   std::string Name() const override { return "failing"; }
   void Answer(const envelope::Task&, std::vector<std::string>, Callback done) override {
+    ++calls;
     done(Error::Retry("HTTP 500 after 5 attempts"), {});
   }
+  int calls = 0;
 };
 
 TEST_F(AnswerWorkerTest, BackendFailureDeadLettersTheFirstMessageOnly) {
@@ -213,6 +216,13 @@ TEST_F(AnswerWorkerTest, BackendFailureDeadLettersTheFirstMessageOnly) {
   AnswerWorker worker({}, failing);
   Feed(worker, envelope::Encode(ChunkResult(0, 2, envelope::RelevanceVerdict::kNone)));
   Feed(worker, envelope::Encode(ChunkResult(1, 2, envelope::RelevanceVerdict::kNone)));
+  // Asked again after 1 s and 2 s (no health given: every failure counts), then final.
+  EXPECT_FALSE(results_[0].has_value()) << "a transient failure is retried first";
+  for (int i = 0; i < 100 && !results_[0].has_value(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    worker.Tick();
+  }
+  EXPECT_EQ(failing.calls, AnswerWorker::kAnswerAttempts);
   ASSERT_TRUE(results_[0].has_value());
   ASSERT_FALSE(results_[0]->ok());
   EXPECT_EQ(results_[0]->error().disposition, Disposition::kDeadLetter);

@@ -5,7 +5,8 @@
 //
 // Properties: one part per question; a kQuotes part has quotes, none empty; other parts
 // have none; every kept quote is a substring of the chunk, kept quotes are distinct, and
-// kept + dropped never exceed the quotes given.
+// kept + dropped never exceed the quotes given; a kept quote of a valid UTF-8 chunk is
+// valid UTF-8.
 
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_check.h"
+#include "longforge/common/utf8.h"
 #include "workers/relevance/quote_grounding.h"
 #include "workers/relevance/relevance_reply.h"
 
@@ -47,9 +49,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const GroundedQuotes grounded = GroundQuotes(chunk, all_quotes);
   FUZZ_CHECK(grounded.kept.size() + grounded.dropped <= all_quotes.size(),
              "kept + dropped <= quotes");
+  // A chunk is cut from a stored document, valid UTF-8; what is kept from it is put in a
+  // JSON message, so it must be valid UTF-8 too.
+  const bool chunk_valid = !longforge::FindInvalidUtf8(chunk);
   std::set<std::string> seen;
   for (const std::string& kept : grounded.kept) {
     FUZZ_CHECK(chunk.find(kept) != std::string_view::npos, "a kept quote is the chunk's bytes");
+    FUZZ_CHECK(!chunk_valid || !longforge::FindInvalidUtf8(kept),
+               "a kept quote of a valid chunk is valid UTF-8");
     FUZZ_CHECK(seen.insert(kept).second, "kept quotes are distinct");
   }
   for (const std::string& quote : all_quotes) {

@@ -12,8 +12,10 @@
 #       A sanitizer report ends its process with exit code 66 (a test expecting exit 1
 #       cannot mistake it) and fails the test; leaks are reported at exit. Tests with
 #       wall-clock bounds stretch them (tests/support/sanitizer.h). No test is excluded.
-#       Benchmarks are not built there (no test runs them). On this 2-core machine the
-#       build takes about 35 min from an empty ccache and the run about 25 min.
+#       Benchmarks are not built there (no test runs them). The first sanitized build
+#       finds nothing in ccache and compiles about 3x slower than the normal one: on a
+#       busy 2-core machine it took over an hour (measured 2026-12-05; ccache makes
+#       later builds incremental).
 #   ops/test.sh --help                   this text
 set -euo pipefail
 cd "$(dirname "$0")/.."

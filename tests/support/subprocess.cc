@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "support/programs.h"
+#include "support/sanitizer.h"
 
 namespace longforge::testing {
 namespace fs = std::filesystem;
@@ -97,7 +98,7 @@ bool Subprocess::Running() {
 }
 
 int Subprocess::Wait(std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + Stretched(timeout);
   while (Running() && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -170,7 +171,7 @@ std::vector<std::string> ReadLinesFromString(const std::string& text) {
 }
 
 bool WaitFor(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + Stretched(timeout);
   while (std::chrono::steady_clock::now() < deadline) {
     if (condition()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -26,7 +26,8 @@ class Subprocess {
                                            const std::string& stdin_data = "");
   ~Subprocess();  // SIGKILLs a child still running
 
-  // Exit code, or -1 when killed by a signal or still running after `timeout`.
+  // Exit code, or -1 when killed by a signal or still running after `timeout`
+  // (Stretched under sanitizers, as every timeout below).
   int Wait(std::chrono::milliseconds timeout);
   void Signal(int sig);
   bool Running();

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <utility>
 
 #include "bpe_tokenizer_internal.h"
@@ -111,6 +112,20 @@ class BpeTokenizer::Impl {
 
   const bpe::LoadedTokenizer& loaded() const { return t_; }
 
+  // The bytes of every id; built on first use, since only Decode needs it.
+  const std::vector<std::optional<std::string>>& IdBytes() const {
+    std::call_once(id_bytes_once_, [this] {
+      id_bytes_.resize(t_.vocab_size);
+      const auto add = [this](std::string_view bytes, TokenId id) {
+        if (id >= id_bytes_.size()) id_bytes_.resize(std::size_t{id} + 1);
+        id_bytes_[id] = std::string(bytes);
+      };
+      t_.model.ForEachToken(add);
+      for (const auto& [content, id] : t_.added_tokens) add(content, id);
+    });
+    return id_bytes_;
+  }
+
  private:
   template <typename Sink>
   void RunSection(std::string_view section, Sink& sink) const {
@@ -144,6 +159,8 @@ class BpeTokenizer::Impl {
   bpe::LoadedTokenizer t_;
   bpe::PieceSplitter splitter_;
   mutable PieceCache cache_;
+  mutable std::once_flag id_bytes_once_;
+  mutable std::vector<std::optional<std::string>> id_bytes_;
 };
 
 BpeTokenizer::BpeTokenizer(bpe::LoadedTokenizer loaded, bpe::PieceSplitter splitter)
@@ -208,6 +225,19 @@ std::vector<TokenId> BpeTokenizer::Encode(std::string_view text) const {
   impl_->Run(text, [&out](const std::vector<TokenId>& ids) {
     out.insert(out.end(), ids.begin(), ids.end());
   });
+  return out;
+}
+
+std::string BpeTokenizer::Decode(const std::vector<TokenId>& ids) const {
+  const auto& table = impl_->IdBytes();
+  std::string out;
+  for (const TokenId id : ids) {
+    if (id < table.size() && table[id]) {
+      out += *table[id];
+    } else {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+    }
+  }
   return out;
 }
 

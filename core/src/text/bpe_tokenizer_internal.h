@@ -82,6 +82,11 @@ class BpeModel {
   // Registers token `bytes` as `id`. Returns false when the bytes are already taken.
   bool AddToken(std::string bytes, TokenId id);
   std::optional<TokenId> Find(std::string_view bytes) const;
+  // Calls f(bytes, id) for every token, in no particular order.
+  template <typename F>
+  void ForEachToken(F&& f) const {
+    for (const auto& [bytes, id] : tokens_) f(bytes, id);
+  }
   // Requires every single byte to be a token; names the first missing one otherwise.
   Status IndexBytes();
   PairTable& pairs() { return pairs_; }

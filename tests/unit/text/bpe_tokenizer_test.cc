@@ -194,6 +194,20 @@ TEST(BpeTokenizer, InvalidUtf8CountsAsReplacementCharacters) {
   EXPECT_EQ((*t)->Count(""), 0u);
 }
 
+TEST(BpeTokenizer, DecodeInvertsEncode) {
+  TempDir dir;
+  const json j = TinyTokenizerJson({{"a", "a"}, {"a", "b"}}, false);
+  auto t = BpeTokenizer::Load(dir.Write("tokenizer.json", j.dump()));
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  for (const std::string text :
+       {"", "aab  ab\n", "a<x>b<|end|>", "\xE7\x81\xAF \xF0\x9F\x9A\xA2"}) {
+    EXPECT_EQ((*t)->Decode((*t)->Encode(text)), text);
+  }
+  // Invalid bytes were tokenised as U+FFFD; ids of no token (special, unknown) too.
+  EXPECT_EQ((*t)->Decode((*t)->Encode("x\xFF")), "x\xEF\xBF\xBD");
+  EXPECT_EQ((*t)->Decode({'a', 900, 5000}), "a\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
 // Expected ids below were produced once by tests/support/node_reference/encode.mjs
 // (js-tiktoken 1.0.21 for cl100k, @lenml/tokenizers 3.7.2 for qwen3) on 2026-11-23.
 struct Known {

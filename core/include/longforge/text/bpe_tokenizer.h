@@ -62,6 +62,12 @@ class BpeTokenizer final : public TokenCounter {
   // Token ids of `text`, without BOS/EOS or any other template tokens.
   std::vector<TokenId> Encode(std::string_view text) const;
 
+  // The bytes of `ids` concatenated: the inverse of Encode for the text it tokenised
+  // (after steps 1, 4 and a prefix space, if any, above). An id of no token, such as a
+  // special token, gives U+FFFD. Builds an id-to-bytes table on the first call (about
+  // the size of the vocabulary), which only tests and tools need.
+  std::string Decode(const std::vector<TokenId>& ids) const;
+
   // E.g. "qwen3 tokenizer.json (exact)" or "cl100k_base.tiktoken (exact)".
   std::string Name() const override;
 

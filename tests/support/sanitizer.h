@@ -1,0 +1,23 @@
+#pragma once
+// Wall-clock bounds of tests are set for the normal build. Under AddressSanitizer and
+// UBSan (-DLONGFORGE_SANITIZE=ON defines LONGFORGE_SANITIZED) the same work takes
+// several times longer, so the bounds that wait for work to finish are stretched by
+// kSanitizerSlowdown there. Only upper bounds are stretched: a passing test waits no
+// longer than before, a failing one fails later.
+
+#include <chrono>
+
+namespace longforge::testing {
+
+#ifdef LONGFORGE_SANITIZED
+inline constexpr int kSanitizerSlowdown = 4;
+#else
+inline constexpr int kSanitizerSlowdown = 1;
+#endif
+
+// `bound` as it applies to this build.
+inline std::chrono::milliseconds Stretched(std::chrono::milliseconds bound) {
+  return bound * kSanitizerSlowdown;
+}
+
+}  // namespace longforge::testing

@@ -86,7 +86,8 @@ void PrintAnswer(const envelope::SampleRecord& sample, const std::string& store_
     for (char& c : excerpt) {
       if (c == '\n' || c == '\r') c = ' ';
     }
-    std::cout << "evidence [" << span.begin << ", " << span.end << "): " << excerpt
+    std::cout << "evidence [" << span.begin << ", " << span.end << ")"
+              << (span.chapter.empty() ? "" : " in " + span.chapter) << ": " << excerpt
               << (span.end - span.begin > 160 ? "…" : "") << "\n";
   }
 }

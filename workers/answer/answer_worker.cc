@@ -75,7 +75,7 @@ void AnswerWorker::Complete(GatheredTask g) {
     switch (r.verdict) {
       case envelope::RelevanceVerdict::kRelevant:
         ++record.chunks_relevant;
-        record.evidence.push_back({r.chunk.begin, r.chunk.end});
+        record.evidence.push_back({r.chunk.begin, r.chunk.end, {}});
         for (auto& q : r.quotes) record.quotes.push_back(std::move(q));
         break;
       case envelope::RelevanceVerdict::kNone:
@@ -170,7 +170,7 @@ void AnswerWorker::Retrieve(Pending p, const Keywords* keywords) {
   std::vector<std::string> evidence;
   evidence.reserve(passages->size());
   for (auto& passage : passages.value()) {
-    record.evidence.push_back({passage.begin, passage.end});
+    record.evidence.push_back({passage.begin, passage.end, passage.chapter});
     evidence.push_back(std::move(passage.text));
   }
   Ask(p, std::move(evidence));

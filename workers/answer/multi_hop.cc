@@ -26,7 +26,7 @@ std::vector<std::string> AnswerWorker::RootEvidence(const Pending& p, const enve
   p.record->evidence.clear();
   evidence.clear();
   for (auto& passage : passages.value()) {
-    p.record->evidence.push_back({passage.begin, passage.end});
+    p.record->evidence.push_back({passage.begin, passage.end, passage.chapter});
     evidence.push_back(std::move(passage.text));
   }
   return evidence;

@@ -62,7 +62,8 @@ Result<Retriever::Entry> Retriever::Build(const std::string& doc_id,
   }
   text::Bm25Index index(terms);
   std::string opening = t.substr(0, CodePointPrefix(t, kOpeningBytes));
-  return Entry{doc_id, std::move(chunks), std::move(index), std::move(opening)};
+  return Entry{doc_id, std::move(chunks), std::move(index), std::move(opening),
+               text::DetectOutline(t)};
 }
 
 void Retriever::Insert(Entry entry) {
@@ -136,7 +137,8 @@ Result<std::vector<Passage>> Retriever::Read(const Entry& entry,
     const text::Chunk& c = entry.chunks[i];
     auto bytes = store_.GetRange(key, c.begin, c.end);
     if (!bytes) return bytes.error();
-    out.push_back(Passage{c.begin, c.end, std::move(bytes.value()), c.tokens});
+    out.push_back(Passage{c.begin, c.end, std::move(bytes.value()), c.tokens,
+                          text::ChapterAt(entry.outline, c.begin + (c.end - c.begin) / 2)});
   }
   return out;
 }

@@ -19,6 +19,7 @@
 #include "longforge/text/analyzer.h"
 #include "longforge/text/bm25.h"
 #include "longforge/text/chunker.h"
+#include "longforge/text/outline.h"
 #include "longforge/text/token_counter.h"
 
 namespace longforge::workers {
@@ -42,6 +43,7 @@ struct Passage {
   uint64_t end = 0;
   std::string text;
   std::size_t tokens = 0;  // == counter.Count(text)
+  std::string chapter;     // text::ChapterAt the passage's middle; empty before any heading
 };
 
 struct RetrieverStats {
@@ -105,6 +107,7 @@ class Retriever {
     std::vector<text::Chunk> chunks;
     text::Bm25Index index;
     std::string opening;  // the first kOpeningBytes of the text
+    std::vector<text::Heading> outline;
   };
   static constexpr std::size_t kOpeningBytes = 1024;
 

@@ -6,6 +6,7 @@
 #include "longforge/kafka/topics.h"
 #include "longforge/store/accept_document.h"
 #include "longforge/text/chunker.h"
+#include "longforge/text/outline.h"
 
 namespace longforge::workers {
 
@@ -48,17 +49,23 @@ Result<kafka::Outputs> ChunkerWorker::HandleSync(const kafka::InMessage& message
   if (chunks.empty()) return Error::DeadLetter("document " + event->doc_id + " has no text");
 
   envelope::ChunkTable table{
-      event->doc_id, counter_.Name(), static_cast<uint32_t>(options_.chunk_tokens), {}};
+      event->doc_id, counter_.Name(), static_cast<uint32_t>(options_.chunk_tokens), {}, {}, {}};
+  table.outline = text::DetectOutline(text);
   uint64_t tokens = 0;
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     table.chunks.push_back({static_cast<uint32_t>(i), chunks[i].begin, chunks[i].end,
                             static_cast<uint32_t>(chunks[i].tokens)});
+    table.chunk_headings.push_back(text::HeadingIndexAt(
+        table.outline, chunks[i].begin + (chunks[i].end - chunks[i].begin) / 2));
     tokens += chunks[i].tokens;
   }
-  // The table depends on the tokenizer and budget, so both name its key.
+  // The table depends on the tokenizer and budget, so both name its key ("outline" marks
+  // tables that carry the chapters, so a store from before them is not reused).
   const std::string key =
       event->doc_id + ".chunks-" +
-      Hash128Hex(table.tokenizer + "/" + std::to_string(table.max_tokens)).substr(0, 12) + ".json";
+      Hash128Hex(table.tokenizer + "/" + std::to_string(table.max_tokens) + "/outline")
+          .substr(0, 12) +
+      ".json";
   if (auto s = store_.Put(key, envelope::Encode(table)); !s) return s.error();
 
   envelope::ChunkedEvent out;

@@ -10,8 +10,11 @@ namespace {
 
 json Meta(const envelope::SampleRecord& sample) {
   const auto& r = sample.record;
-  json evidence = json::array();
-  for (const auto& e : r.evidence) evidence.push_back({e.begin, e.end});
+  json evidence = json::array(), chapters = json::array();
+  for (const auto& e : r.evidence) {
+    evidence.push_back({e.begin, e.end});
+    chapters.push_back(e.chapter);
+  }
   json meta = {{"sample_id", sample.sample_id},
                {"doc_id", r.task.doc_id},
                {"task_id", r.task.task_id},
@@ -21,6 +24,7 @@ json Meta(const envelope::SampleRecord& sample) {
                {"language", r.task.language},
                {"source_chunks", r.task.source_chunks},
                {"evidence", evidence},
+               {"chapters", chapters},
                {"quotes", r.quotes},
                {"reference", r.task.reference ? json(*r.task.reference) : json(nullptr)},
                {"decision", envelope::ToString(sample.verdict.decision)},

@@ -6,14 +6,26 @@ namespace longforge::envelope {
 
 using nlohmann::json;
 
+std::string ChunkTable::ChapterOf(std::size_t index) const {
+  if (index >= chunk_headings.size() || chunk_headings[index] < 0) return {};
+  return text::ChapterAt(outline, outline[static_cast<std::size_t>(chunk_headings[index])].begin);
+}
+
 std::string Encode(const ChunkTable& table) {
   json chunks = json::array();
-  for (const auto& c : table.chunks) chunks.push_back({c.begin, c.end, c.tokens});
+  for (std::size_t i = 0; i < table.chunks.size(); ++i) {
+    const auto& c = table.chunks[i];
+    chunks.push_back(
+        {c.begin, c.end, c.tokens, i < table.chunk_headings.size() ? table.chunk_headings[i] : -1});
+  }
+  json outline = json::array();
+  for (const auto& h : table.outline) outline.push_back({h.begin, h.end, h.level, h.title});
   return json{{"doc_id", table.doc_id},
               {"tokenizer", table.tokenizer},
               {"max_tokens", table.max_tokens},
-              {"chunks", std::move(chunks)}}
-      .dump();
+              {"chunks", std::move(chunks)},
+              {"outline", std::move(outline)}}
+      .dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<ChunkTable> DecodeChunkTable(std::string_view bytes) {
@@ -28,6 +40,19 @@ Result<ChunkTable> DecodeChunkTable(std::string_view bytes) {
     for (const auto& c : j.at("chunks")) {
       t.chunks.push_back(
           {index++, c.at(0).get<uint64_t>(), c.at(1).get<uint64_t>(), c.at(2).get<uint32_t>()});
+      t.chunk_headings.push_back(c.size() > 3 ? c.at(3).get<int32_t>() : -1);
+    }
+    if (const auto it = j.find("outline"); it != j.end()) {
+      for (const auto& h : *it) {
+        t.outline.push_back({h.at(0).get<std::size_t>(), h.at(1).get<std::size_t>(),
+                             h.at(2).get<int>(), h.at(3).get<std::string>()});
+      }
+    }
+    for (const int32_t h : t.chunk_headings) {
+      if (h < -1 || h >= static_cast<int32_t>(t.outline.size())) {
+        return Error::DeadLetter("chunk table: heading " + std::to_string(h) + " of " +
+                                 std::to_string(t.outline.size()));
+      }
     }
     return t;
   } catch (const json::exception& e) {

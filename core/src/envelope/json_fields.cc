@@ -71,10 +71,14 @@ void from_json(const json& j, LlmUsage& m) {
   Optional(j, "cache_hits", m.cache_hits);
 }
 
-void to_json(json& j, const EvidenceSpan& m) { j = {{"begin", m.begin}, {"end", m.end}}; }
+void to_json(json& j, const EvidenceSpan& m) {
+  j = {{"begin", m.begin}, {"end", m.end}};
+  if (!m.chapter.empty()) j["chapter"] = m.chapter;
+}
 void from_json(const json& j, EvidenceSpan& m) {
   Required(j, "begin", m.begin);
   Required(j, "end", m.end);
+  Optional(j, "chapter", m.chapter);
 }
 
 void to_json(json& j, const AnswerRecord& m) {

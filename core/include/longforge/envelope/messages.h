@@ -137,6 +137,7 @@ struct RelevanceResult {
 struct EvidenceSpan {
   uint64_t begin = 0;
   uint64_t end = 0;
+  std::string chapter = {};  // "BOOK ONE: 1805 / CHAPTER I"; empty without a heading before it
 };
 
 // lf.answers/v1 — the agent's answer to a task.

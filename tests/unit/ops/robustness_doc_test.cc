@@ -39,7 +39,8 @@ struct Row {
   std::vector<std::string> tests;  // the `Suite.Name`s of its last cell
 };
 
-// The rows of the table under "## Hostile input", header and separator left out.
+// The rows of the tables under "## Hostile input" and "## Faults", header and separator
+// left out.
 std::vector<Row> TableRows(const std::string& doc) {
   std::vector<Row> rows;
   std::istringstream in(doc);
@@ -50,7 +51,7 @@ std::vector<Row> TableRows(const std::string& doc) {
   const std::regex name(R"(`([A-Za-z]\w*\.[A-Za-z]\w*)`)");
   while (std::getline(in, line)) {
     ++number;
-    if (line.starts_with("## ")) in_section = line == "## Hostile input";
+    if (line.starts_with("## ")) in_section = line == "## Hostile input" || line == "## Faults";
     if (!in_section || !line.starts_with("|")) {
       table_line = 0;
       continue;

@@ -41,6 +41,29 @@ TEST(Ask, PrintsTheAcceptedAnswerAndItsEvidence) {
                 std::string(kEvidence));
 }
 
+// Evidence names the chapter it comes from, with the book above it.
+TEST(Ask, NamesTheChapterOfItsEvidence) {
+  const std::string dir = TempDir();  // each call empties it
+  const std::string doc = dir + "/chapters.txt";
+  {
+    std::ofstream out(doc);
+    out << "BOOK ONE: SPRING\n\nCHAPTER I\n\n";
+    for (int i = 0; i < 60; ++i) out << "The miller mended the wheel of the old mill again. ";
+    out << "\n\nCHAPTER II\n\n";
+    for (int i = 0; i < 30; ++i) out << "The ferryman rowed across the grey river at dawn. ";
+    out << "On Thursday we counted forty-one herons at the reed bed. ";
+    for (int i = 0; i < 30; ++i) out << "The ferryman rowed across the grey river at dawn. ";
+    out << "\n";
+  }
+  const auto r = RunCommand({LongforgeBinary(), "ask", "--store", dir + "/store", "--doc", doc,
+                             "How many herons were counted at the reed bed?"},
+                            120s);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("answer: On Thursday we counted forty-one herons", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find(") in BOOK ONE: SPRING / CHAPTER II: "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("CHAPTER I: "), std::string::npos) << r.out;
+}
+
 TEST(Ask, PrintsTheFiltersDecisionAndReasonsForARejectedAnswer) {
   const auto r = Ask("When was the bicycle invented?");
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -315,8 +315,7 @@ class SimServer {
         options_.latency_ms * 1000.0 + options_.per_token_us * static_cast<double>(prompt));
     if (!slots_.Acquire(options_.max_queue)) {
       res.status = 503;
-      res.set_content(R"({"error":{"message":"overloaded, try again later"}})",
-                      "application/json");
+      res.set_content(R"({"error":{"message":"overloaded, try again later"}})", "application/json");
       return;
     }
     if (hold.count() > 0) std::this_thread::sleep_for(hold);

@@ -47,8 +47,9 @@ LlmProbe::LlmProbe(prometheus::Registry& registry) {
              .Register(registry);
   limit_ = &prometheus::BuildGauge()
                 .Name("longforge_llm_concurrency_limit")
-                .Help("Requests a pipeline stage's LLM client may keep on the wire now: "
-                      "--llm-concurrency, lowered on overload (AIMD)")
+                .Help(
+                    "Requests a pipeline stage's LLM client may keep on the wire now: "
+                    "--llm-concurrency, lowered on overload (AIMD)")
                 .Register(registry);
   // LLM calls take from tens of milliseconds to minutes.
   const prometheus::Histogram::BucketBoundaries buckets = {0.05, 0.1, 0.25, 0.5, 1,   2.5,

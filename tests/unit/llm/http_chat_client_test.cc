@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <map>
 #include <iostream>
+#include <map>
 #include <thread>
 
 #include "support/llm_test_util.h"

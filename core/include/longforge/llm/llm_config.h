@@ -24,15 +24,15 @@ struct LlmEndpoint {
 };
 
 struct LlmConfig {
-  LlmEndpoint all;         // --llm-url, --llm-model: every LLM stage without its own
-  LlmEndpoint question;    // --question-llm-url/-model: the questioner's generator only
-  LlmEndpoint relevance;   // --relevance-llm-url/-model: the relevance stage only
-  LlmEndpoint answer;      // --answer-llm-url/-model: the answer stage only (keywords, plan)
-  LlmEndpoint judge;       // --judge-llm-url/-model: the filter's answer judge only
-  int concurrency = 64;    // --llm-concurrency: requests in flight per stage; default 64
+  LlmEndpoint all;        // --llm-url, --llm-model: every LLM stage without its own
+  LlmEndpoint question;   // --question-llm-url/-model: the questioner's generator only
+  LlmEndpoint relevance;  // --relevance-llm-url/-model: the relevance stage only
+  LlmEndpoint answer;     // --answer-llm-url/-model: the answer stage only (keywords, plan)
+  LlmEndpoint judge;      // --judge-llm-url/-model: the filter's answer judge only
+  int concurrency = 64;   // --llm-concurrency: requests in flight per stage; default 64
   bool fixed_concurrency = false;  // --fixed-llm-concurrency: no AIMD below the ceiling
-  int timeout_s = 300;     // --llm-timeout: seconds per request; default 300
-  std::string cache_path;  // --cache: SQLite response cache; empty = none
+  int timeout_s = 300;             // --llm-timeout: seconds per request; default 300
+  std::string cache_path;          // --cache: SQLite response cache; empty = none
 
   // The endpoint `stage` uses: each of url and model from the stage's own flags
   // (questioner: question, relevance, answer, filter: judge), else from `all`; one

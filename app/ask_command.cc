@@ -8,6 +8,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "commands.h"
 #include "longforge/store/document_store.h"
@@ -75,8 +76,25 @@ void PrintAnswer(const envelope::SampleRecord& sample, const std::string& store_
   std::cout << "backend: " << r.backend << "; chunks read " << r.chunks_total << ", relevant "
             << r.chunks_relevant << ", lost " << r.chunks_lost << "; llm calls " << r.usage.calls
             << "\n";
+  if (r.task.scope == envelope::Scope::kGlobal) {
+    std::cout << "reading: global, " << r.notes << " notes, reduce depth " << r.reduce_depth
+              << "\n";
+    std::string cited;
+    std::set<std::string> seen;
+    for (const auto& span : r.evidence) {
+      if (span.chapter.empty() || !seen.insert(span.chapter).second) continue;
+      cited += (cited.empty() ? "" : "; ") + span.chapter;
+    }
+    if (!cited.empty()) std::cout << "chapters: " << cited << "\n";
+  }
   auto store = store::DocumentStore::Open(store_dir);
+  constexpr std::size_t kMaxSpansShown = 20;
+  std::size_t shown = 0;
   for (const auto& span : r.evidence) {
+    if (shown++ == kMaxSpansShown) {
+      std::cout << "… and " << r.evidence.size() - kMaxSpansShown << " more evidence spans\n";
+      break;
+    }
     std::string excerpt;
     if (store) {
       auto text = (*store)->GetRange(store::DocumentStore::TextKey(r.task.doc_id), span.begin,

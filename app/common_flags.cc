@@ -148,6 +148,15 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
       ->capture_default_str();
   cmd.add_option("--level", config.questioner.level, "Agent level: 1, 2 or 3")
       ->capture_default_str();
+  cmd.add_option_function<std::string>(
+         "--scope",
+         [&config](const std::string& scope) {
+           config.questioner.scope = envelope::ParseScope(scope);  // "auto": unset
+         },
+         "Scope of supplied questions: local (a few passages answer it: retrieval), global "
+         "(read the whole document and reduce every note in order), or auto: each question "
+         "is routed (one short LLM call; a rule without an LLM) (default auto)")
+      ->check(CLI::IsMember({"local", "global", "auto"}));
   cmd.add_option("--fan-out-bytes", config.questioner.fan_out_bytes,
                  "Bytes of relevance requests a questioner keeps on the broker at once, over "
                  "all its documents: it releases more as the relevance stage finishes them "

@@ -34,9 +34,11 @@ Result<std::unique_ptr<kafka::Stage>> AnswerStage::Build(const Options& options,
   AnswerBackend* backend = nullptr;
   KeywordSource* keywords = nullptr;
   MultiHop multi_hop;
+  NoteReducer* reducer = nullptr;
   if (endpoint.url.empty()) {
     backend = s->Own(MakeExtractiveAnswerBackend());
     keywords = s->Own(MakeExtractiveKeywordSource());
+    reducer = s->Own(MakeExtractiveNoteReducer(c.counter));
   } else {
     auto client = llm::ConnectLlm(*s, c);
     if (!client) return client.error();
@@ -47,13 +49,14 @@ Result<std::unique_ptr<kafka::Stage>> AnswerStage::Build(const Options& options,
     ko.model = ao.model;
     keywords = s->Own(MakeLlmKeywordSource(*client.value(), ko));
     multi_hop = {s->Own(MakeLlmPlanner(*client.value(), ao.model)), &c.store};
+    reducer = s->Own(MakeLlmNoteReducer(*client.value(), {ao.model}));
   }
   auto* retriever = s->Own(std::make_unique<Retriever>(c.store, c.counter, options.retrieval));
   AnswerOptions answer = options.answer;
   answer.gather_timeout = options.gather_timeout.value_or(DefaultGatherTimeout(c.llm.timeout_s));
   auto* probe = s->Own(std::make_unique<AnswerProbe>(c.registry));
   s->SetHandler(std::make_unique<AnswerWorker>(answer, *backend, retriever, keywords, multi_hop,
-                                               probe, s->llm_health()));
+                                               probe, s->llm_health(), reducer));
   return std::unique_ptr<kafka::Stage>(std::move(s));
 }
 

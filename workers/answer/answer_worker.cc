@@ -25,7 +25,7 @@ AnswerWorker::AnswerWorker(AnswerOptions options, AnswerBackend& backend)
 
 AnswerWorker::AnswerWorker(AnswerOptions options, AnswerBackend& backend, Retriever* retriever,
                            KeywordSource* keywords, MultiHop multi_hop, AnswerProbe* probe,
-                           const DependencyHealth* llm_health)
+                           const DependencyHealth* llm_health, NoteReducer* reducer)
     : options_(std::move(options)),
       backend_(backend),
       retriever_(retriever),
@@ -33,7 +33,8 @@ AnswerWorker::AnswerWorker(AnswerOptions options, AnswerBackend& backend, Retrie
       planner_(multi_hop.planner),
       store_(multi_hop.store),
       probe_(probe),
-      llm_health_(llm_health) {}
+      llm_health_(llm_health),
+      reducer_(reducer) {}
 
 void AnswerWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
   DrainKeywords();
@@ -68,6 +69,9 @@ void AnswerWorker::Complete(GatheredTask g) {
   envelope::AnswerRecord& record = *p.record;
   record.task = g.task;
   record.chunks_total = g.chunk_count;
+  const bool global =
+      record.task.scope == envelope::Scope::kGlobal && reducer_ != nullptr && retriever_ != nullptr;
+  std::vector<Note> notes;  // global reading: every quote, in document order
   std::string judge_backend;
   for (auto& [index, r] : g.results) {
     AddUsage(record.usage, r.usage);
@@ -76,6 +80,9 @@ void AnswerWorker::Complete(GatheredTask g) {
       case envelope::RelevanceVerdict::kRelevant:
         ++record.chunks_relevant;
         record.evidence.push_back({r.chunk.begin, r.chunk.end, {}});
+        if (global) {
+          for (const auto& q : r.quotes) notes.push_back({index, {}, q});
+        }
         for (auto& q : r.quotes) record.quotes.push_back(std::move(q));
         break;
       case envelope::RelevanceVerdict::kNone:
@@ -92,6 +99,12 @@ void AnswerWorker::Complete(GatheredTask g) {
     }
   }
   record.chunks_lost += g.chunk_count - static_cast<uint32_t>(g.results.size());
+  // What the task cost before its reading (the questioner's route call) joins its record;
+  // an Lv3 task carries it on through its hops and adds it when it answers.
+  if (!(record.task.level == 3 && planner_ != nullptr && store_ != nullptr)) {
+    AddUsage(record.usage, record.task.spent);
+    record.task.spent = {};
+  }
   // The relevant chunks stay in the evidence spans; the record keeps the leading quotes.
   if (const uint32_t cut = envelope::CapQuotes(record.quotes, envelope::kMaxQuoteBytesPerTask)) {
     spdlog::info("task {}: kept the first {} quotes, {} more over {} bytes", record.task.task_id,
@@ -102,6 +115,7 @@ void AnswerWorker::Complete(GatheredTask g) {
                        ? backend_.Name()
                        : "relevance: " + judge_backend + "; answer: " + backend_.Name();
 
+  if (global) return ReadGlobally(std::move(p), std::move(notes));
   if (retriever_ == nullptr) {
     std::vector<std::string> evidence = record.quotes;
     return Ask(p, std::move(evidence));
@@ -143,7 +157,7 @@ void AnswerWorker::DrainRetries() {
     std::move(waiting, retries.end(), std::back_inserter(due));
     retries.erase(waiting, retries.end());
   }
-  for (auto& r : due) Ask(r.p, std::move(r.evidence));
+  for (auto& r : due) r.again(*this);
 }
 
 void AnswerWorker::Retrieve(Pending p, const Keywords* keywords) {
@@ -191,23 +205,31 @@ void AnswerWorker::Ask(const Pending& p, std::vector<std::string> evidence) {
                   });
 }
 
+std::optional<std::chrono::seconds> AnswerWorker::RetryAfter(Pending& tried,
+                                                             const DependencyHealth* health) {
+  // Counted unless the LLM is down: an outage is waited out, a call that keeps failing
+  // on its own is not.
+  if (health == nullptr || health->Up()) ++tried.failures;
+  if (tried.failures >= kAnswerAttempts) return std::nullopt;
+  const int doublings = std::min(std::max(tried.tries - 1, 0), 5);
+  return std::chrono::seconds(1) * (1 << doublings);
+}
+
 void AnswerWorker::Answered(Pending tried, std::vector<std::string> evidence, Mailbox& mailbox,
                             const DependencyHealth* health, Result<std::string> answer,
                             envelope::LlmUsage usage) {
   const auto& record = tried.record;
   const auto& dones = tried.dones;
   if (!answer && answer.error().disposition == Disposition::kRetry) {
-    // Counted unless the LLM is down: an outage is waited out, a call that keeps
-    // failing on its own is not.
-    if (health == nullptr || health->Up()) ++tried.failures;
-    if (tried.failures < kAnswerAttempts) {
-      const int doublings = std::min(tried.tries - 1, 5);
-      const auto backoff = std::chrono::seconds(1) * (1 << doublings);
+    if (const auto backoff = RetryAfter(tried, health)) {
       spdlog::info("task {}: answer call failed ({}); asking again in {} s", record->task.task_id,
-                   answer.error().message, backoff.count());
+                   answer.error().message, backoff->count());
       std::lock_guard lock(mailbox.mu);
       mailbox.retries.push_back(
-          {std::move(tried), std::move(evidence), std::chrono::steady_clock::now() + backoff});
+          {[p = std::move(tried), evidence = std::move(evidence)](AnswerWorker& worker) mutable {
+             worker.Ask(p, std::move(evidence));
+           },
+           std::chrono::steady_clock::now() + *backoff});
       return;
     }
   }

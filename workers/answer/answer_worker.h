@@ -3,7 +3,9 @@
 // task, picks the evidence, asks the backend for the answer and emits the record.
 
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "workers/answer/answer_backend.h"
 #include "workers/answer/answer_probe.h"
 #include "workers/answer/keywords.h"
+#include "workers/answer/note_reducer.h"
 #include "workers/answer/planner.h"
 #include "workers/answer/retriever.h"
 #include "workers/answer/task_gatherer.h"
@@ -59,8 +62,20 @@ struct MultiHop {
   store::DocumentStore* store = nullptr;
 };
 
+// Global reading, for tasks of scope global (given a retriever, which knows the outline
+// and the budget): every relevance quote is a note, kept in document order with its
+// chunk and chapter; notes within --evidence-tokens go to the backend at once, others
+// are condensed in consecutive groups by `reducer` (one call per group, in parallel) and
+// condensed again, up to kMaxReduceDepth rounds, until they fit. A round that does not
+// shrink the notes, or that fails for good, dead-letters the task with the reason; a
+// round that fails transiently is made again after a backoff like an answer call (its
+// finished calls then come from the response cache, as after a crash: nothing of the
+// reduction lives only in the worker). Without a reducer, global tasks are answered as
+// local ones. The record carries the number of notes and the reduce depth.
 class AnswerWorker final : public kafka::Handler {
  public:
+  static constexpr uint32_t kMaxReduceDepth = 6;
+
   AnswerWorker(AnswerOptions options, AnswerBackend& backend);
   // `retriever` and `keywords` may be null; when not, they must outlive the worker.
   // `keywords` is used only with a retriever. `multi_hop`: see MultiHop. `probe` (may
@@ -69,7 +84,7 @@ class AnswerWorker final : public kafka::Handler {
   // answer calls that fail while it is down are retried without counting (below).
   AnswerWorker(AnswerOptions options, AnswerBackend& backend, Retriever* retriever,
                KeywordSource* keywords, MultiHop multi_hop = {}, AnswerProbe* probe = nullptr,
-               const DependencyHealth* llm_health = nullptr);
+               const DependencyHealth* llm_health = nullptr, NoteReducer* reducer = nullptr);
 
   // An answer call that fails with a transient error (the client's own retries spent:
   // an LLM down or overloaded for a while) is asked again after a backoff, up to this
@@ -92,10 +107,10 @@ class AnswerWorker final : public kafka::Handler {
     int failures = 0;  // answer calls that failed transiently and counted
     int tries = 0;     // answer calls made, failed or not; sets the backoff
   };
-  // An answer call to make again once `due`.
+  // A call to make again once `due` (an answer call, or a round of reduce calls), on
+  // the run-loop thread.
   struct AnswerRetry {
-    Pending p;
-    std::vector<std::string> evidence;
+    std::function<void(AnswerWorker&)> again;
     std::chrono::steady_clock::time_point due;
   };
   // Keyword results and answer retries waiting for the run-loop thread. Shared with
@@ -117,6 +132,13 @@ class AnswerWorker final : public kafka::Handler {
   static void Answered(Pending tried, std::vector<std::string> evidence, Mailbox& mailbox,
                        const DependencyHealth* health, Result<std::string> answer,
                        envelope::LlmUsage usage);
+  // Whether a transient failure of `tried` is tried again (counted unless the LLM is
+  // down; at most kAnswerAttempts), and after how long.
+  static std::optional<std::chrono::seconds> RetryAfter(Pending& tried,
+                                                        const DependencyHealth* health);
+  // Global reading (global_reading.cc).
+  void ReadGlobally(Pending p, std::vector<Note> notes);
+  void ReduceNotes(Pending p, std::vector<Note> notes, uint32_t depth);
   // Lv3 steps (multi_hop.cc); they run on LLM client threads, and so does the
   // retrieval for the root question after a sub-question (the retriever is thread-safe).
   void Hop(const Pending& p, std::vector<std::string> evidence);
@@ -134,6 +156,7 @@ class AnswerWorker final : public kafka::Handler {
   store::DocumentStore* store_;
   AnswerProbe* probe_;
   const DependencyHealth* llm_health_;
+  NoteReducer* reducer_;
   TaskGatherer gatherer_;
   std::shared_ptr<Mailbox> mailbox_ = std::make_shared<Mailbox>();
 };

@@ -35,9 +35,12 @@ class LlmAnswerBackend final : public AnswerBackend {
   void Answer(const envelope::Task& task, std::vector<std::string> evidence,
               Callback done) override;
 
-  // The chat messages Answer sends (exposed for tests and prompt reviews).
-  static std::vector<llm::ChatMessage> Prompt(const std::string& question,
-                                              const std::vector<std::string>& evidence);
+  // The chat messages Answer sends (exposed for tests and prompt reviews). For a global
+  // task the evidence is its notes from the whole document, each starting with its
+  // position and chapter, and the answer is asked to cite the chapters it draws on.
+  static std::vector<llm::ChatMessage> Prompt(
+      const std::string& question, const std::vector<std::string>& evidence,
+      envelope::Scope scope = envelope::Scope::kLocal);
 
  private:
   llm::ChatClient& client_;

@@ -190,6 +190,17 @@ Result<std::string> Retriever::Opening(const std::string& doc_id, std::size_t ma
   return opening.substr(0, CodePointPrefix(opening, max_bytes));
 }
 
+Result<std::vector<std::string>> Retriever::ChaptersAt(const std::string& doc_id,
+                                                       const std::vector<uint64_t>& offsets) {
+  std::unique_lock lock(mu_);
+  auto found = Find(doc_id, lock);
+  if (!found) return found.error();
+  std::vector<std::string> out;
+  out.reserve(offsets.size());
+  for (const uint64_t offset : offsets) out.push_back(text::ChapterAt(found.value()->outline, offset));
+  return out;
+}
+
 RetrieverStats Retriever::stats() const {
   std::lock_guard lock(mu_);
   return stats_;

@@ -98,8 +98,14 @@ class Retriever {
   // caches the index like Select, so a following Select of the same document is a hit.
   Result<std::string> Opening(const std::string& doc_id, std::size_t max_bytes = 400);
 
+  // The chapter (text::ChapterAt) at each of `offsets` of document `doc_id`, found by
+  // the outline the index holds; builds and caches the index like Select.
+  Result<std::vector<std::string>> ChaptersAt(const std::string& doc_id,
+                                              const std::vector<uint64_t>& offsets);
+
   RetrieverStats stats() const;
   const RetrievalOptions& options() const { return options_; }
+  const text::TokenCounter& counter() const { return counter_; }
 
  private:
   struct Entry {

@@ -22,8 +22,10 @@ Result<std::unique_ptr<kafka::Stage>> QuestionerStage::Build(const Options& opti
       std::vector<std::string>{kafka::kChunked, kafka::kSubquestions, kafka::kRelevanceCredits},
       kafka::DefaultInFlight(c.max_in_flight, !endpoint.url.empty(), c.llm.concurrency));
   QuestionGenerator* generator = nullptr;
+  ScopeRouter* router = nullptr;
   if (endpoint.url.empty()) {
     generator = s->Own(std::make_unique<ExtractiveQuestionGenerator>());
+    router = s->Own(MakeRuleScopeRouter());
   } else {
     auto client = llm::ConnectLlm(*s, c);
     if (!client) return client.error();
@@ -31,9 +33,10 @@ Result<std::unique_ptr<kafka::Stage>> QuestionerStage::Build(const Options& opti
     go.model = endpoint.model;
     go.display_name = "llm:" + go.model;
     generator = s->Own(std::make_unique<LlmQuestionGenerator>(*client.value(), go));
+    router = s->Own(MakeLlmScopeRouter(*client.value(), endpoint.model));
   }
   auto* probe = s->Own(std::make_unique<QuestionerProbe>(c.registry));
-  s->SetHandler(std::make_unique<QuestionerWorker>(options, c.store, generator, probe));
+  s->SetHandler(std::make_unique<QuestionerWorker>(options, c.store, generator, probe, router));
   return std::unique_ptr<kafka::Stage>(std::move(s));
 }
 

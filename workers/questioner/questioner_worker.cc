@@ -9,6 +9,7 @@
 #include "longforge/common/hash.h"
 #include "longforge/envelope/chunk_table.h"
 #include "longforge/kafka/topics.h"
+#include "longforge/llm/usage.h"
 #include "longforge/text/normalize.h"
 #include "workers/questioner/generated_tasks.h"
 
@@ -64,6 +65,8 @@ struct Job {
 
   std::mutex mu;
   std::vector<GenerationOutcome> outcomes;  // guarded by mu; by sample index
+  std::size_t fallbacks = 0;                // guarded by mu; supplied questions routed by rule
+  std::string fallback;                     // guarded by mu; why, the first time
   std::optional<Error> error;               // guarded by mu; the first failure
   std::size_t pending = 0;                  // guarded by mu
 
@@ -79,6 +82,17 @@ struct Job {
     Release();
   }
 
+  // Supplied task `i` was routed.
+  void Routed(std::size_t i, RouteOutcome r) {
+    {
+      std::lock_guard lock(mu);
+      tasks[i].scope = r.scope;
+      llm::AddUsage(tasks[i].spent, r.usage);
+      if (!r.fallback.empty() && fallbacks++ == 0) fallback = std::move(r.fallback);
+    }
+    Release();
+  }
+
   // Counts one contributor out; the last emits the outputs, or the first failure.
   void Release() {
     {
@@ -86,7 +100,11 @@ struct Job {
       if (--pending > 0) return;
     }
     if (error) return done(*error);
-    AddGeneratedTasks(doc, outcomes, asked, generator, limits, tasks, ledger.notes);
+    if (fallbacks > 0) {
+      ledger.notes.push_back(std::to_string(fallbacks) +
+                             " supplied questions scoped by rule: " + fallback);
+    }
+    if (asked > 0) AddGeneratedTasks(doc, outcomes, asked, generator, limits, tasks, ledger.notes);
     FanOut(*gate, table, std::move(tasks), std::move(ledger), per_call, probe, std::move(done),
            std::move(emit));
   }
@@ -131,11 +149,13 @@ std::string TaskIdOf(const std::string& doc_id, const std::string& question) {
 }
 
 QuestionerWorker::QuestionerWorker(QuestionerOptions options, store::DocumentStore& store,
-                                   QuestionGenerator* generator, QuestionerProbe* probe)
+                                   QuestionGenerator* generator, QuestionerProbe* probe,
+                                   ScopeRouter* router)
     : options_(std::move(options)),
       store_(store),
       generator_(generator),
       probe_(probe),
+      router_(router),
       gate_(options_.fan_out_bytes, probe) {}
 
 std::vector<envelope::Task> QuestionerWorker::PlanTasks(const envelope::ChunkedEvent& doc,
@@ -164,6 +184,7 @@ std::vector<envelope::Task> QuestionerWorker::PlanTasks(const envelope::ChunkedE
     t.origin = envelope::Origin::kSupplied;
     t.type = "supplied";
     t.level = options_.level;
+    t.scope = options_.scope.value_or(ScopeByRule(q.question));
     t.chunks_ref = doc.chunks_ref;
     tasks.push_back(std::move(t));
   }
@@ -229,14 +250,19 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
   ledger.doc_id = doc->doc_id;
   auto tasks = PlanTasks(*doc, ledger.notes);
   const uint32_t asked = GeneratedCount(*doc);
-  if (asked == 0) {
+  // Supplied questions are routed by the router's call unless --scope decided them (the
+  // rule has already given each its scope).
+  const bool route = !options_.scope && router_ != nullptr && !tasks.empty();
+  if (asked == 0 && !route) {
     return FanOut(gate_, *table, std::move(tasks), std::move(ledger), options_.questions_per_call,
                   probe_, std::move(done), std::move(emit));
   }
 
   const uint64_t seed = SeedOf(doc->doc_id);
   std::vector<QuestionSample> samples;
-  for (const auto& s : SampleChunks(table->chunks, asked, options_.sampling, seed)) {
+  for (const auto& s :
+       asked == 0 ? std::vector<ChunkSample>{}
+                  : SampleChunks(table->chunks, asked, options_.sampling, seed)) {
     QuestionSample sample;
     sample.doc_id = doc->doc_id;
     sample.requested_type = kSingleTypes[(seed + samples.size()) % std::size(kSingleTypes)];
@@ -256,7 +282,7 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
   job->tasks = std::move(tasks);
   job->ledger = std::move(ledger);
   job->asked = asked;
-  job->generator = generator_->Name();
+  job->generator = generator_ != nullptr ? generator_->Name() : "";
   job->limits = {options_.level, options_.max_tasks_per_document,
                  options_.near_duplicate_threshold};
   job->per_call = options_.questions_per_call;
@@ -265,7 +291,12 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
   job->done = std::move(done);
   job->emit = std::move(emit);
   job->outcomes.assign(asked, GenerationOutcome{std::nullopt, "document too short"});
-  job->pending = samples.size() + 1;  // + this call, so no callback emits before the loop ends
+  const std::size_t routed = route ? job->tasks.size() : 0;
+  // + this call, so no callback emits before the loops end
+  job->pending = samples.size() + routed + 1;
+  for (std::size_t i = 0; i < routed; ++i) {
+    router_->Route(job->tasks[i].question, [job, i](RouteOutcome r) { job->Routed(i, std::move(r)); });
+  }
   for (std::size_t i = 0; i < samples.size(); ++i) {
     generator_->Generate(std::move(samples[i]),
                          [job, i](Result<GenerationOutcome> r) { job->Finish(i, std::move(r)); });

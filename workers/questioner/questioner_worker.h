@@ -7,6 +7,7 @@
 // request when questions_per_call > 1, so the chunk is read once for all of them),
 // released through its FanOutGate within --fan-out-bytes as credits come back.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "workers/questioner/question_generator.h"
 #include "workers/questioner/question_sampler.h"
 #include "workers/questioner/questioner_probe.h"
+#include "workers/questioner/scope_router.h"
 
 namespace longforge::workers {
 
@@ -39,6 +41,9 @@ struct QuestionerOptions {
   // below what one partition of the embedded broker holds (about 5 MiB, then it drops
   // the oldest), and about 6,000 requests, minutes of work for a 64-call LLM.
   std::size_t fan_out_bytes = std::size_t{4} << 20;
+  // --scope: the scope of every supplied question; unset (auto, the default): each is
+  // routed (ScopeRouter). Generated questions keep the scope they were written for.
+  std::optional<envelope::Scope> scope;
 
   std::vector<std::string> Validate() const;
 };
@@ -51,10 +56,11 @@ std::string TaskIdOf(const std::string& doc_id, const std::string& question);
 // the run loop's thread or the LLM client's.
 class QuestionerWorker final : public kafka::Handler {
  public:
-  // `generator` (not owned; nullptr: supplied questions only) and `probe` (may be
-  // null) must outlive the worker and its pending messages.
+  // `generator` (not owned; nullptr: supplied questions only), `probe` (may be null) and
+  // `router` (may be null: ScopeByRule) must outlive the worker and its pending messages.
   QuestionerWorker(QuestionerOptions options, store::DocumentStore& store,
-                   QuestionGenerator* generator = nullptr, QuestionerProbe* probe = nullptr);
+                   QuestionGenerator* generator = nullptr, QuestionerProbe* probe = nullptr,
+                   ScopeRouter* router = nullptr);
 
   // lf.chunked: plans the document's tasks and hands them to the gate, which emits the
   // ledger and the requests and finishes the message once every request was credited
@@ -84,6 +90,7 @@ class QuestionerWorker final : public kafka::Handler {
   store::DocumentStore& store_;
   QuestionGenerator* generator_;
   QuestionerProbe* probe_;
+  ScopeRouter* router_;
   FanOutGate gate_;
 };
 

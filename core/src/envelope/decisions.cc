@@ -51,6 +51,16 @@ const char* ToString(Origin origin) {
   return "unknown";
 }
 
+const char* ToString(Scope scope) {
+  switch (scope) {
+    case Scope::kLocal:
+      return "local";
+    case Scope::kGlobal:
+      return "global";
+  }
+  return "unknown";
+}
+
 std::optional<RelevanceVerdict> ParseRelevanceVerdict(std::string_view text) {
   return Parse(text, kRelevanceVerdicts);
 }
@@ -58,5 +68,7 @@ std::optional<RelevanceVerdict> ParseRelevanceVerdict(std::string_view text) {
 std::optional<Decision> ParseDecision(std::string_view text) { return Parse(text, kDecisions); }
 
 std::optional<Origin> ParseOrigin(std::string_view text) { return Parse(text, kOrigins); }
+
+std::optional<Scope> ParseScope(std::string_view text) { return Parse(text, kScopes); }
 
 }  // namespace longforge::envelope

@@ -38,6 +38,7 @@ void to_json(json& j, const Task& m) {
   if (!m.language.empty()) j["language"] = m.language;
   if (!m.chunks_ref.empty()) j["chunks_ref"] = m.chunks_ref;
   if (m.spent.calls > 0) j["spent"] = m.spent;
+  if (m.scope != Scope::kLocal) j["scope"] = ToString(m.scope);
 }
 void from_json(const json& j, Task& m) {
   Required(j, "task_id", m.task_id);
@@ -56,6 +57,7 @@ void from_json(const json& j, Task& m) {
   Optional(j, "chunks_ref", m.chunks_ref);
   Optional(j, "spent", m.spent);
   Optional(j, "memory", m.memory);
+  OptionalEnum(j, "scope", m.scope, ParseScope);
 }
 
 void to_json(json& j, const LlmUsage& m) {
@@ -93,6 +95,10 @@ void to_json(json& j, const AnswerRecord& m) {
        {"chunks_malformed", m.chunks_malformed},
        {"backend", m.backend},
        {"llm", m.usage}};
+  if (m.task.scope == Scope::kGlobal) {
+    j["notes"] = m.notes;
+    j["reduce_depth"] = m.reduce_depth;
+  }
 }
 void from_json(const json& j, AnswerRecord& m) {
   Required(j, "task", m.task);
@@ -106,6 +112,8 @@ void from_json(const json& j, AnswerRecord& m) {
   Optional(j, "chunks_malformed", m.chunks_malformed);
   Optional(j, "backend", m.backend);
   Optional(j, "llm", m.usage);
+  Optional(j, "notes", m.notes);
+  Optional(j, "reduce_depth", m.reduce_depth);
 }
 
 }  // namespace longforge::envelope

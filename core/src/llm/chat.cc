@@ -18,6 +18,10 @@ const char* CallKindName(CallKind kind) {
       return "question";
     case CallKind::kJudge:
       return "judge";
+    case CallKind::kRoute:
+      return "route";
+    case CallKind::kReduce:
+      return "reduce";
   }
   return "unknown";
 }
@@ -34,8 +38,10 @@ PipelineStage CallingStage(CallKind kind) {
     case CallKind::kKeywords:
     case CallKind::kPlan:
     case CallKind::kAnswer:
+    case CallKind::kReduce:
       return PipelineStage::kAnswer;
     case CallKind::kQuestion:
+    case CallKind::kRoute:
       return PipelineStage::kQuestioner;
     case CallKind::kJudge:
       return PipelineStage::kFilter;

@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <memory>
-#include <stdexcept>
+#include <string>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
+#include "longforge/text/pattern.h"
 
 namespace longforge::text {
 namespace {
@@ -19,17 +17,10 @@ constexpr std::size_t kMinChapterText = 100;
 // numbered sections that are not the book's.
 constexpr std::string_view kGutenbergEnd = "*** END OF TH";
 
-struct CodeDeleter {
-  void operator()(pcre2_code* p) const { pcre2_code_free(p); }
-};
-struct MatchDataDeleter {
-  void operator()(pcre2_match_data* p) const { pcre2_match_data_free(p); }
-};
-
 // One kind of heading line: a pattern anchored at the line's start, and the level of
 // what it matched (from its first capture group).
 struct Rule {
-  std::unique_ptr<pcre2_code, CodeDeleter> code;
+  Pattern pattern;
   int (*level)(std::string_view group);
 };
 
@@ -49,24 +40,8 @@ int ChineseLevel(std::string_view unit) {
 }
 int MarkdownLevel(std::string_view hashes) { return static_cast<int>(hashes.size()); }
 
-pcre2_code* Compile(const std::string& pattern) {
-  int error = 0;
-  PCRE2_SIZE offset = 0;
-  pcre2_code* code =
-      pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_ANCHORED, &error, &offset, nullptr);
-  if (code == nullptr) {
-    PCRE2_UCHAR message[256];
-    pcre2_get_error_message(error, message, sizeof message);
-    throw std::logic_error("outline pattern does not compile at " + std::to_string(offset) + ": " +
-                           reinterpret_cast<char*>(message));
-  }
-  pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // the interpreter is the fallback
-  return code;
-}
-
 Rule MakeRule(const std::string& pattern, int (*level)(std::string_view)) {
-  return Rule{std::unique_ptr<pcre2_code, CodeDeleter>(Compile(pattern)), level};
+  return Rule{Pattern(pattern, Pattern::kAnchored), level};
 }
 
 const std::array<Rule, 4>& Rules() {
@@ -119,13 +94,9 @@ std::pair<std::size_t, std::size_t> Trim(std::string_view text, std::size_t begi
 }
 
 // The level of the heading `line` is, or 0.
-int HeadingLevel(std::string_view line, pcre2_match_data* md) {
+int HeadingLevel(std::string_view line) {
   for (const Rule& rule : Rules()) {
-    const int rc = pcre2_match(rule.code.get(), reinterpret_cast<PCRE2_SPTR>(line.data()),
-                               line.size(), 0, 0, md, nullptr);
-    if (rc < 2) continue;  // no match (or no group: cannot happen)
-    const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
-    return rule.level(line.substr(ov[2], ov[3] - ov[2]));
+    if (const auto m = rule.pattern.Find(line)) return rule.level(m->group);
   }
   return 0;
 }
@@ -145,7 +116,6 @@ std::string Title(std::string_view line) {
 }  // namespace
 
 std::vector<Heading> DetectOutline(std::string_view text) {
-  std::unique_ptr<pcre2_match_data, MatchDataDeleter> md(pcre2_match_data_create(4, nullptr));
   std::vector<Heading> candidates;
   std::vector<std::size_t> text_before;  // bytes of non-heading text before each candidate
   std::size_t text_bytes = 0;
@@ -185,7 +155,7 @@ std::vector<Heading> DetectOutline(std::string_view text) {
         drop_pending();
       }
     }
-    const int level = line.size() <= kMaxHeadingBytes ? HeadingLevel(line, md.get()) : 0;
+    const int level = line.size() <= kMaxHeadingBytes ? HeadingLevel(line) : 0;
     if (level > 0) {
       candidates.push_back({b, e, level, Title(line)});
       text_before.push_back(text_bytes);

@@ -16,7 +16,7 @@ TEST(CallKind, NamesRoundTripAndKeepTheirHeaderValues) {
   }
   // Fake and simulated LLM servers route on these header values: they must not change.
   EXPECT_EQ(names, (std::set<std::string>{"keywords", "relevance", "answer", "plan", "question",
-                                          "judge"}));
+                                          "judge", "route", "reduce"}));
   EXPECT_EQ(ParseCallKind("filter"), std::nullopt);
   EXPECT_EQ(ParseCallKind(""), std::nullopt);
 }
@@ -28,6 +28,8 @@ TEST(CallKind, EachKindIsMadeByItsPipelineStage) {
   EXPECT_EQ(CallingStage(CallKind::kQuestion), PipelineStage::kQuestioner);
   EXPECT_EQ(CallingStage(CallKind::kJudge), PipelineStage::kFilter);
   EXPECT_EQ(CallingStage(CallKind::kRelevance), PipelineStage::kRelevance);
+  EXPECT_EQ(CallingStage(CallKind::kRoute), PipelineStage::kQuestioner);
+  EXPECT_EQ(CallingStage(CallKind::kReduce), PipelineStage::kAnswer);
 }
 
 }  // namespace

@@ -28,22 +28,32 @@ enum class Origin {
   kGenerated,  // written by the questioner from the document
 };
 
+// How much of a document a question needs (DESIGN's global questions).
+enum class Scope {
+  kLocal,   // a few passages answer it: Lv1/Lv2/Lv3 retrieve them
+  kGlobal,  // it needs the whole document read: every relevant note, reduced in order
+};
+
 // "relevant", "none", "failed", "malformed", "unjudged".
 const char* ToString(RelevanceVerdict verdict);
 // "accept", "reject", "review".
 const char* ToString(Decision decision);
 // "supplied", "generated".
 const char* ToString(Origin origin);
+// "local", "global".
+const char* ToString(Scope scope);
 
 inline constexpr std::array kRelevanceVerdicts = {
     RelevanceVerdict::kRelevant, RelevanceVerdict::kNone, RelevanceVerdict::kFailed,
     RelevanceVerdict::kMalformed, RelevanceVerdict::kUnjudged};
 inline constexpr std::array kDecisions = {Decision::kAccept, Decision::kReject, Decision::kReview};
 inline constexpr std::array kOrigins = {Origin::kSupplied, Origin::kGenerated};
+inline constexpr std::array kScopes = {Scope::kLocal, Scope::kGlobal};
 
 // Inverses of ToString; nullopt for any other string (case matters).
 std::optional<RelevanceVerdict> ParseRelevanceVerdict(std::string_view text);
 std::optional<Decision> ParseDecision(std::string_view text);
 std::optional<Origin> ParseOrigin(std::string_view text);
+std::optional<Scope> ParseScope(std::string_view text);
 
 }  // namespace longforge::envelope

@@ -75,6 +75,7 @@ struct Task {
   std::string language;                 // of the question (ISO 639, CLD2); empty: unknown
   std::vector<uint32_t> source_chunks;  // chunks a generated question was written from
   int level = 2;                        // agent level 1..3
+  Scope scope = Scope::kLocal;          // global: answered by reducing every note in order
   std::string parent_task_id;           // Lv3 sub-question: the task it serves
   std::string root_question;            // Lv3 sub-question: the question it serves
   std::vector<MemoryItem> memory;       // Lv3 memory carried in the message
@@ -154,6 +155,10 @@ struct AnswerRecord {
   uint32_t chunks_malformed = 0;  // the model's reply could not be read
   std::string backend;
   LlmUsage usage;
+  // Global reading (task.scope global): the notes (relevance quotes) reduced to the answer,
+  // and how many rounds of reduce calls that took (0: they fitted the answer call at once).
+  uint32_t notes = 0;
+  uint32_t reduce_depth = 0;
 
   uint32_t chunks_unread() const { return chunks_lost + chunks_failed + chunks_malformed; }
 };

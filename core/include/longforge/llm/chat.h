@@ -21,13 +21,13 @@ namespace longforge::llm {
 // sent as the X-Longforge-Stage header (fake and simulated servers route on it) and is
 // the `stage` label of the LLM metrics (a small fixed set, so the label stays cheap);
 // both keep their historical name.
-enum class CallKind { kKeywords, kRelevance, kAnswer, kPlan, kQuestion, kJudge };
+enum class CallKind { kKeywords, kRelevance, kAnswer, kPlan, kQuestion, kJudge, kRoute, kReduce };
 
-inline constexpr std::array<CallKind, 6> kCallKinds = {CallKind::kKeywords, CallKind::kRelevance,
-                                                       CallKind::kAnswer,   CallKind::kPlan,
-                                                       CallKind::kQuestion, CallKind::kJudge};
+inline constexpr std::array<CallKind, 8> kCallKinds = {
+    CallKind::kKeywords, CallKind::kRelevance, CallKind::kAnswer, CallKind::kPlan,
+    CallKind::kQuestion, CallKind::kJudge,     CallKind::kRoute,  CallKind::kReduce};
 
-// "keywords", "relevance", "answer", "plan", "question", "judge".
+// "keywords", "relevance", "answer", "plan", "question", "judge", "route", "reduce".
 const char* CallKindName(CallKind kind);
 // Inverse of CallKindName; nullopt for an unknown name.
 std::optional<CallKind> ParseCallKind(std::string_view name);

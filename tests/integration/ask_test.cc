@@ -64,6 +64,91 @@ TEST(Ask, NamesTheChapterOfItsEvidence) {
   EXPECT_EQ(r.out.find("CHAPTER I: "), std::string::npos) << r.out;
 }
 
+// A global question without an LLM: the rule routes it, every note of the document is
+// reduced by the extractive baseline, and the chapters of the notes are printed.
+TEST(Ask, AGlobalQuestionReadsTheWholeDocumentAndNamesItsChapters) {
+  const std::string dir = TempDir();
+  const std::string doc = dir + "/bells.txt";
+  {
+    std::ofstream out(doc);
+    for (int c = 1; c <= 4; ++c) {
+      out << "CHAPTER " << std::string(c, 'I') << "\n\n";
+      for (int i = 0; i < 40; ++i) out << "The miller mended the wheel of the old mill again. ";
+      out << "The sexton rang the chapel bell for the wedding in chapter " << c << ". ";
+      for (int i = 0; i < 40; ++i) out << "The ferryman rowed across the grey river at dawn. ";
+      out << "\n\n";
+    }
+  }
+  const auto r =
+      RunCommand({LongforgeBinary(), "ask", "--store", dir + "/store", "--chunk-tokens", "300",
+                  "--doc", doc, "How many times did the sexton ring the chapel bell over the whole book?"},
+                 120s);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("reading: global, 4 notes, reduce depth 0\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("chapters: CHAPTER I; CHAPTER II; CHAPTER III; CHAPTER IIII\n"),
+            std::string::npos)
+      << r.out;
+}
+
+// `ask` over War and Peace as the issue asks it: the route call says global, the notes
+// about Pierre from the whole novel are reduced, and the answer names its chapters.
+TEST(Ask, HowPierreChangesIsReadOverTheWholeNovel) {
+  const std::string book = std::string(LONGFORGE_SOURCE_DIR) +
+                           "/../shared/data/books/en_war_and_peace_pg2600.txt";
+  if (!fs::exists(book)) GTEST_SKIP() << book << " is absent";
+  FakeLlmServer server([](const FakeRequest& r) {
+    const std::string& user = r.messages.back().content;
+    if (r.stage == "route") return FakeReply::Content("GLOBAL");
+    if (r.stage == "relevance") {
+      // Quote the first two sentences that name Pierre, verbatim.
+      std::string quotes;
+      std::size_t at = 0;
+      for (int n = 0; n < 2 && (at = user.find("Pierre", at)) != std::string::npos; ++n) {
+        std::size_t begin = user.find_last_of(".!?\n", at);
+        begin = begin == std::string::npos ? 0 : begin + 1;
+        std::size_t end = user.find_first_of(".!?", at);
+        if (end == std::string::npos) break;
+        std::string q = user.substr(begin, end + 1 - begin);
+        for (char& c : q) c = c == '\n' ? ' ' : c;
+        if (q.find('<') == std::string::npos) quotes += q + "\n";
+        at = end;
+      }
+      return FakeReply::Content(quotes.empty() ? "NONE" : quotes);
+    }
+    if (r.stage == "reduce") {  // keep every third note
+      std::string kept;
+      std::size_t at = 0;
+      int n = 0;
+      while ((at = user.find("[part ", at)) != std::string::npos) {
+        const std::size_t end = user.find('\n', at);
+        if (n++ % 3 == 0) kept += user.substr(at, end - at) + "\n";
+        at = end;
+      }
+      return FakeReply::Content(kept);
+    }
+    if (r.stage == "answer") {
+      return FakeReply::Content(
+          "Pierre goes from an awkward heir searching for meaning to a settled husband "
+          "(BOOK FIFTEEN).");
+    }
+    return FakeReply::Content("NONE");
+  });
+  const std::string dir = TempDir();
+  const auto r = RunCommand({LongforgeBinary(), "ask", "--store", dir + "/store", "--llm-url",
+                             server.base_url(), "--llm-model", "m", "--doc", book,
+                             "How does Pierre change over the novel?"},
+                            300s);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("answer: Pierre goes from an awkward heir", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("reading: global, "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("reduce depth 0"), std::string::npos) << "hundreds of notes fit no call";
+  EXPECT_NE(r.out.find("chapters: BOOK ONE: 1805 / CHAPTER I"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("BOOK FIFTEEN: 1812 - 13"), std::string::npos) << r.out;
+  EXPECT_EQ(server.request_count("route"), 1);
+  EXPECT_GT(server.request_count("reduce"), 1);
+  EXPECT_EQ(server.request_count("answer"), 1);
+}
+
 TEST(Ask, PrintsTheFiltersDecisionAndReasonsForARejectedAnswer) {
   const auto r = Ask("When was the bicycle invented?");
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -15,6 +15,7 @@ FakeReply CargoScript(const FakeRequest& r, std::chrono::milliseconds relevance_
     return reply;
   }
   if (r.stage == "keywords") return FakeReply::Content("INFO: cargo\nKEYWORDS: cargo, vessel");
+  if (r.stage == "route") return FakeReply::Content("LOCAL");
   if (!decline.empty() && user.find(decline) != std::string::npos) {
     return FakeReply::Content("NOT IN EVIDENCE");
   }

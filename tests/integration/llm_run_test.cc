@@ -55,8 +55,9 @@ TEST(LlmRun, StagesCallTheServerAndASecondRunReplaysTheCache) {
   const int calls = server.request_count();
   EXPECT_GT(server.request_count("relevance"), 2);
   EXPECT_EQ(server.request_count("answer"), 2);
+  EXPECT_EQ(server.request_count("route"), 2) << "one per supplied question";
   EXPECT_EQ(calls, server.request_count("relevance") + server.request_count("answer") +
-                       server.request_count("keywords"));
+                       server.request_count("keywords") + server.request_count("route"));
   const auto dataset = Answers(dir + "/out/dataset.jsonl");
   ASSERT_EQ(dataset.size(), 2u);
   for (const auto& a : dataset) EXPECT_NE(a.find("Copper ingots."), std::string::npos);

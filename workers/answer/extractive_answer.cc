@@ -6,6 +6,7 @@
 #include "longforge/text/analyzer.h"
 #include "longforge/text/segmenter.h"
 #include "workers/answer/answer_backend.h"
+#include "workers/answer/note_reducer.h"
 
 namespace longforge::workers {
 namespace {
@@ -22,8 +23,10 @@ class ExtractiveAnswer final : public AnswerBackend {
       const auto q = analyzer_.Analyze(task.question);
       const std::set<std::string> qterms(q.begin(), q.end());
       std::size_t best_shared = 0;
-      // Evidence may be quotes or whole passages: answer with one sentence.
-      for (const auto& passage : evidence) {
+      // Evidence may be quotes, whole passages or a global task's notes (whose positions
+      // are not part of the answer): answer with one sentence.
+      for (auto& given : evidence) {
+        const std::string passage(task.scope == envelope::Scope::kGlobal ? NoteText(given) : given);
         for (const auto& span : segmenter_.Sentences(passage)) {
           const std::string_view sentence = TrimAsciiSpace(span.In(passage));
           std::set<std::string> shared;

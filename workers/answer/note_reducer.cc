@@ -169,6 +169,12 @@ std::string RenderNote(const Note& note, uint32_t chunk_count) {
   return out;
 }
 
+std::string_view NoteText(std::string_view rendered) {
+  if (rendered.substr(0, 1 + kPart.size()) != "[part ") return rendered;
+  const auto close = rendered.find("] ");
+  return close == std::string_view::npos ? rendered : rendered.substr(close + 2);
+}
+
 std::size_t NoteTokens(const std::vector<Note>& notes, uint32_t chunk_count,
                        const text::TokenCounter& counter) {
   std::size_t total = 0;

@@ -28,6 +28,10 @@ struct Note {
 // how notes reach the reduce and answer calls.
 std::string RenderNote(const Note& note, uint32_t chunk_count);
 
+// The text of a rendered note without its leading position, or `rendered` when it has
+// none.
+std::string_view NoteText(std::string_view rendered);
+
 // The tokens of the notes as rendered, one per line.
 std::size_t NoteTokens(const std::vector<Note>& notes, uint32_t chunk_count,
                        const text::TokenCounter& counter);

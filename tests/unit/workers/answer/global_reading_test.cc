@@ -157,6 +157,8 @@ TEST(Notes, RenderWithPositionAndChapterAndParseBack) {
   const Note note{12, "BOOK ONE / CHAPTER III", " Pierre laughed. "};
   EXPECT_EQ(RenderNote(note, 300), "[part 13 of 300 | BOOK ONE / CHAPTER III] Pierre laughed.");
   EXPECT_EQ(RenderNote({0, "", "x"}, 2), "[part 1 of 2] x");
+  EXPECT_EQ(NoteText(RenderNote(note, 300)), "Pierre laughed.");
+  EXPECT_EQ(NoteText("[a bracket] of the text itself"), "[a bracket] of the text itself");
 
   const Note fallback{4, "CHAPTER I", ""};
   const auto notes = ParseNotes(

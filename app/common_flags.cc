@@ -105,6 +105,8 @@ void AddLlmFlags(CLI::App& cmd, llm::LlmConfig& c) {
   cmd.add_option("--llm-model", c.all.model,
                  "Model name for every LLM stage without its own --<stage>-llm-model");
   // Each stage's own endpoint; a stage without one uses --llm-url/--llm-model.
+  cmd.add_option("--map-llm-url", c.map.url, "LLM for the mapper only (one card per chunk)");
+  cmd.add_option("--map-llm-model", c.map.model, "Model for the mapper");
   cmd.add_option("--question-llm-url", c.question.url,
                  "LLM for the questioner only (generated questions)");
   cmd.add_option("--question-llm-model", c.question.model, "Model for the questioner");
@@ -136,6 +138,18 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
   cmd.add_option("--max-document-bytes", config.chunker.max_document_bytes,
                  "Largest document accepted, in bytes")
       ->capture_default_str();
+  cmd.add_option_function<std::string>(
+         "--map",
+         [&config](const std::string& mode) {
+           using Mode = workers::MapperOptions::Mode;
+           config.mapper.mode = mode == "always" ? Mode::kAlways
+                                : mode == "never" ? Mode::kNever
+                                                  : Mode::kAuto;
+         },
+         "Which documents the mapper writes a map of (one card per chunk: an LLM call each): "
+         "auto, those without supplied questions (their questions are generated from it); "
+         "always; never (default auto)")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd.add_option("--questions-per-call", config.questioner.questions_per_call,
                  "Questions sharing one relevance request (the chunk is read once for all)")
       ->capture_default_str();

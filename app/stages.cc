@@ -14,6 +14,7 @@ constexpr StageEntry Entry() {
 
 constexpr std::array<StageEntry, kPipelineStages.size()> kStages = {
     Entry<workers::ChunkerStage, &PipelineConfig::chunker>(),
+    Entry<workers::MapperStage, &PipelineConfig::mapper>(),
     Entry<workers::QuestionerStage, &PipelineConfig::questioner>(),
     Entry<workers::RelevanceStage, &PipelineConfig::relevance>(),
     Entry<workers::AnswerStage, &PipelineConfig::answer>(),

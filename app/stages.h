@@ -14,6 +14,7 @@
 #include "workers/answer/answer_stage.h"
 #include "workers/chunker/chunker_stage.h"
 #include "workers/filter/filter_stage.h"
+#include "workers/mapper/mapper_stage.h"
 #include "workers/questioner/questioner_stage.h"
 #include "workers/relevance/relevance_stage.h"
 #include "workers/sink/sink_stage.h"
@@ -23,6 +24,7 @@ namespace longforge::app {
 // Every stage's options, as the command line fills them.
 struct PipelineConfig {
   workers::ChunkerStage::Options chunker;
+  workers::MapperStage::Options mapper;
   workers::QuestionerStage::Options questioner;
   workers::RelevanceStage::Options relevance;
   workers::AnswerStage::Options answer;

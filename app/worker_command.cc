@@ -17,9 +17,28 @@ struct WorkerArgs {
   std::string group;
 };
 
-// Default metrics port per stage (9401 for the chunker … 9406 for the sink), so several
-// workers on one host do not collide.
-int DefaultPort(PipelineStage stage) { return 9401 + static_cast<int>(stage); }
+// Default metrics port per stage, so several workers on one host do not collide: 9401
+// chunker, 9402 questioner, 9403 relevance, 9404 answer, 9405 filter, 9406 sink, and
+// 9407 for the mapper, which came later (ops/prometheus scrapes these).
+int DefaultPort(PipelineStage stage) {
+  switch (stage) {
+    case PipelineStage::kChunker:
+      return 9401;
+    case PipelineStage::kQuestioner:
+      return 9402;
+    case PipelineStage::kRelevance:
+      return 9403;
+    case PipelineStage::kAnswer:
+      return 9404;
+    case PipelineStage::kFilter:
+      return 9405;
+    case PipelineStage::kSink:
+      return 9406;
+    case PipelineStage::kMapper:
+      return 9407;
+  }
+  return 9400;
+}
 
 void RunStage(WorkerArgs& args) {
   // The command line only accepts stage names (CLI::IsMember(StageNames())).

@@ -79,7 +79,8 @@ bool RunTracker::DeadLettered(const kafka::DeadLetter& record) {
   ++summary_.dlq_records;
   const std::string& topic = record.message.topic;
   const auto subject = envelope::DecodeSubject(record.message.value);
-  const bool document = topic == kafka::kDocuments || topic == kafka::kChunked;
+  const bool document =
+      topic == kafka::kDocuments || topic == kafka::kChunked || topic == kafka::kMapped;
   if (!subject || (!document && subject->task_id.empty())) {
     summary_.notes.push_back("dead-lettered message from " + topic + " (" +
                              (subject ? "no task" : subject.error().message) +

@@ -65,7 +65,7 @@ void ReadDeadLetter(Accounting& a, const std::string& line, const std::string& w
                          " names no document: " + record->reason);
     return;
   }
-  if (topic == kafka::kDocuments || topic == kafka::kChunked) {
+  if (topic == kafka::kDocuments || topic == kafka::kChunked || topic == kafka::kMapped) {
     if (!a.dead_documents.emplace(subject->doc_id, record->reason).second) {
       a.problems.push_back(where + ": document " + subject->doc_id + " dead-lettered twice");
     }

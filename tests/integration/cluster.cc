@@ -62,7 +62,8 @@ void Cluster::StartWorker(const std::string& stage, int metrics_port,
 }
 
 void Cluster::StartAllWorkers() {
-  for (const char* s : {"chunker", "questioner", "relevance", "answer", "filter", "sink"}) {
+  for (const char* s :
+       {"chunker", "mapper", "questioner", "relevance", "answer", "filter", "sink"}) {
     StartWorker(s);
   }
 }

@@ -207,7 +207,7 @@ TEST(FanOut, SeparateWorkersStayWithinTheByteBound) {
 
   constexpr std::size_t kBound = 32 * 1024;
   cluster.StartWorker("questioner", 0, {"--fan-out-bytes", std::to_string(kBound)});
-  for (const char* stage : {"chunker", "relevance", "answer", "filter", "sink"}) {
+  for (const char* stage : {"chunker", "mapper", "relevance", "answer", "filter", "sink"}) {
     cluster.StartWorker(stage);
   }
   const auto ingest = cluster.Ingest({dir + "/docs.jsonl"});

@@ -89,7 +89,7 @@ TEST(LlmOutage, AWorkerTurnsUnhealthyDuringAnOutageAndRecovers) {
   const std::string base = "http://127.0.0.1:" + std::to_string(port);
   cluster.StartWorker("relevance", port,
                       {"--llm-url", server.base_url(), "--llm-model", "fake-model"});
-  for (const char* stage : {"chunker", "questioner", "answer", "filter", "sink"}) {
+  for (const char* stage : {"chunker", "mapper", "questioner", "answer", "filter", "sink"}) {
     cluster.StartWorker(stage);
   }
   const auto status = [&](const std::string& path) {

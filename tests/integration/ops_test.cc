@@ -31,8 +31,8 @@ using namespace std::chrono_literals;
 
 const std::string kSource = LONGFORGE_SOURCE_DIR;
 const std::string kOps = kSource + "/ops";
-const std::vector<std::string> kStages = {"chunker", "questioner", "relevance",
-                                          "answer",  "filter",     "sink"};
+const std::vector<std::string> kStages = {"chunker", "mapper", "questioner", "relevance",
+                                          "answer",  "filter", "sink"};
 
 #define REQUIRE_PROMETHEUS() LF_REQUIRE_PROGRAMS("prometheus", "promtool", "curl")
 
@@ -190,8 +190,8 @@ TEST(OpsCompose, CreatesEveryTopicWithItsPartitions) {
 TEST(OpsCompose, CreditsArePartitionedLikeTheDocumentsTheyBelongTo) {
   std::map<std::string, int> partitions;
   for (const auto& t : kafka::AllTopics()) partitions[t.name] = t.partitions;
-  EXPECT_EQ(partitions.at(kafka::kRelevanceCredits), partitions.at(kafka::kChunked));
-  EXPECT_EQ(partitions.at(kafka::kSubquestions), partitions.at(kafka::kChunked));
+  EXPECT_EQ(partitions.at(kafka::kRelevanceCredits), partitions.at(kafka::kMapped));
+  EXPECT_EQ(partitions.at(kafka::kSubquestions), partitions.at(kafka::kMapped));
 }
 
 // The `command` list of a compose service, e.g. {"worker", "relevance", ...}.
@@ -215,7 +215,8 @@ std::vector<std::string> ServiceCommand(const std::string& compose, const std::s
 TEST(OpsCompose, EveryLlmStageServiceGetsItsLlmFlags) {
   const auto compose = Slurp(kOps + "/compose/docker-compose.yml");
   ASSERT_FALSE(compose.empty());
-  const std::map<std::string, std::string> prefix = {{"questioner", "question"},
+  const std::map<std::string, std::string> prefix = {{"mapper", "map"},
+                                                     {"questioner", "question"},
                                                      {"relevance", "relevance"},
                                                      {"answer", "answer"},
                                                      {"filter", "judge"}};

@@ -19,7 +19,7 @@ Result<std::unique_ptr<kafka::Stage>> QuestionerStage::Build(const Options& opti
   const llm::LlmEndpoint endpoint = c.llm.For(kId);
   auto s = std::make_unique<kafka::BasicStage>(
       kId,
-      std::vector<std::string>{kafka::kChunked, kafka::kSubquestions, kafka::kRelevanceCredits},
+      std::vector<std::string>{kafka::kMapped, kafka::kSubquestions, kafka::kRelevanceCredits},
       kafka::DefaultInFlight(c.max_in_flight, !endpoint.url.empty(), c.llm.concurrency));
   QuestionGenerator* generator = nullptr;
   ScopeRouter* router = nullptr;

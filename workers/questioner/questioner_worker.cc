@@ -234,22 +234,23 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
     return done(kafka::Outputs{});
   }
   if (message.topic == kafka::kSubquestions) return FanOutSubQuestion(message, done, emit);
-  auto doc = envelope::DecodeChunkedEvent(message.value);
-  if (!doc) return done(doc.error());
-  auto table_bytes = store_.Get(doc->chunks_ref);
+  auto mapped = envelope::DecodeMappedEvent(message.value);
+  if (!mapped) return done(mapped.error());
+  envelope::ChunkedEvent& doc = mapped->doc;
+  auto table_bytes = store_.Get(doc.chunks_ref);
   if (!table_bytes) return done(table_bytes.error());
   auto table = envelope::DecodeChunkTable(*table_bytes);
   if (!table) return done(table.error());
-  if (table->chunks.size() != doc->chunk_count) {
-    return done(Error::DeadLetter("chunk table " + doc->chunks_ref + " has " +
+  if (table->chunks.size() != doc.chunk_count) {
+    return done(Error::DeadLetter("chunk table " + doc.chunks_ref + " has " +
                                   std::to_string(table->chunks.size()) + " chunks, message says " +
-                                  std::to_string(doc->chunk_count)));
+                                  std::to_string(doc.chunk_count)));
   }
 
   envelope::TaskLedger ledger;
-  ledger.doc_id = doc->doc_id;
-  auto tasks = PlanTasks(*doc, ledger.notes);
-  const uint32_t asked = GeneratedCount(*doc);
+  ledger.doc_id = doc.doc_id;
+  auto tasks = PlanTasks(doc, ledger.notes);
+  const uint32_t asked = GeneratedCount(doc);
   // Supplied questions are routed by the router's call unless --scope decided them (the
   // rule has already given each its scope).
   const bool route = !options_.scope && router_ != nullptr && !tasks.empty();
@@ -258,17 +259,17 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
                   probe_, std::move(done), std::move(emit));
   }
 
-  const uint64_t seed = SeedOf(doc->doc_id);
+  const uint64_t seed = SeedOf(doc.doc_id);
   std::vector<QuestionSample> samples;
   for (const auto& s :
        asked == 0 ? std::vector<ChunkSample>{}
                   : SampleChunks(table->chunks, asked, options_.sampling, seed)) {
     QuestionSample sample;
-    sample.doc_id = doc->doc_id;
+    sample.doc_id = doc.doc_id;
     sample.requested_type = kSingleTypes[(seed + samples.size()) % std::size(kSingleTypes)];
     for (const uint32_t c : s.chunks) {
       const auto& ref = table->chunks[c];
-      auto bytes = store_.GetRange(store::DocumentStore::TextKey(doc->doc_id), ref.begin, ref.end);
+      auto bytes = store_.GetRange(store::DocumentStore::TextKey(doc.doc_id), ref.begin, ref.end);
       if (!bytes) return done(bytes.error());
       sample.chunks.push_back({c, std::move(bytes.value())});
     }
@@ -277,7 +278,7 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
 
   // Shared by every callback of this document: the last one to finish emits.
   auto job = std::make_shared<Job>();
-  job->doc = std::move(doc.value());
+  job->doc = std::move(doc);
   job->table = std::move(table.value());
   job->tasks = std::move(tasks);
   job->ledger = std::move(ledger);

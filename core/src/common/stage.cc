@@ -6,6 +6,8 @@ const char* StageName(PipelineStage stage) {
   switch (stage) {
     case PipelineStage::kChunker:
       return "chunker";
+    case PipelineStage::kMapper:
+      return "mapper";
     case PipelineStage::kQuestioner:
       return "questioner";
     case PipelineStage::kRelevance:

@@ -76,29 +76,57 @@ Result<DocumentEvent> DecodeDocumentEvent(std::string_view bytes) {
   return r;
 }
 
-std::string Encode(const ChunkedEvent& m) {
-  return Dump({{"schema", "lf.chunked/v1"},
-               {"doc_id", m.doc_id},
-               {"title", m.title},
-               {"bytes", m.bytes},
-               {"tokens", m.tokens},
-               {"tokenizer", m.tokenizer},
-               {"chunk_count", m.chunk_count},
-               {"chunks_ref", m.chunks_ref},
-               {"questions", m.questions}});
+namespace {
+
+json ChunkedFields(const ChunkedEvent& m, const char* schema) {
+  return {{"schema", schema},
+          {"doc_id", m.doc_id},
+          {"title", m.title},
+          {"bytes", m.bytes},
+          {"tokens", m.tokens},
+          {"tokenizer", m.tokenizer},
+          {"chunk_count", m.chunk_count},
+          {"chunks_ref", m.chunks_ref},
+          {"questions", m.questions}};
+}
+
+void ReadChunkedFields(const json& j, ChunkedEvent& m) {
+  Required(j, "doc_id", m.doc_id);
+  Optional(j, "title", m.title);
+  Optional(j, "bytes", m.bytes);
+  Optional(j, "tokens", m.tokens);
+  Optional(j, "tokenizer", m.tokenizer);
+  Required(j, "chunk_count", m.chunk_count);
+  Required(j, "chunks_ref", m.chunks_ref);
+  Optional(j, "questions", m.questions);
+}
+
+}  // namespace
+
+std::string Encode(const ChunkedEvent& m) { return Dump(ChunkedFields(m, "lf.chunked/v1")); }
+
+std::string Encode(const MappedEvent& m) {
+  json j = ChunkedFields(m.doc, "lf.mapped/v1");
+  j["map_ref"] = m.map_ref;
+  j["mapper"] = m.mapper;
+  return Dump(j);
 }
 
 Result<ChunkedEvent> DecodeChunkedEvent(std::string_view bytes) {
-  return Decode<ChunkedEvent>(bytes, {"lf.chunked/v1"}, [](const json& j, ChunkedEvent& m) {
-    Required(j, "doc_id", m.doc_id);
-    Optional(j, "title", m.title);
-    Optional(j, "bytes", m.bytes);
-    Optional(j, "tokens", m.tokens);
-    Optional(j, "tokenizer", m.tokenizer);
-    Required(j, "chunk_count", m.chunk_count);
-    Required(j, "chunks_ref", m.chunks_ref);
-    Optional(j, "questions", m.questions);
-  });
+  return Decode<ChunkedEvent>(bytes, {"lf.chunked/v1"}, ReadChunkedFields);
+}
+
+Result<MappedEvent> DecodeMappedEvent(std::string_view bytes) {
+  return Decode<MappedEvent>(bytes, {"lf.mapped/v1", "lf.chunked/v1"},
+                             [](const json& j, MappedEvent& m) {
+                               ReadChunkedFields(j, m.doc);
+                               if (j.at("schema") == "lf.mapped/v1") {
+                                 Required(j, "map_ref", m.map_ref);
+                                 Required(j, "mapper", m.mapper);
+                               } else {
+                                 m.mapper = "none";
+                               }
+                             });
 }
 
 std::string Encode(const TaskLedger& m) {

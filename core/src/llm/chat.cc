@@ -22,6 +22,8 @@ const char* CallKindName(CallKind kind) {
       return "route";
     case CallKind::kReduce:
       return "reduce";
+    case CallKind::kMap:
+      return "map";
   }
   return "unknown";
 }
@@ -47,6 +49,8 @@ PipelineStage CallingStage(CallKind kind) {
       return PipelineStage::kFilter;
     case CallKind::kRelevance:
       return PipelineStage::kRelevance;
+    case CallKind::kMap:
+      return PipelineStage::kMapper;
   }
   return PipelineStage::kAnswer;  // unreachable: the switch covers every kind
 }

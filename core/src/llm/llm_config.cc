@@ -17,6 +17,8 @@ namespace {
 // The prefix of a stage's own --<prefix>-llm-url/-model flags.
 const char* StageFlagPrefix(PipelineStage stage) {
   switch (stage) {
+    case PipelineStage::kMapper:
+      return "map";
     case PipelineStage::kQuestioner:
       return "question";
     case PipelineStage::kFilter:
@@ -38,6 +40,9 @@ LlmEndpoint LlmConfig::For(PipelineStage stage) const {
     case PipelineStage::kChunker:
     case PipelineStage::kSink:
       return {};
+    case PipelineStage::kMapper:
+      own = &map;
+      break;
     case PipelineStage::kQuestioner:
       own = &question;
       break;

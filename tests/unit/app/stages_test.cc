@@ -39,16 +39,17 @@ TEST(Stages, TableListsEveryStageOnceInPipelineOrder) {
     EXPECT_EQ(Stages()[i].id, kPipelineStages[i]);
     EXPECT_EQ(StageFor(kPipelineStages[i]).id, kPipelineStages[i]);
   }
-  EXPECT_EQ(StageNames(), (std::vector<std::string>{"chunker", "questioner", "relevance", "answer",
-                                                    "filter", "sink"}));
+  EXPECT_EQ(StageNames(), (std::vector<std::string>{"chunker", "mapper", "questioner", "relevance",
+                                                    "answer", "filter", "sink"}));
 }
 
 TEST(Stages, EachBuildsItsHandlerAndNamesItsInputTopics) {
   Context c;
   const std::map<PipelineStage, std::vector<std::string>> inputs = {
       {PipelineStage::kChunker, {kafka::kDocuments}},
+      {PipelineStage::kMapper, {kafka::kChunked}},
       {PipelineStage::kQuestioner,
-       {kafka::kChunked, kafka::kSubquestions, kafka::kRelevanceCredits}},
+       {kafka::kMapped, kafka::kSubquestions, kafka::kRelevanceCredits}},
       {PipelineStage::kRelevance, {kafka::kRelevanceRequests}},
       {PipelineStage::kAnswer, {kafka::kRelevanceResults}},
       {PipelineStage::kFilter, {kafka::kAnswers}},

@@ -20,7 +20,7 @@ TEST(PipelineStage, NamesRoundTripInPipelineOrder) {
 }
 
 TEST(PipelineStage, UnknownNamesDoNotParse) {
-  EXPECT_EQ(ParsePipelineStage("mapper"), std::nullopt);
+  EXPECT_EQ(ParsePipelineStage("reducer"), std::nullopt);
   EXPECT_EQ(ParsePipelineStage(""), std::nullopt);
   EXPECT_EQ(ParsePipelineStage("Chunker"), std::nullopt);
 }

@@ -19,7 +19,7 @@ std::map<PipelineStage, std::string> Resolved(const LlmConfig& c) {
   return out;
 }
 
-constexpr PipelineStage kQ = PipelineStage::kQuestioner, kR = PipelineStage::kRelevance,
+constexpr PipelineStage kM = PipelineStage::kMapper, kQ = PipelineStage::kQuestioner, kR = PipelineStage::kRelevance,
                         kA = PipelineStage::kAnswer, kF = PipelineStage::kFilter,
                         kC = PipelineStage::kChunker, kS = PipelineStage::kSink;
 
@@ -33,17 +33,18 @@ TEST(LlmConfig, TheSharedEndpointReachesEveryLlmStageAndNeitherChunkerNorSink) {
   LlmConfig c;
   c.all = {"http://all/v1", "m"};
   const auto r = Resolved(c);
-  for (const PipelineStage stage : {kQ, kR, kA, kF}) {
+  for (const PipelineStage stage : {kM, kQ, kR, kA, kF}) {
     EXPECT_EQ(r.at(stage), "http://all/v1 m") << StageName(stage);
   }
   EXPECT_EQ(r.at(kC), "");
   EXPECT_EQ(r.at(kS), "");
-  EXPECT_EQ(c.Describe(), "questioner, relevance, answer, filter: llm:m at http://all/v1");
+  EXPECT_EQ(c.Describe(), "mapper, questioner, relevance, answer, filter: llm:m at http://all/v1");
 }
 
 // Each stage's own flags set that stage alone, with or without the shared endpoint.
 TEST(LlmConfig, EachStagesOwnEndpointReachesThatStageOnly) {
-  const std::map<PipelineStage, LlmEndpoint LlmConfig::*> own = {{kQ, &LlmConfig::question},
+  const std::map<PipelineStage, LlmEndpoint LlmConfig::*> own = {{kM, &LlmConfig::map},
+                                                                 {kQ, &LlmConfig::question},
                                                                  {kR, &LlmConfig::relevance},
                                                                  {kA, &LlmConfig::answer},
                                                                  {kF, &LlmConfig::judge}};
@@ -82,11 +83,12 @@ TEST(LlmConfig, TheAnswerEndpointNoLongerReachesTheQuestionerOrTheFilter) {
   c.answer = {"http://answer/v1", "a"};
   const auto r = Resolved(c);
   EXPECT_EQ(r.at(kA), "http://answer/v1 a");
+  EXPECT_EQ(r.at(kM), "");
   EXPECT_EQ(r.at(kQ), "");
   EXPECT_EQ(r.at(kR), "");
   EXPECT_EQ(r.at(kF), "");
   EXPECT_EQ(c.Describe(),
-            "questioner, relevance, filter: extractive (no LLM); answer: llm:a at "
+            "mapper, questioner, relevance, filter: extractive (no LLM); answer: llm:a at "
             "http://answer/v1");
 }
 
@@ -96,8 +98,8 @@ TEST(LlmConfig, DescribeNamesEveryLlmStagesEndpoint) {
   c.answer = {"http://big/v1", "large"};
   c.judge = {"http://big/v1", "large"};
   EXPECT_EQ(c.Describe(),
-            "questioner, relevance: llm:small at http://gpu/v1; answer, filter: llm:large at "
-            "http://big/v1");
+            "mapper, questioner, relevance: llm:small at http://gpu/v1; answer, filter: llm:large "
+            "at http://big/v1");
 }
 
 TEST(LlmConfig, ValidateNamesTheStageAndItsOwnModelFlag) {

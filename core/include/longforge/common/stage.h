@@ -9,14 +9,15 @@
 
 namespace longforge {
 
-enum class PipelineStage { kChunker, kQuestioner, kRelevance, kAnswer, kFilter, kSink };
+enum class PipelineStage { kChunker, kMapper, kQuestioner, kRelevance, kAnswer, kFilter, kSink };
 
 // In pipeline order.
-inline constexpr std::array<PipelineStage, 6> kPipelineStages = {
-    PipelineStage::kChunker, PipelineStage::kQuestioner, PipelineStage::kRelevance,
-    PipelineStage::kAnswer,  PipelineStage::kFilter,     PipelineStage::kSink};
+inline constexpr std::array<PipelineStage, 7> kPipelineStages = {
+    PipelineStage::kChunker, PipelineStage::kMapper, PipelineStage::kQuestioner,
+    PipelineStage::kRelevance, PipelineStage::kAnswer, PipelineStage::kFilter,
+    PipelineStage::kSink};
 
-// "chunker", "questioner", "relevance", "answer", "filter", "sink".
+// "chunker", "mapper", "questioner", "relevance", "answer", "filter", "sink".
 const char* StageName(PipelineStage stage);
 // Inverse of StageName; nullopt for an unknown name.
 std::optional<PipelineStage> ParsePipelineStage(std::string_view name);

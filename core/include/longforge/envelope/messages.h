@@ -52,6 +52,14 @@ struct ChunkedEvent {
   std::vector<SuppliedQuestion> questions;
 };
 
+// lf.mapped/v1 — a chunked document with its map (envelope::DocumentMap, a sidecar in the
+// store): what the questioner reads. Written by the mapper.
+struct MappedEvent {
+  ChunkedEvent doc;
+  std::string map_ref;  // store key of the document map; empty: no map
+  std::string mapper;   // who wrote the cards; "none" when the document was not mapped
+};
+
 struct LlmUsage {
   uint32_t calls = 0;
   uint64_t prompt_tokens = 0;
@@ -187,6 +195,7 @@ uint32_t CapQuotes(std::vector<std::string>& quotes, std::size_t max_bytes);
 
 std::string Encode(const DocumentEvent& m);
 std::string Encode(const ChunkedEvent& m);
+std::string Encode(const MappedEvent& m);
 std::string Encode(const TaskLedger& m);
 std::string Encode(const RelevanceRequest& m);
 std::string Encode(const RelevanceCredit& m);
@@ -198,6 +207,8 @@ std::string Encode(const SampleRecord& m, std::string_view schema);
 
 Result<DocumentEvent> DecodeDocumentEvent(std::string_view bytes);
 Result<ChunkedEvent> DecodeChunkedEvent(std::string_view bytes);
+// lf.mapped/v1, or an lf.chunked/v1 message (a document without a map: map_ref empty).
+Result<MappedEvent> DecodeMappedEvent(std::string_view bytes);
 Result<TaskLedger> DecodeTaskLedger(std::string_view bytes);
 Result<RelevanceRequest> DecodeRelevanceRequest(std::string_view bytes);
 Result<RelevanceCredit> DecodeRelevanceCredit(std::string_view bytes);

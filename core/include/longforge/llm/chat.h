@@ -21,13 +21,24 @@ namespace longforge::llm {
 // sent as the X-Longforge-Stage header (fake and simulated servers route on it) and is
 // the `stage` label of the LLM metrics (a small fixed set, so the label stays cheap);
 // both keep their historical name.
-enum class CallKind { kKeywords, kRelevance, kAnswer, kPlan, kQuestion, kJudge, kRoute, kReduce };
+enum class CallKind {
+  kKeywords,
+  kRelevance,
+  kAnswer,
+  kPlan,
+  kQuestion,
+  kJudge,
+  kRoute,
+  kReduce,
+  kMap
+};
 
-inline constexpr std::array<CallKind, 8> kCallKinds = {
-    CallKind::kKeywords, CallKind::kRelevance, CallKind::kAnswer, CallKind::kPlan,
-    CallKind::kQuestion, CallKind::kJudge,     CallKind::kRoute,  CallKind::kReduce};
+inline constexpr std::array<CallKind, 9> kCallKinds = {
+    CallKind::kKeywords, CallKind::kRelevance, CallKind::kAnswer,
+    CallKind::kPlan,     CallKind::kQuestion,  CallKind::kJudge,
+    CallKind::kRoute,    CallKind::kReduce,    CallKind::kMap};
 
-// "keywords", "relevance", "answer", "plan", "question", "judge", "route", "reduce".
+// "keywords", "relevance", "answer", "plan", "question", "judge", "route", "reduce", "map".
 const char* CallKindName(CallKind kind);
 // Inverse of CallKindName; nullopt for an unknown name.
 std::optional<CallKind> ParseCallKind(std::string_view name);

@@ -25,6 +25,7 @@ struct LlmEndpoint {
 
 struct LlmConfig {
   LlmEndpoint all;        // --llm-url, --llm-model: every LLM stage without its own
+  LlmEndpoint map;        // --map-llm-url/-model: the mapper's cards only
   LlmEndpoint question;   // --question-llm-url/-model: the questioner's generator only
   LlmEndpoint relevance;  // --relevance-llm-url/-model: the relevance stage only
   LlmEndpoint answer;     // --answer-llm-url/-model: the answer stage only (keywords, plan)
@@ -35,7 +36,7 @@ struct LlmConfig {
   std::string cache_path;          // --cache: SQLite response cache; empty = none
 
   // The endpoint `stage` uses: each of url and model from the stage's own flags
-  // (questioner: question, relevance, answer, filter: judge), else from `all`; one
+  // (mapper: map, questioner: question, relevance, answer, filter: judge), else from `all`; one
   // stage's flags never reach another. url empty = extractive. The chunker and the sink
   // call no LLM: always empty.
   LlmEndpoint For(PipelineStage stage) const;

@@ -306,6 +306,12 @@ class SimServer {
       reply = RelevanceReply(user, options_.marker);
     } else if (stage == "keywords") {
       reply = KeywordsReply(user);
+    } else if (stage == "map") {
+      reply = MapReply(user);
+    } else if (stage == "route") {
+      reply = RouteReply(user);
+    } else if (stage == "reduce") {
+      reply = ReduceReply(user);
     } else {
       reply = AnswerReply(user, options_.marker);
     }

@@ -104,6 +104,36 @@ std::string KeywordsReply(std::string_view user) {
   return "INFO: " + question + "\nKEYWORDS: " + (keywords.empty() ? question : keywords);
 }
 
+std::string MapReply(std::string_view user) {
+  const std::string_view part = Between(user, "<part>\n", "\n</part>");
+  const std::string gist = part.empty() ? "An empty part." : FoldSpaces(SentenceAt(part, 0));
+  return "GIST: " + gist + "\nPEOPLE: none\nPLACES: none\nORGANISATIONS: none\nDATES: none\n"
+         "EVENTS:\n- none";
+}
+
+std::string RouteReply(std::string_view user) {
+  std::string q(Between(user, "<question>\n", "\n</question>"));
+  std::transform(q.begin(), q.end(), q.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const char* cue : {"whole", "order", "change", "how many times"}) {
+    if (q.find(cue) != std::string::npos) return "GLOBAL";
+  }
+  return "LOCAL";
+}
+
+std::string ReduceReply(std::string_view user) {
+  const std::string_view notes = Between(user, "<notes>\n", "\n</notes>");
+  std::string kept;
+  std::size_t start = 0, n = 0;
+  while (start < notes.size()) {
+    std::size_t end = notes.find('\n', start);
+    if (end == std::string_view::npos) end = notes.size();
+    if (n++ % 2 == 0) kept += std::string(notes.substr(start, end - start)) + "\n";
+    start = end + 1;
+  }
+  return kept.empty() ? "NONE" : kept;
+}
+
 std::string AnswerReply(std::string_view user, std::string_view marker) {
   const std::size_t at = marker.empty() ? std::string_view::npos : user.find(marker);
   if (at == std::string_view::npos) return "The evidence suggests the answer given above.";

@@ -22,6 +22,16 @@ std::string RelevanceReply(std::string_view user, std::string_view marker);
 // Keywords: "INFO: <the question>\nKEYWORDS: <its longer words, comma-separated>".
 std::string KeywordsReply(std::string_view user);
 
+// Map: a card whose gist is the passage's first sentence.
+std::string MapReply(std::string_view user);
+
+// Route: GLOBAL when the question names the whole work, an order, a change or a count
+// over it ("whole", "order", "change", "how many times"), else LOCAL.
+std::string RouteReply(std::string_view user);
+
+// Reduce: every other note of the group, as given (so each round halves the notes).
+std::string ReduceReply(std::string_view user);
+
 // Answer: one short sentence; it quotes the evidence sentence holding `marker` when
 // there is one.
 std::string AnswerReply(std::string_view user, std::string_view marker);

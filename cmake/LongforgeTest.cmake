@@ -8,6 +8,11 @@ function(lf_add_test)
   if(NOT T_TIMEOUT)
     set(T_TIMEOUT 300)
   endif()
+  if(LONGFORGE_SANITIZE)
+    # The sanitized build runs the same work several times slower
+    # (tests/support/sanitizer.h, kSanitizerSlowdown).
+    math(EXPR T_TIMEOUT "${T_TIMEOUT} * 4")
+  endif()
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE ${T_LIBS} GTest::gtest GTest::gtest_main)
   target_compile_definitions(${T_NAME} PRIVATE

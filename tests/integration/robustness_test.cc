@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "support/sanitizer.h"
 #include "support/subprocess.h"
 
 namespace longforge::testing {
@@ -167,7 +168,8 @@ TEST(Robustness, SixtyMebibyteDocumentIsChunkedWithBoundedMemory) {
   EXPECT_NE(r.out.find("documents:      1 "), std::string::npos) << r.out;
   const double peak = PeakChildMiB();
   std::cout << "peak memory for a " << (bytes >> 20) << " MiB document: " << peak << " MiB\n";
-  EXPECT_LT(peak, 512.0);  // measured: 150 MiB, 2.4 times the document
+  // Measured: 150 MiB, 2.4 times the document (725 MiB under AddressSanitizer).
+  EXPECT_LT(peak, 512.0 * testing::kSanitizerMemoryFactor);
   std::size_t tables = 0;
   for (const auto& entry : fs::recursive_directory_iterator(dir + "/store")) {
     tables += entry.path().filename().string().find(".chunks-") != std::string::npos ? 1 : 0;

@@ -24,6 +24,7 @@
 #include "longforge/store/document_store.h"
 #include "longforge/store/document_text.h"
 #include "longforge/text/chunker.h"
+#include "haystack.h"
 #include "support/fake_llm_server.h"
 #include "workers/answer/answer_worker.h"
 #include "workers/answer/llm_answer.h"
@@ -61,29 +62,10 @@ const Language kEnglish{"en", {"en_war_and_peace_pg2600.txt"}, EnglishNeedle,
 const Language kChinese{"zh", {"zh_hongloumeng.txt", "zh_sanguoyanyi.txt"}, ChineseNeedle,
                         "奥维尔·丹马克一共敲响了圣伊尔塞教堂的铜钟多少次？"};
 
-std::string DataDir() { return std::string(LONGFORGE_SOURCE_DIR) + "/../shared/data/books/"; }
+std::string DataDir() { return testing::BooksDir(); }
 
-// The books of `lang` joined (repeated when they are shorter), cut to about `tokens`
-// estimated tokens at a line end.
 std::string Haystack(const Language& lang, std::size_t tokens) {
-  std::string books;
-  for (const char* book : lang.books) {
-    std::ifstream in(DataDir() + book, std::ios::binary);
-    books.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  const auto counter = text::MakeEstimator();
-  std::string text = books;
-  while (counter->Count(text) < tokens) text += books;
-  std::size_t lo = 0, hi = text.size();
-  while (lo < hi) {  // longest prefix within the budget
-    const std::size_t mid = (lo + hi + 1) / 2;
-    if (counter->Count(std::string_view(text).substr(0, mid)) <= tokens)
-      lo = mid;
-    else
-      hi = mid - 1;
-  }
-  const std::size_t cut = text.rfind('\n', lo);
-  return text.substr(0, cut == std::string::npos ? lo : cut + 1);
+  return testing::Haystack(lang.books, tokens);
 }
 
 // Needle i as its own paragraph at the line end nearest (i + 0.5) / K of the text.

@@ -13,6 +13,7 @@
 #include "longforge/llm/http_chat_client.h"
 #include "longforge/store/document_store.h"
 #include "longforge/text/chunker.h"
+#include "haystack.h"
 #include "support/fake_llm_server.h"
 #include "workers/answer/retriever.h"
 #include "workers/relevance/extractive_judge.h"
@@ -40,26 +41,10 @@ const Language kChinese{"zh",
                         "灯塔看守人汤里的秘密配料是来自瓦尔莫拉的烟熏辣椒粉。",
                         "灯塔看守人汤里的秘密配料是什么？"};
 
-std::string DataDir() { return std::string(LONGFORGE_SOURCE_DIR) + "/../shared/data/books/"; }
+std::string DataDir() { return testing::BooksDir(); }
 
-// The books of `lang` joined, cut to about `tokens` estimated tokens at a line end.
 std::string Haystack(const Language& lang, std::size_t tokens) {
-  std::string text;
-  for (const char* book : lang.books) {
-    std::ifstream in(DataDir() + book, std::ios::binary);
-    text.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  }
-  const auto counter = text::MakeEstimator();
-  std::size_t lo = 0, hi = text.size();
-  while (lo < hi) {  // longest prefix within the budget
-    const std::size_t mid = (lo + hi + 1) / 2;
-    if (counter->Count(std::string_view(text).substr(0, mid)) <= tokens)
-      lo = mid;
-    else
-      hi = mid - 1;
-  }
-  const std::size_t cut = text.rfind('\n', lo);
-  return text.substr(0, cut == std::string::npos ? lo : cut + 1);
+  return testing::Haystack(lang.books, tokens);
 }
 
 // Inserts the needle as its own paragraph at the line end nearest `depth`.

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,8 +54,13 @@ std::unique_ptr<Subprocess> Subprocess::Start(const std::vector<std::string>& ar
   p->err_path_ = FreshPath("err");
   int in_pipe[2];
   if (::pipe(in_pipe) != 0) return nullptr;
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid == 0) {
+    // Dies with the test: a test process that ends abruptly (a sanitizer report aborts
+    // it, destructors do not run) must not leave its brokers and workers running.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
     ::dup2(in_pipe[0], 0);
     ::close(in_pipe[0]);
     ::close(in_pipe[1]);

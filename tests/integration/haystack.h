@@ -1,0 +1,17 @@
+#pragma once
+// Long documents for needle tests, made from the books in ../shared/data.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace longforge::testing {
+
+// ../shared/data/books/, beside the repository.
+std::string BooksDir();
+
+// `books` (file names in BooksDir()) joined, repeated while shorter than `tokens`
+// estimated tokens, and cut to about `tokens` at a line end.
+std::string Haystack(const std::vector<const char*>& books, std::size_t tokens);
+
+}  // namespace longforge::testing

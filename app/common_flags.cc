@@ -142,7 +142,7 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
          "--map",
          [&config](const std::string& mode) {
            using Mode = workers::MapperOptions::Mode;
-           config.mapper.mode = mode == "always" ? Mode::kAlways
+           config.mapper.mode = mode == "always"  ? Mode::kAlways
                                 : mode == "never" ? Mode::kNever
                                                   : Mode::kAuto;
          },

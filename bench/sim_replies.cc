@@ -107,7 +107,8 @@ std::string KeywordsReply(std::string_view user) {
 std::string MapReply(std::string_view user) {
   const std::string_view part = Between(user, "<part>\n", "\n</part>");
   const std::string gist = part.empty() ? "An empty part." : FoldSpaces(SentenceAt(part, 0));
-  return "GIST: " + gist + "\nPEOPLE: none\nPLACES: none\nORGANISATIONS: none\nDATES: none\n"
+  return "GIST: " + gist +
+         "\nPEOPLE: none\nPLACES: none\nORGANISATIONS: none\nDATES: none\n"
          "EVENTS:\n- none";
 }
 

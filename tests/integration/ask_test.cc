@@ -79,10 +79,10 @@ TEST(Ask, AGlobalQuestionReadsTheWholeDocumentAndNamesItsChapters) {
       out << "\n\n";
     }
   }
-  const auto r =
-      RunCommand({LongforgeBinary(), "ask", "--store", dir + "/store", "--chunk-tokens", "300",
-                  "--doc", doc, "How many times did the sexton ring the chapel bell over the whole book?"},
-                 120s);
+  const auto r = RunCommand(
+      {LongforgeBinary(), "ask", "--store", dir + "/store", "--chunk-tokens", "300", "--doc", doc,
+       "How many times did the sexton ring the chapel bell over the whole book?"},
+      120s);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("reading: global, 4 notes, reduce depth 0\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("chapters: CHAPTER I; CHAPTER II; CHAPTER III; CHAPTER IIII\n"),
@@ -93,8 +93,8 @@ TEST(Ask, AGlobalQuestionReadsTheWholeDocumentAndNamesItsChapters) {
 // `ask` over War and Peace as the issue asks it: the route call says global, the notes
 // about Pierre from the whole novel are reduced, and the answer names its chapters.
 TEST(Ask, HowPierreChangesIsReadOverTheWholeNovel) {
-  const std::string book = std::string(LONGFORGE_SOURCE_DIR) +
-                           "/../shared/data/books/en_war_and_peace_pg2600.txt";
+  const std::string book =
+      std::string(LONGFORGE_SOURCE_DIR) + "/../shared/data/books/en_war_and_peace_pg2600.txt";
   if (!fs::exists(book)) GTEST_SKIP() << book << " is absent";
   FakeLlmServer server([](const FakeRequest& r) {
     const std::string& user = r.messages.back().content;
@@ -134,10 +134,10 @@ TEST(Ask, HowPierreChangesIsReadOverTheWholeNovel) {
     return FakeReply::Content("NONE");
   });
   const std::string dir = TempDir();
-  const auto r = RunCommand({LongforgeBinary(), "ask", "--store", dir + "/store", "--llm-url",
-                             server.base_url(), "--llm-model", "m", "--doc", book,
-                             "How does Pierre change over the novel?"},
-                            300s);
+  const auto r = RunCommand(
+      {LongforgeBinary(), "ask", "--store", dir + "/store", "--llm-url", server.base_url(),
+       "--llm-model", "m", "--doc", book, "How does Pierre change over the novel?"},
+      300s);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.rfind("answer: Pierre goes from an awkward heir", 0), 0u) << r.out;
   EXPECT_NE(r.out.find("reading: global, "), std::string::npos) << r.out;

@@ -17,7 +17,8 @@ FakeReply CargoScript(const FakeRequest& r, std::chrono::milliseconds relevance_
   if (r.stage == "keywords") return FakeReply::Content("INFO: cargo\nKEYWORDS: cargo, vessel");
   if (r.stage == "route") return FakeReply::Content("LOCAL");
   if (r.stage == "map") {
-    return FakeReply::Content("GIST: A part of the shipping records.\nPEOPLE: none\nEVENTS:\n- none");
+    return FakeReply::Content(
+        "GIST: A part of the shipping records.\nPEOPLE: none\nEVENTS:\n- none");
   }
   if (!decline.empty() && user.find(decline) != std::string::npos) {
     return FakeReply::Content("NOT IN EVIDENCE");

@@ -178,12 +178,11 @@ TEST(FanOut, FourLongBooksStayWithinTheByteBoundAndEveryTaskCompletes) {
   BacklogObserver observer(cluster.brokers());
   ASSERT_TRUE(observer.error().empty()) << observer.error();
 
-  const auto r =
-      RunCommand({LongforgeBinary(), "run", "--brokers", cluster.brokers(), "-X",
-                  "topic.metadata.refresh.interval.ms=100", "-i", input, "--store", dir + "/store",
-                  "--out", dir + "/out", "--questions-per-doc", "20", "--fan-out-bytes",
-                  std::to_string(kBound), "--no-progress"},
-                 600s);
+  const auto r = RunCommand({LongforgeBinary(), "run", "--brokers", cluster.brokers(), "-X",
+                             "topic.metadata.refresh.interval.ms=100", "-i", input, "--store",
+                             dir + "/store", "--out", dir + "/out", "--questions-per-doc", "20",
+                             "--fan-out-bytes", std::to_string(kBound), "--no-progress"},
+                            600s);
   ASSERT_NE(r.exit_code, 1) << r.out << r.err;
   EXPECT_TRUE(Contains(r.out, "documents:      4 (0 dead-lettered")) << r.out;
   EXPECT_TRUE(Contains(r.out, "unread chunks:  none of ")) << r.out;
@@ -195,7 +194,8 @@ TEST(FanOut, FourLongBooksStayWithinTheByteBoundAndEveryTaskCompletes) {
   std::cout << "relevance requests: " << s.requests << " (" << s.total_bytes << " bytes), answered "
             << s.answered << ", backlog peak " << s.peak_bytes << " bytes\n";
   // About 1,000 chunks per 4.3 MB book, 20 questions each.
-  EXPECT_GT(s.requests, 4u * 19u * (kBookBytes / 4300)) << "four long books, about 20 questions each";
+  EXPECT_GT(s.requests, 4u * 19u * (kBookBytes / 4300))
+      << "four long books, about 20 questions each";
   EXPECT_GT(s.total_bytes, 10 * kBound) << "the fan-out must dwarf the bound to show anything";
   EXPECT_EQ(s.answered, s.requests) << "every request was answered";
   EXPECT_LE(s.peak_bytes, kBound);

@@ -19,12 +19,12 @@
 #include <optional>
 #include <thread>
 
+#include "haystack.h"
 #include "longforge/kafka/topics.h"
 #include "longforge/llm/http_chat_client.h"
 #include "longforge/store/document_store.h"
 #include "longforge/store/document_text.h"
 #include "longforge/text/chunker.h"
-#include "haystack.h"
 #include "support/fake_llm_server.h"
 #include "workers/answer/answer_worker.h"
 #include "workers/answer/llm_answer.h"
@@ -52,14 +52,17 @@ std::string EnglishNeedle(int i) {
          std::to_string(i + 1) + ".";
 }
 std::string ChineseNeedle(int i) {
-  return "奥维尔·丹马克敲响了圣伊尔塞教堂的铜钟，司事记下了第" + std::to_string(i + 1) +
-         "次钟声。";
+  return "奥维尔·丹马克敲响了圣伊尔塞教堂的铜钟，司事记下了第" + std::to_string(i + 1) + "次钟声。";
 }
 
-const Language kEnglish{"en", {"en_war_and_peace_pg2600.txt"}, EnglishNeedle,
+const Language kEnglish{"en",
+                        {"en_war_and_peace_pg2600.txt"},
+                        EnglishNeedle,
                         "How many times did Orvelle Danmark ring the brass bell of the Saint "
                         "Ilse chapel?"};
-const Language kChinese{"zh", {"zh_hongloumeng.txt", "zh_sanguoyanyi.txt"}, ChineseNeedle,
+const Language kChinese{"zh",
+                        {"zh_hongloumeng.txt", "zh_sanguoyanyi.txt"},
+                        ChineseNeedle,
                         "奥维尔·丹马克一共敲响了圣伊尔塞教堂的铜钟多少次？"};
 
 std::string DataDir() { return testing::BooksDir(); }
@@ -159,17 +162,16 @@ std::optional<std::string> ReadAndAnswer(const Language& lang, NeedleServer& ser
                  static_cast<uint32_t>(chunks[c].tokens)};
       r.chunk_count = static_cast<uint32_t>(chunks.size());
       r.backend = "llm";
-      (*judge)->Judge(text.substr(chunks[c].begin, chunks[c].end - chunks[c].begin),
-                      {lang.question},
-                      [&, c](std::vector<workers::Judgement> j, envelope::LlmUsage usage) {
-                        std::lock_guard lock(mu);
-                        results[c].usage = usage;
-                        results[c].quotes = std::move(j[0].quotes);
-                        results[c].verdict = results[c].quotes.empty()
-                                                 ? envelope::RelevanceVerdict::kNone
-                                                 : envelope::RelevanceVerdict::kRelevant;
-                        if (--pending == 0) cv.notify_all();
-                      });
+      (*judge)->Judge(
+          text.substr(chunks[c].begin, chunks[c].end - chunks[c].begin), {lang.question},
+          [&, c](std::vector<workers::Judgement> j, envelope::LlmUsage usage) {
+            std::lock_guard lock(mu);
+            results[c].usage = usage;
+            results[c].quotes = std::move(j[0].quotes);
+            results[c].verdict = results[c].quotes.empty() ? envelope::RelevanceVerdict::kNone
+                                                           : envelope::RelevanceVerdict::kRelevant;
+            if (--pending == 0) cv.notify_all();
+          });
     }
     std::unique_lock lock(mu);
     cv.wait(lock, [&] { return pending == 0; });

@@ -10,10 +10,10 @@
 #include <fstream>
 #include <mutex>
 
+#include "haystack.h"
 #include "longforge/llm/http_chat_client.h"
 #include "longforge/store/document_store.h"
 #include "longforge/text/chunker.h"
-#include "haystack.h"
 #include "support/fake_llm_server.h"
 #include "workers/answer/retriever.h"
 #include "workers/relevance/extractive_judge.h"

@@ -34,7 +34,8 @@ void AnswerWorker::ReadGlobally(Pending p, std::vector<Note> notes) {
   record.notes = static_cast<uint32_t>(notes.size());
   // Every relevant chunk's chapter, for its evidence span and its notes.
   std::vector<uint64_t> middles;
-  for (const auto& span : record.evidence) middles.push_back(span.begin + (span.end - span.begin) / 2);
+  for (const auto& span : record.evidence)
+    middles.push_back(span.begin + (span.end - span.begin) / 2);
   auto chapters = retriever_->ChaptersAt(record.task.doc_id, middles);
   if (!chapters) return Finish(p, Error::DeadLetter("global reading: " + chapters.error().message));
   for (std::size_t i = 0; i < record.evidence.size(); ++i) {
@@ -64,10 +65,10 @@ void AnswerWorker::ReduceNotes(Pending p, std::vector<Note> notes, uint32_t dept
     return Ask(p, std::move(evidence));
   }
   if (depth >= kMaxReduceDepth) {
-    return Finish(p, Error::DeadLetter("global reading: the notes are still " +
-                                       std::to_string(total) + " tokens after " +
-                                       std::to_string(depth) + " reduce rounds (budget " +
-                                       std::to_string(budget) + ")"));
+    return Finish(
+        p, Error::DeadLetter("global reading: the notes are still " + std::to_string(total) +
+                             " tokens after " + std::to_string(depth) + " reduce rounds (budget " +
+                             std::to_string(budget) + ")"));
   }
   auto groups = GroupNotes(notes, parts, counter, budget);
   const std::size_t target = std::max(kMinGroupTarget, budget / groups.size());
@@ -114,10 +115,10 @@ void AnswerWorker::ReduceNotes(Pending p, std::vector<Note> notes, uint32_t dept
     }
     const std::size_t after = NoteTokens(next, p.record->chunks_total, retriever_->counter());
     if (after >= total) {
-      return Finish(p, Error::DeadLetter(
-                           "global reading: a reduce round did not condense the notes (" +
-                           std::to_string(total) + " tokens before, " + std::to_string(after) +
-                           " after)"));
+      return Finish(
+          p, Error::DeadLetter("global reading: a reduce round did not condense the notes (" +
+                               std::to_string(total) + " tokens before, " + std::to_string(after) +
+                               " after)"));
     }
     ReduceNotes(std::move(p), std::move(next), depth + 1);
   };

@@ -38,9 +38,9 @@ class LlmAnswerBackend final : public AnswerBackend {
   // The chat messages Answer sends (exposed for tests and prompt reviews). For a global
   // task the evidence is its notes from the whole document, each starting with its
   // position and chapter, and the answer is asked to cite the chapters it draws on.
-  static std::vector<llm::ChatMessage> Prompt(
-      const std::string& question, const std::vector<std::string>& evidence,
-      envelope::Scope scope = envelope::Scope::kLocal);
+  static std::vector<llm::ChatMessage> Prompt(const std::string& question,
+                                              const std::vector<std::string>& evidence,
+                                              envelope::Scope scope = envelope::Scope::kLocal);
 
  private:
   llm::ChatClient& client_;

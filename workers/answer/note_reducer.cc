@@ -209,7 +209,8 @@ std::vector<Note> ParseNotes(std::string_view reply, const Note& fallback) {
     std::string_view line = TrimAsciiSpace(reply.substr(start, end - start));
     start = end + 1;
     for (const std::string_view marker : {"- ", "* ", "• "}) {
-      if (line.substr(0, marker.size()) == marker) line = TrimAsciiSpace(line.substr(marker.size()));
+      if (line.substr(0, marker.size()) == marker)
+        line = TrimAsciiSpace(line.substr(marker.size()));
     }
     if (line.empty()) continue;
     Note note = last;

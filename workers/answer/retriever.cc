@@ -197,7 +197,8 @@ Result<std::vector<std::string>> Retriever::ChaptersAt(const std::string& doc_id
   if (!found) return found.error();
   std::vector<std::string> out;
   out.reserve(offsets.size());
-  for (const uint64_t offset : offsets) out.push_back(text::ChapterAt(found.value()->outline, offset));
+  for (const uint64_t offset : offsets)
+    out.push_back(text::ChapterAt(found.value()->outline, offset));
   return out;
 }
 

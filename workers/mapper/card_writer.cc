@@ -78,8 +78,7 @@ void AddItems(std::string_view text, std::vector<std::string>& out) {
     std::size_t end = text.find(sep, start);
     if (end == std::string_view::npos) end = text.size();
     const std::string_view item = StripMarker(text.substr(start, end - start));
-    if (!IsNothing(item) &&
-        std::find(out.begin(), out.end(), std::string(item)) == out.end()) {
+    if (!IsNothing(item) && std::find(out.begin(), out.end(), std::string(item)) == out.end()) {
       out.emplace_back(item);
     }
     start = end + 1;
@@ -97,18 +96,20 @@ class LlmCardWriter final : public CardWriter {
     request.kind = llm::CallKind::kMap;
     request.model = model_;
     request.max_tokens = 600;
-    request.messages = {{"system", SystemPrompt()},
-                        {"user", llm::DataBlock("part", chunk) + "\n\nWrite the card of this part."}};
-    client_.Submit(std::move(request), [index, done = std::move(done)](Result<llm::ChatResponse> r) {
-      if (!r) return done(r.error(), envelope::LlmUsage{});
-      const envelope::LlmUsage usage = llm::UsageOf(r.value());
-      if (r->Truncated()) {
-        return done(Error::DeadLetter("the card of chunk " + std::to_string(index) +
-                                      " was cut off at max_tokens"),
-                    usage);
-      }
-      done(ParseCardReply(r->content, index), usage);
-    });
+    request.messages = {
+        {"system", SystemPrompt()},
+        {"user", llm::DataBlock("part", chunk) + "\n\nWrite the card of this part."}};
+    client_.Submit(std::move(request),
+                   [index, done = std::move(done)](Result<llm::ChatResponse> r) {
+                     if (!r) return done(r.error(), envelope::LlmUsage{});
+                     const envelope::LlmUsage usage = llm::UsageOf(r.value());
+                     if (r->Truncated()) {
+                       return done(Error::DeadLetter("the card of chunk " + std::to_string(index) +
+                                                     " was cut off at max_tokens"),
+                                   usage);
+                     }
+                     done(ParseCardReply(r->content, index), usage);
+                   });
   }
 
  private:
@@ -165,8 +166,7 @@ Result<envelope::Card> ParseCardReply(std::string_view reply, uint32_t index) {
     }
   }
   if (card.gist.empty()) {
-    return Error::DeadLetter("the card of chunk " + std::to_string(index) +
-                             " has no GIST line");
+    return Error::DeadLetter("the card of chunk " + std::to_string(index) + " has no GIST line");
   }
   return card;
 }

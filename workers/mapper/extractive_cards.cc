@@ -49,9 +49,9 @@ bool IsCapitalised(std::string_view word) {
 // Capitalised words that are not names: months and days (dates find the months).
 bool IsCalendarWord(std::string_view word) {
   static constexpr std::string_view kWords[] = {
-      "January", "February", "March",  "April",   "May",       "June",     "July",
-      "August",  "September", "October", "November", "December", "Monday",  "Tuesday",
-      "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+      "January",   "February",  "March",   "April",    "May",      "June",   "July",
+      "August",    "September", "October", "November", "December", "Monday", "Tuesday",
+      "Wednesday", "Thursday",  "Friday",  "Saturday", "Sunday"};
   return std::find(std::begin(kWords), std::end(kWords), word) != std::end(kWords);
 }
 
@@ -159,7 +159,8 @@ void Dates(std::string_view text, std::vector<std::string>& dates) {
     const auto m = DatePattern().Find(text.substr(from));
     if (!m) break;
     std::string date(text.substr(from + m->begin, m->end - m->begin));
-    if (std::find(dates.begin(), dates.end(), date) == dates.end()) dates.push_back(std::move(date));
+    if (std::find(dates.begin(), dates.end(), date) == dates.end())
+      dates.push_back(std::move(date));
     from += std::max<std::size_t>(m->end, 1);
   }
 }
@@ -181,7 +182,9 @@ class ExtractiveCardWriter final : public CardWriter {
       }
     }
     Dates(chunk, card.dates);
-    if (card.gist.empty()) card.gist = std::string(TrimAsciiSpace(chunk.substr(0, CodePointPrefix(chunk, kMaxGistSentenceBytes))));
+    if (card.gist.empty())
+      card.gist = std::string(
+          TrimAsciiSpace(chunk.substr(0, CodePointPrefix(chunk, kMaxGistSentenceBytes))));
     done(std::move(card), envelope::LlmUsage{});
   }
 

@@ -7,7 +7,6 @@
 
 namespace longforge::workers {
 
-
 struct MapperStage {
   static constexpr PipelineStage kId = PipelineStage::kMapper;
   using Options = MapperOptions;

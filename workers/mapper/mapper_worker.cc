@@ -37,8 +37,8 @@ struct MapJob {
         if (!error) {
           error = Error{card.error().disposition,
                         "map of " + map.doc_id + ": the card of chunk " + std::to_string(index) +
-                            " of " + std::to_string(map.cards.size()) + " could not be written: " +
-                            card.error().message};
+                            " of " + std::to_string(map.cards.size()) +
+                            " could not be written: " + card.error().message};
         }
       }
       if (--pending > 0) return;

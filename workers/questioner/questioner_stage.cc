@@ -18,8 +18,7 @@ Result<std::unique_ptr<kafka::Stage>> QuestionerStage::Build(const Options& opti
                                                              const kafka::StageContext& c) {
   const llm::LlmEndpoint endpoint = c.llm.For(kId);
   auto s = std::make_unique<kafka::BasicStage>(
-      kId,
-      std::vector<std::string>{kafka::kMapped, kafka::kSubquestions, kafka::kRelevanceCredits},
+      kId, std::vector<std::string>{kafka::kMapped, kafka::kSubquestions, kafka::kRelevanceCredits},
       kafka::DefaultInFlight(c.max_in_flight, !endpoint.url.empty(), c.llm.concurrency));
   QuestionGenerator* generator = nullptr;
   ScopeRouter* router = nullptr;

@@ -261,9 +261,8 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
 
   const uint64_t seed = SeedOf(doc.doc_id);
   std::vector<QuestionSample> samples;
-  for (const auto& s :
-       asked == 0 ? std::vector<ChunkSample>{}
-                  : SampleChunks(table->chunks, asked, options_.sampling, seed)) {
+  for (const auto& s : asked == 0 ? std::vector<ChunkSample>{}
+                                  : SampleChunks(table->chunks, asked, options_.sampling, seed)) {
     QuestionSample sample;
     sample.doc_id = doc.doc_id;
     sample.requested_type = kSingleTypes[(seed + samples.size()) % std::size(kSingleTypes)];
@@ -296,7 +295,8 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
   // + this call, so no callback emits before the loops end
   job->pending = samples.size() + routed + 1;
   for (std::size_t i = 0; i < routed; ++i) {
-    router_->Route(job->tasks[i].question, [job, i](RouteOutcome r) { job->Routed(i, std::move(r)); });
+    router_->Route(job->tasks[i].question,
+                   [job, i](RouteOutcome r) { job->Routed(i, std::move(r)); });
   }
   for (std::size_t i = 0; i < samples.size(); ++i) {
     generator_->Generate(std::move(samples[i]),

@@ -41,9 +41,9 @@ const text::Pattern& EnglishCues() {
 
 // Chinese cues, as substrings (the folded question keeps CJK as it is).
 constexpr std::array<std::string_view, 24> kChineseCues = {
-    "变化", "演变", "转变", "发展", "成长", "全书", "整本", "全文", "通篇", "贯穿", "始终", "先后",
-    "顺序", "次序", "几次", "多少次", "多少回", "几回", "首次", "第一次", "最后一次", "总结", "概括",
-    "从头到尾"};
+    "变化",   "演变", "转变", "发展",   "成长",     "全书", "整本", "全文",
+    "通篇",   "贯穿", "始终", "先后",   "顺序",     "次序", "几次", "多少次",
+    "多少回", "几回", "首次", "第一次", "最后一次", "总结", "概括", "从头到尾"};
 
 std::string RouteSystemPrompt() {
   return "You sort questions about a long document (a book, a law, a report) by how much of "
@@ -76,9 +76,9 @@ class LlmScopeRouter final : public ScopeRouter {
     request.kind = llm::CallKind::kRoute;
     request.model = model_;
     request.max_tokens = 8;
-    request.messages = {{"system", RouteSystemPrompt()},
-                        {"user", "Question:\n" + llm::DataBlock("question", question) +
-                                     "\n\nLOCAL or GLOBAL?"}};
+    request.messages = {
+        {"system", RouteSystemPrompt()},
+        {"user", "Question:\n" + llm::DataBlock("question", question) + "\n\nLOCAL or GLOBAL?"}};
     client_.Submit(std::move(request),
                    [question, done = std::move(done)](Result<llm::ChatResponse> r) {
                      RouteOutcome out;

@@ -19,9 +19,10 @@ std::map<PipelineStage, std::string> Resolved(const LlmConfig& c) {
   return out;
 }
 
-constexpr PipelineStage kM = PipelineStage::kMapper, kQ = PipelineStage::kQuestioner, kR = PipelineStage::kRelevance,
-                        kA = PipelineStage::kAnswer, kF = PipelineStage::kFilter,
-                        kC = PipelineStage::kChunker, kS = PipelineStage::kSink;
+constexpr PipelineStage kM = PipelineStage::kMapper, kQ = PipelineStage::kQuestioner,
+                        kR = PipelineStage::kRelevance, kA = PipelineStage::kAnswer,
+                        kF = PipelineStage::kFilter, kC = PipelineStage::kChunker,
+                        kS = PipelineStage::kSink;
 
 TEST(LlmConfig, NoUrlMeansEveryStageIsExtractive) {
   const auto r = Resolved(LlmConfig{});

@@ -48,7 +48,8 @@ TEST(Pattern, ThreadsShareOnePattern) {
   std::vector<int> hits(4, 0);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      for (int i = 0; i < 2000; ++i) hits[t] += p.Matches(i % 2 ? "the bell rang" : "the belly") ? 1 : 0;
+      for (int i = 0; i < 2000; ++i)
+        hits[t] += p.Matches(i % 2 ? "the bell rang" : "the belly") ? 1 : 0;
     });
   }
   for (auto& th : threads) th.join();

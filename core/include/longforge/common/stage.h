@@ -13,7 +13,7 @@ enum class PipelineStage { kChunker, kMapper, kQuestioner, kRelevance, kAnswer, 
 
 // In pipeline order.
 inline constexpr std::array<PipelineStage, 7> kPipelineStages = {
-    PipelineStage::kChunker, PipelineStage::kMapper, PipelineStage::kQuestioner,
+    PipelineStage::kChunker,   PipelineStage::kMapper, PipelineStage::kQuestioner,
     PipelineStage::kRelevance, PipelineStage::kAnswer, PipelineStage::kFilter,
     PipelineStage::kSink};
 

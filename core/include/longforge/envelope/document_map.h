@@ -15,12 +15,12 @@ namespace longforge::envelope {
 
 struct Card {
   uint32_t chunk = 0;
-  std::string gist;                        // 2–3 sentences
-  std::vector<std::string> people;         // names as the chunk writes them
+  std::string gist;                 // 2–3 sentences
+  std::vector<std::string> people;  // names as the chunk writes them
   std::vector<std::string> places;
   std::vector<std::string> organisations;
   std::vector<std::string> dates;
-  std::vector<std::string> events;         // one short clause each
+  std::vector<std::string> events;  // one short clause each
   // The extractive baseline cannot tell a person from a place: its names go here.
   std::vector<std::string> names;
 

@@ -30,7 +30,8 @@ class Pattern {
   struct Match {
     std::size_t begin = 0;  // the whole match, [begin, end) of the text
     std::size_t end = 0;
-    std::string_view group;  // capture group 1 (empty when the pattern has none or it did not take part)
+    std::string_view
+        group;  // capture group 1 (empty when the pattern has none or it did not take part)
   };
   // The first match in `text`. Thread-safe.
   std::optional<Match> Find(std::string_view text) const;

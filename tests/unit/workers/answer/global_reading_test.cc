@@ -119,9 +119,9 @@ class GlobalReadingTest : public ::testing::Test {
       r.chunk = {c, c * kChunkBytes, (c + 1) * kChunkBytes, 100};
       const std::size_t i = results_.size();
       results_.emplace_back();
-      worker.Handle({kafka::kRelevanceResults, 0, static_cast<int64_t>(i), task.task_id,
-                     envelope::Encode(r)},
-                    [this, i](Result<kafka::Outputs> out) { results_[i] = std::move(out); });
+      worker.Handle(
+          {kafka::kRelevanceResults, 0, static_cast<int64_t>(i), task.task_id, envelope::Encode(r)},
+          [this, i](Result<kafka::Outputs> out) { results_[i] = std::move(out); });
     }
   }
   bool WaitFirst(AnswerWorker& worker, std::chrono::seconds limit = std::chrono::seconds(10)) {
@@ -188,7 +188,8 @@ TEST(Notes, RenderWithPositionAndChapterAndParseBack) {
 TEST(Notes, GroupsAreConsecutiveAndWithinTheBudget) {
   const auto counter = text::MakeEstimator();
   std::vector<Note> notes;
-  for (uint32_t i = 0; i < 40; ++i) notes.push_back({i, "", "a note of some length, number " + std::to_string(i)});
+  for (uint32_t i = 0; i < 40; ++i)
+    notes.push_back({i, "", "a note of some length, number " + std::to_string(i)});
   const std::size_t budget = 100;
   const auto groups = GroupNotes(notes, 40, *counter, budget);
   ASSERT_GT(groups.size(), 1u);
@@ -210,8 +211,9 @@ TEST(Notes, TheExtractiveReducerKeepsTheNotesSharingTheQuestionsTermsInOrder) {
   EXPECT_EQ(reducer->Name(), "extractive (no LLM)");
   std::vector<Note> notes;
   for (uint32_t i = 0; i < 30; ++i) {
-    notes.push_back({i, "", i % 3 == 0 ? "The brass bell rang at the chapel, time " + std::to_string(i)
-                                       : "Gulls cried over the cold water, time " + std::to_string(i)});
+    notes.push_back({i, "",
+                     i % 3 == 0 ? "The brass bell rang at the chapel, time " + std::to_string(i)
+                                : "Gulls cried over the cold water, time " + std::to_string(i)});
   }
   const auto before = NoteTokens(notes, 30, *counter);
   std::optional<std::vector<Note>> out;

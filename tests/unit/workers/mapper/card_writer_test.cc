@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <future>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "longforge/llm/http_chat_client.h"
 #include "support/fake_llm_server.h"
@@ -86,9 +86,10 @@ TEST(ExtractiveCards, EnglishNamesDatesAndTheCentralSentences) {
 
 TEST(ExtractiveCards, ChineseNamesAreRepeatedRunsOfHanCharacters) {
   auto writer = MakeExtractiveCardWriter();
-  const auto card = Write(*writer,
-                          "宝玉来到潇湘馆，黛玉正在窗下读书。宝玉笑道：“妹妹读什么书？”"
-                          "黛玉不答。宝玉又问，黛玉才说是西厢记。宝玉听了大喜。乾隆五年三月，天下太平。");
+  const auto card =
+      Write(*writer,
+            "宝玉来到潇湘馆，黛玉正在窗下读书。宝玉笑道：“妹妹读什么书？”"
+            "黛玉不答。宝玉又问，黛玉才说是西厢记。宝玉听了大喜。乾隆五年三月，天下太平。");
   EXPECT_TRUE(Has(card.names, "宝玉")) << ::testing::PrintToString(card.names);
   EXPECT_TRUE(Has(card.names, "黛玉")) << ::testing::PrintToString(card.names);
   EXPECT_TRUE(Has(card.dates, "五年三月")) << ::testing::PrintToString(card.dates);
@@ -100,7 +101,8 @@ TEST(LlmCards, OneMapCallPerChunkParsed) {
     EXPECT_EQ(r.stage, "map");
     EXPECT_NE(r.messages.back().content.find("<part>\nThe whale rose.\n</part>"),
               std::string::npos);
-    return testing::FakeReply::Content("GIST: A whale rises.\nPEOPLE: none\nEVENTS:\n- The whale rose.");
+    return testing::FakeReply::Content(
+        "GIST: A whale rises.\nPEOPLE: none\nEVENTS:\n- The whale rose.");
   });
   llm::HttpChatClientOptions o;
   o.base_url = server.base_url();

@@ -113,7 +113,9 @@ TEST_F(MapperWorkerTest, AStoredMapIsReusedWithoutWritingACard) {
   struct Renamed final : CardWriter {
     explicit Renamed(CardWriter& w) : w(w) {}
     std::string Name() const override { return "another"; }
-    void Write(uint32_t i, std::string c, Callback d) override { w.Write(i, std::move(c), std::move(d)); }
+    void Write(uint32_t i, std::string c, Callback d) override {
+      w.Write(i, std::move(c), std::move(d));
+    }
     CardWriter& w;
   } renamed(other_writer);
   MapperWorker other(*store_, renamed);

@@ -160,6 +160,11 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
   cmd.add_option("--multi-hop-share", config.questioner.sampling.multi_hop_share,
                  "Share of generated questions that join two distant chunks")
       ->capture_default_str();
+  cmd.add_option("--global-share", config.questioner.sampling.global_share,
+                 "Share of a mapped document's generated questions that are about the whole "
+                 "document (timeline, count, first_last: written by rule from the map, with "
+                 "references computed from the text and checked by rule)")
+      ->capture_default_str();
   cmd.add_option("--level", config.questioner.level, "Agent level: 1, 2 or 3")
       ->capture_default_str();
   cmd.add_option_function<std::string>(

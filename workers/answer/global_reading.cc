@@ -41,13 +41,37 @@ void AnswerWorker::ReadGlobally(Pending p, std::vector<Note> notes) {
   for (std::size_t i = 0; i < record.evidence.size(); ++i) {
     record.evidence[i].chapter = chapters.value()[i];
   }
+  // Each note's chapter is where its quote lies (a chunk may cross a heading): the quote
+  // is found in its chunk's text (quotes are verbatim: the relevance stage's guard); a
+  // note not found there (or whose chunk cannot be read) takes its chunk's chapter.
   // Notes are in chunk order and so are the evidence spans: walk both.
+  std::vector<uint64_t> at(notes.size(), UINT64_MAX);
   std::size_t span = 0;
   uint32_t last_chunk = UINT32_MAX;
-  for (auto& n : notes) {
+  std::string chunk_text;
+  for (std::size_t i = 0; i < notes.size(); ++i) {
+    Note& n = notes[i];
     if (n.chunk != last_chunk && last_chunk != UINT32_MAX) ++span;
+    if (span >= record.evidence.size()) break;
+    const envelope::EvidenceSpan& where = record.evidence[span];
+    if (n.chunk != last_chunk) {
+      auto bytes = retriever_->Range(record.task.doc_id, where.begin, where.end);
+      chunk_text = bytes ? std::move(bytes.value()) : std::string();
+    }
     last_chunk = n.chunk;
-    if (span < record.evidence.size()) n.chapter = record.evidence[span].chapter;
+    n.chapter = where.chapter;
+    if (const std::size_t found = chunk_text.find(n.text); found != std::string::npos) {
+      at[i] = where.begin + found;
+    }
+  }
+  std::vector<uint64_t> located;
+  for (const uint64_t a : at) {
+    if (a != UINT64_MAX) located.push_back(a);
+  }
+  auto precise = retriever_->ChaptersAt(record.task.doc_id, located);
+  if (!precise) return Finish(p, Error::DeadLetter("global reading: " + precise.error().message));
+  for (std::size_t i = 0, k = 0; i < notes.size(); ++i) {
+    if (at[i] != UINT64_MAX) notes[i].chapter = std::move(precise.value()[k++]);
   }
   ReduceNotes(std::move(p), std::move(notes), 0);
 }

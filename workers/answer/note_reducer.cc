@@ -175,6 +175,15 @@ std::string_view NoteText(std::string_view rendered) {
   return close == std::string_view::npos ? rendered : rendered.substr(close + 2);
 }
 
+std::optional<Note> ParseRenderedNote(std::string_view rendered) {
+  if (rendered.substr(0, 1) != "[") return std::nullopt;
+  const auto close = rendered.find(']');
+  if (close == std::string_view::npos) return std::nullopt;
+  auto note = ParsePosition(rendered.substr(1, close - 1));
+  if (note) note->text = std::string(TrimAsciiSpace(rendered.substr(close + 1)));
+  return note;
+}
+
 std::size_t NoteTokens(const std::vector<Note>& notes, uint32_t chunk_count,
                        const text::TokenCounter& counter) {
   std::size_t total = 0;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,10 @@ std::string RenderNote(const Note& note, uint32_t chunk_count);
 // The text of a rendered note without its leading position, or `rendered` when it has
 // none.
 std::string_view NoteText(std::string_view rendered);
+
+// A note as RenderNote wrote it (position and text); nullopt when it has no readable
+// position.
+std::optional<Note> ParseRenderedNote(std::string_view rendered);
 
 // The tokens of the notes as rendered, one per line.
 std::size_t NoteTokens(const std::vector<Note>& notes, uint32_t chunk_count,

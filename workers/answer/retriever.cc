@@ -202,6 +202,11 @@ Result<std::vector<std::string>> Retriever::ChaptersAt(const std::string& doc_id
   return out;
 }
 
+Result<std::string> Retriever::Range(const std::string& doc_id, uint64_t begin,
+                                     uint64_t end) const {
+  return store_.GetRange(store::DocumentStore::TextKey(doc_id), begin, end);
+}
+
 RetrieverStats Retriever::stats() const {
   std::lock_guard lock(mu_);
   return stats_;

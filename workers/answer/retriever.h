@@ -103,6 +103,9 @@ class Retriever {
   Result<std::vector<std::string>> ChaptersAt(const std::string& doc_id,
                                               const std::vector<uint64_t>& offsets);
 
+  // Bytes [begin, end) of document `doc_id`'s text, read from the store (not cached).
+  Result<std::string> Range(const std::string& doc_id, uint64_t begin, uint64_t end) const;
+
   RetrieverStats stats() const;
   const RetrievalOptions& options() const { return options_; }
   const text::TokenCounter& counter() const { return counter_; }

@@ -6,6 +6,7 @@
 #include "workers/filter/answer_rules.h"
 #include "workers/filter/grounding.h"
 #include "workers/filter/text_match.h"
+#include "workers/filter/verifiers.h"
 
 namespace longforge::workers {
 namespace {
@@ -104,9 +105,16 @@ Result<RuleCheck> FilterWorker::Check(const envelope::AnswerRecord& record) cons
   if (!answer.empty() && wrong_language) {
     c.rejects.emplace_back("language_mismatch");
   }
+  // A reference computed from the text is checked by its verifier alone: "C, A, B" or
+  // "12" share no words with the evidence, and need not.
+  const bool verified = !record.task.verifier.empty();
+  if (verified && !IsKnownVerifier(record.task.verifier)) {
+    return Error::DeadLetter("filter: task " + record.task.task_id + " has verifier '" +
+                             record.task.verifier + "', which this build does not know");
+  }
   if (record.evidence.empty()) {
     c.rejects.emplace_back("no_evidence");
-  } else if (!answer.empty() && !refusal) {
+  } else if (!answer.empty() && !refusal && !verified) {
     const auto evidence = EvidenceText(record);
     if (!evidence) return evidence.error();
     // Spans without quotes or a store cannot be read here: nothing to measure.
@@ -125,6 +133,12 @@ Result<RuleCheck> FilterWorker::Check(const envelope::AnswerRecord& record) cons
   // A refusal is no answer to compare: refusal says it all.
   if (record.task.reference && !answer.empty() && !refusal) {
     const std::string& reference = *record.task.reference;
+    if (verified) {
+      const auto v = Verify(record.task.verifier, answer, reference);
+      c.exact_match = v->passes;  // a rule's verdict needs no judge
+      c.reference_passes = v->passes;
+      return c;
+    }
     c.exact_match = NormalizeAnswer(answer) == NormalizeAnswer(reference);
     c.reference_passes = c.exact_match || ContainsReference(answer, reference) ||
                          TokenF1(answer, reference) >= options_.min_reference_f1;

@@ -28,7 +28,10 @@ void AddGeneratedTasks(const envelope::ChunkedEvent& doc,
     const GeneratedQuestion& q = *outcome.question;
     envelope::Task t;
     t.task_id = TaskIdOf(doc.doc_id, q.question);
-    if (ids.contains(t.task_id) || !filter.Admit(q.question)) {
+    // Questions about the whole document differ in a name or an event from the others of
+    // their kind: only the same question twice is a duplicate.
+    const bool global = q.scope == envelope::Scope::kGlobal;
+    if (ids.contains(t.task_id) || (!global && !filter.Admit(q.question))) {
       ++near;
       continue;
     }
@@ -43,6 +46,8 @@ void AddGeneratedTasks(const envelope::ChunkedEvent& doc,
     t.origin = envelope::Origin::kGenerated;
     t.type = q.type;
     t.source_chunks = q.source_chunks;
+    t.scope = q.scope;
+    t.verifier = q.verifier;
     t.level = limits.level;
     t.chunks_ref = doc.chunks_ref;
     tasks.push_back(std::move(t));

@@ -13,11 +13,13 @@
 #include <vector>
 
 #include "longforge/common/error.h"
+#include "longforge/envelope/decisions.h"
 
 namespace longforge::workers {
 
 // Question types. Single-chunk: fact, number, who, where, cause, comparison, summary,
-// cloze (extractive only). Two chunks: multi-hop.
+// cloze (extractive only). Two chunks: multi-hop. The whole document (global, written
+// from its map by rule): timeline, count, first_last.
 inline constexpr std::string_view kMultiHop = "multi-hop";
 
 struct SourceChunk {
@@ -37,6 +39,10 @@ struct GeneratedQuestion {
   std::vector<std::string> quotes;  // verbatim support found in the chunks
   std::string type;                 // see above
   std::vector<uint32_t> source_chunks;
+  // Questions about the whole document (GlobalQuestionWriter): global, and the rule the
+  // filter checks the answer with ("order", "number", "exact").
+  envelope::Scope scope = envelope::Scope::kLocal;
+  std::string verifier = {};
 };
 
 // What one sample gave: a question, or the reason there is none (counted, never a

@@ -6,26 +6,6 @@
 #include "longforge/common/hash.h"
 
 namespace longforge::workers {
-namespace {
-
-// SplitMix64: tiny, stable across platforms (std distributions are not).
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
-  // Uniform in [lo, hi] (hi >= lo).
-  uint64_t Between(uint64_t lo, uint64_t hi) { return lo + Next() % (hi - lo + 1); }
-
- private:
-  uint64_t state_;
-};
-
-}  // namespace
 
 uint32_t QuestionCount(const SamplingOptions& options, uint64_t tokens) {
   if (options.questions_per_doc >= 0) return static_cast<uint32_t>(options.questions_per_doc);

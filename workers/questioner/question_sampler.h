@@ -10,6 +10,23 @@
 
 namespace longforge::workers {
 
+// SplitMix64: tiny, stable across platforms (std distributions are not).
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [lo, hi] (hi >= lo).
+  uint64_t Between(uint64_t lo, uint64_t hi) { return lo + Next() % (hi - lo + 1); }
+
+ private:
+  uint64_t state_;
+};
+
 struct SamplingOptions {
   int questions_per_doc = -1;             // -1: one per tokens_per_question, clamped
   uint64_t tokens_per_question = 50'000;  // auto rule: ceil(tokens / this), default 50k
@@ -17,6 +34,9 @@ struct SamplingOptions {
   uint32_t max_auto_questions = 20;       // auto rule upper bound
   double multi_hop_share = 0.2;           // fraction of questions joining two chunks
   double min_hop_gap = 0.2;               // share of document bytes between a pair's chunks
+  // --global-share: fraction of a mapped document's generated questions that are about
+  // the whole document (GlobalQuestionWriter); default 0.3. Unmapped documents get none.
+  double global_share = 0.3;
 };
 
 // How many questions to ask of a document of `tokens` tokens: questions_per_doc when

@@ -2,16 +2,19 @@
 
 #include "longforge/text/language.h"
 
+#include <cmath>
 #include <memory>
 #include <mutex>
 #include <set>
 
 #include "longforge/common/hash.h"
 #include "longforge/envelope/chunk_table.h"
+#include "longforge/envelope/document_map.h"
 #include "longforge/kafka/topics.h"
 #include "longforge/llm/usage.h"
 #include "longforge/text/normalize.h"
 #include "workers/questioner/generated_tasks.h"
+#include "workers/questioner/global_questions.h"
 
 namespace longforge::workers {
 namespace {
@@ -130,6 +133,9 @@ std::vector<std::string> QuestionerOptions::Validate() const {
   if (sampling.tokens_per_question < 1) problems.emplace_back("tokens per question must be >= 1");
   if (sampling.min_auto_questions > sampling.max_auto_questions) {
     problems.emplace_back("min auto questions must not exceed max auto questions");
+  }
+  if (!(sampling.global_share >= 0.0 && sampling.global_share <= 1.0)) {
+    problems.emplace_back("--global-share must be 0..1");
   }
   if (!(sampling.min_hop_gap >= 0.0 && sampling.min_hop_gap < 1.0)) {
     problems.emplace_back("multi-hop gap must be in [0, 1)");
@@ -260,9 +266,38 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
   }
 
   const uint64_t seed = SeedOf(doc.doc_id);
+  // A share of the generated questions is about the whole document, written by rule from
+  // its map; the rest go to the generator, one chunk (or pair) each.
+  std::vector<GenerationOutcome> global;
+  uint32_t global_count = 0;
+  if (asked > 0 && !mapped->map_ref.empty()) {
+    global_count = static_cast<uint32_t>(
+        std::lround(static_cast<double>(asked) * options_.sampling.global_share));
+  } else if (asked > 0 && options_.sampling.global_share > 0) {
+    ledger.notes.emplace_back("no document map: no questions about the whole document");
+  }
+  if (global_count > 0) {
+    auto map_bytes = store_.Get(mapped->map_ref);
+    if (!map_bytes) return done(map_bytes.error());
+    auto map = envelope::DecodeDocumentMap(*map_bytes);
+    if (!map) return done(map.error());
+    if (map->cards.size() != table->chunks.size()) {
+      return done(Error::DeadLetter("document map " + mapped->map_ref + " has " +
+                                    std::to_string(map->cards.size()) + " cards for " +
+                                    std::to_string(table->chunks.size()) + " chunks"));
+    }
+    auto text = store_.Get(store::DocumentStore::TextKey(doc.doc_id));
+    if (!text) return done(text.error());
+    global = WriteGlobalQuestions(*table, *map, *text, global_count, seed);
+    ledger.notes.push_back(std::to_string(global_count) +
+                           " generated questions asked about the whole document, by rule from "
+                           "its map (timeline, count, first_last)");
+  }
+  const uint32_t local_count = asked - global_count;
   std::vector<QuestionSample> samples;
-  for (const auto& s : asked == 0 ? std::vector<ChunkSample>{}
-                                  : SampleChunks(table->chunks, asked, options_.sampling, seed)) {
+  for (const auto& s : local_count == 0
+                           ? std::vector<ChunkSample>{}
+                           : SampleChunks(table->chunks, local_count, options_.sampling, seed)) {
     QuestionSample sample;
     sample.doc_id = doc.doc_id;
     sample.requested_type = kSingleTypes[(seed + samples.size()) % std::size(kSingleTypes)];
@@ -291,6 +326,7 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
   job->done = std::move(done);
   job->emit = std::move(emit);
   job->outcomes.assign(asked, GenerationOutcome{std::nullopt, "document too short"});
+  std::move(global.begin(), global.end(), job->outcomes.begin() + local_count);
   const std::size_t routed = route ? job->tasks.size() : 0;
   // + this call, so no callback emits before the loops end
   job->pending = samples.size() + routed + 1;

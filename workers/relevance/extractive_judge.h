@@ -1,6 +1,11 @@
 #pragma once
 // The extractive baseline (no LLM): a sentence is relevant when it shares enough
-// content words (stemmed, stop-words removed) with the question.
+// content words (stemmed, stop-words removed) with the question. A question that quotes
+// phrases ("How many chapters mention \"Queequeg\"?") asks about them instead: a sentence
+// is relevant when it mentions a quoted name (text::IsNamePhrase, text::Mentions) or holds
+// at least text::kMinEventShare of a longer quoted phrase's content terms; the first and the
+// last relevant sentence of the chunk are always kept (where a name is first or last
+// mentioned; which chapter a mention falls in), the best of the rest up to max_quotes.
 
 #include <mutex>
 
@@ -24,6 +29,9 @@ class ExtractiveJudge final : public RelevanceJudge {
   void Judge(std::string chunk, std::vector<std::string> questions, Callback done) override;
 
  private:
+  Judgement JudgeQuoted(std::string_view chunk, const std::vector<text::Span>& sentences,
+                        const std::vector<std::vector<std::string>>& sentence_terms,
+                        const std::vector<std::string>& phrases);
   Judgement JudgeOne(std::string_view chunk, const std::vector<text::Span>& sentences,
                      const std::vector<std::vector<std::string>>& sentence_terms,
                      const std::string& question);

@@ -20,6 +20,7 @@ json Meta(const envelope::SampleRecord& sample) {
                {"task_id", r.task.task_id},
                {"level", r.task.level},
                {"scope", envelope::ToString(r.task.scope)},
+               {"verifier", r.task.verifier},
                {"origin", envelope::ToString(r.task.origin)},
                {"question_type", r.task.type},
                {"language", r.task.language},

@@ -39,6 +39,7 @@ void to_json(json& j, const Task& m) {
   if (!m.chunks_ref.empty()) j["chunks_ref"] = m.chunks_ref;
   if (m.spent.calls > 0) j["spent"] = m.spent;
   if (m.scope != Scope::kLocal) j["scope"] = ToString(m.scope);
+  if (!m.verifier.empty()) j["verifier"] = m.verifier;
 }
 void from_json(const json& j, Task& m) {
   Required(j, "task_id", m.task_id);
@@ -58,6 +59,7 @@ void from_json(const json& j, Task& m) {
   Optional(j, "spent", m.spent);
   Optional(j, "memory", m.memory);
   OptionalEnum(j, "scope", m.scope, ParseScope);
+  Optional(j, "verifier", m.verifier);
 }
 
 void to_json(json& j, const LlmUsage& m) {

@@ -84,6 +84,9 @@ struct Task {
   std::vector<uint32_t> source_chunks;  // chunks a generated question was written from
   int level = 2;                        // agent level 1..3
   Scope scope = Scope::kLocal;          // global: answered by reducing every note in order
+  // A reference computed exactly from the text is checked by rule, not by overlap:
+  // "order" (timeline letters), "number" (a count), "exact" (a chapter); empty: none.
+  std::string verifier;
   std::string parent_task_id;           // Lv3 sub-question: the task it serves
   std::string root_question;            // Lv3 sub-question: the question it serves
   std::vector<MemoryItem> memory;       // Lv3 memory carried in the message

@@ -48,6 +48,12 @@ std::vector<Heading> DetectOutline(std::string_view text);
 // `outline` as DetectOutline returns it.
 std::string ChapterAt(const std::vector<Heading>& outline, std::size_t offset);
 
+// How a reader names a heading in a sentence: its keyword and number, without the title
+// that follows ("CHAPTER 3. The Spouter-Inn." -> "CHAPTER 3"; "BOOK ONE: 1805" ->
+// "BOOK ONE"; "第一回 甄士隐梦幻识通灵" -> "第一回"); a heading of another form (Markdown,
+// "EPILOGUE") is its whole title.
+std::string HeadingLabel(std::string_view title);
+
 // Index into `outline` of the innermost heading at or before `offset`; -1 before the
 // first one.
 int HeadingIndexAt(const std::vector<Heading>& outline, std::size_t offset);

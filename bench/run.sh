@@ -40,32 +40,9 @@ build_type="$(sed -n 's/^CMAKE_BUILD_TYPE:STRING=//p' "$build/CMakeCache.txt")"
 
 work="$(mktemp -d /tmp/longforge-bench.XXXXXX)"
 pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
 trap cleanup EXIT
-
-log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
-calc() { /usr/bin/python3 -c "print($1)"; }
-fmt() { /usr/bin/python3 -c "print(format($1, '$2'))"; }
-median() { /usr/bin/python3 -c 'import statistics,sys; print(statistics.median(map(float,sys.argv[1:])))' "$@"; }
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-# Waits up to $2 seconds for the command in $1 to succeed.
-wait_for() {
-  local deadline=$((SECONDS + $2))
-  until eval "$1"; do
-    ((SECONDS < deadline)) || { echo "run.sh: timed out waiting for: $1" >&2; return 1; }
-    sleep 0.05
-  done
-}
-stop() {  # stop PID: SIGTERM and reap a process this script started
-  kill "$1" 2>/dev/null || true
-  wait "$1" 2>/dev/null || true
-}
 
 # --- inputs ----------------------------------------------------------------------------
 # JSONL of COPIES copies of War and Peace (each made distinct by a first line) with N
@@ -86,34 +63,6 @@ with open(out, "w", encoding="utf-8") as f:
 EOF
 }
 
-# --- the simulated server --------------------------------------------------------------
-sim_pid="" sim_url=""
-start_sim() {  # start_sim CAPACITY LATENCY_MS
-  local out="$work/sim.port"
-  rm -f "$out"
-  "$sim" --port 0 --capacity "$1" --latency-ms "$2" --marker "$marker" >"$out" 2>"$work/sim.log" &
-  sim_pid=$!
-  pids+=("$sim_pid")
-  wait_for "[[ -s $out ]]" 10
-  sim_url="http://127.0.0.1:$(head -1 "$out")"
-}
-stop_sim() { stop "$sim_pid"; }
-stats() { curl -fsS "$sim_url/stats"; }
-
-# Runs `longforge run` on the simulator; /usr/bin/time writes "wall user sys maxrss_kb"
-# to $work/time. Fresh store each time, no response cache.
-lf_run() {
-  rm -rf "$work/store" "$work/out"
-  local cmd=("$lf" run --no-progress --no-cache --store "$work/store" --out "$work/out"
-             "${kafka_x[@]}" --llm-url "$sim_url/v1" --llm-model sim "$@")
-  local rc=0
-  /usr/bin/time -f '%e %U %S %M' -o "$work/time" "${cmd[@]}" >"$work/run.log" 2>&1 || rc=$?
-  if ((rc != 0 && rc != 2)); then
-    echo "run.sh: longforge run exited $rc:" >&2
-    tail -20 "$work/run.log" >&2
-    exit 1
-  fi
-}
 # A longforge cluster of separate processes, as deployed: cluster starts a broker and
 # sets $brokers; worker STAGE [args] starts one stage's worker and sets $worker_pid.
 cluster() {
@@ -163,8 +112,6 @@ EOF
 # The command as RESULTS.md shows it.
 show_run() { echo "longforge run --no-cache --input $1 --llm-url http://127.0.0.1:PORT/v1 --llm-model sim -X topic.metadata.refresh.interval.ms=100 ${*:2}"; }
 
-section=""
-emit() { section+="$*"$'\n'; }
 
 # --- machine ---------------------------------------------------------------------------
 cpu_model="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
@@ -544,21 +491,5 @@ if [[ "$results" == "-" ]]; then
   printf '%s' "$section"
   exit 0
 fi
-begin="<!-- bench/run.sh: begin (generated; edit bench/run.sh instead) -->"
-end="<!-- bench/run.sh: end -->"
-printf '%s' "$section" >"$work/section.md"
-/usr/bin/python3 - "$results" "$begin" "$end" <<EOF
-import sys
-path, begin, end = sys.argv[1:4]
-block = begin + "\n" + open("$work/section.md", encoding="utf-8").read() + end + "\n"
-text = open(path, encoding="utf-8").read()
-if begin in text and end in text:
-    head, rest = text.split(begin, 1)
-    text = head + block + rest.split(end, 1)[1].lstrip("\n")
-else:
-    # After the title, before the other scripts' sections.
-    title, _, rest = text.partition("\n")
-    text = title + "\n\n" + block + "\n" + rest.lstrip("\n")
-open(path, "w", encoding="utf-8").write(text)
-EOF
+write_section "$results" bench/run.sh
 log "wrote $results"

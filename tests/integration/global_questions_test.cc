@@ -35,7 +35,7 @@ Seen RunBook(const std::string& book, int questions) {
                              "1"},
                             300s);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_TRUE(r.out.find("by rule from its map (timeline, count, first_last)") != std::string::npos)
+  EXPECT_TRUE(r.out.find("by rule (timeline, count, first_last)") != std::string::npos)
       << r.out;
   Seen seen;
   for (const char* file : {"/out/dataset.jsonl", "/out/rejected.jsonl"}) {

@@ -28,6 +28,10 @@ constexpr std::size_t kMinNameCards = 2, kMaxNameCards = 15;
 // An event in a question: long enough to be told apart, short enough to read.
 constexpr std::size_t kMinEventWords = 6, kMaxEventWords = 40;
 constexpr std::size_t kMinEventHan = 10, kMaxEventHan = 60;
+// Briefs for the LLM: at most this many cards; an arc's subject is on at least
+// kMinArcCards cards and among the kArcCandidates names on the most cards.
+constexpr std::size_t kMaxBriefCards = 16;
+constexpr std::size_t kMinArcCards = 3, kArcCandidates = 8;
 
 bool HasQuoteMark(std::string_view s) {
   for (std::string_view mark : {"\"", "\u201C", "\u201D", "\u300C", "\u300D", "\u300E", "\u300F",
@@ -191,8 +195,110 @@ class Writer {
     return {std::move(q), {}};
   }
 
+  MapSample Arc() {
+    // The names on the most cards: the document's main figures.
+    std::map<std::string, std::vector<uint32_t>> on;
+    for (std::size_t i = 0; i < map_.cards.size(); ++i) {
+      const auto& c = map_.cards[i];
+      std::set<std::string> in_card;
+      for (const auto* list : {&c.people, &c.places, &c.organisations, &c.names}) {
+        for (const auto& raw : *list) {
+          std::string name(TrimAsciiSpace(raw));
+          if (UsableName(name)) in_card.insert(std::move(name));
+        }
+      }
+      for (const auto& name : in_card) on[name].push_back(static_cast<uint32_t>(i));
+    }
+    std::vector<std::pair<std::size_t, std::string>> ranked;
+    for (const auto& [name, cards] : on) {
+      if (cards.size() >= kMinArcCards && !arc_used_.contains(name)) {
+        ranked.emplace_back(cards.size(), name);
+      }
+    }
+    if (ranked.empty()) return {std::nullopt, "no name on enough cards for an arc"};
+    std::sort(ranked.rbegin(), ranked.rend());
+    if (ranked.size() > kArcCandidates) ranked.resize(kArcCandidates);
+    const std::string name = ranked[rng_.Between(0, ranked.size() - 1)].second;
+    arc_used_.insert(name);
+    return Brief(kArc, name, Spread(on[name], kMaxBriefCards));
+  }
+
+  MapSample Compare() {
+    const std::size_t n = std::min(table_.chunks.size(), map_.cards.size());
+    if (table_.outline.empty() || n < 3) return {std::nullopt, "no chapters to compare"};
+    // Two chunks a third of the document apart, in different chapters.
+    for (int attempt = 0; attempt < 16; ++attempt) {
+      const std::size_t a = rng_.Between(0, n - 1 - n / 3);
+      const std::size_t b = rng_.Between(a + n / 3, n - 1);
+      const int ca = HeadingOf(a), cb = HeadingOf(b);
+      if (ca < 0 || cb < 0 || ca == cb) continue;
+      std::vector<uint32_t> cards;
+      for (const int chapter : {ca, cb}) {
+        std::vector<uint32_t> in;
+        for (std::size_t i = 0; i < n; ++i) {
+          if (HeadingOf(i) == chapter) in.push_back(static_cast<uint32_t>(i));
+        }
+        for (const uint32_t i : Spread(in, kMaxBriefCards / 2)) cards.push_back(i);
+      }
+      const std::string subject = table_.outline[ca].title + " and " + table_.outline[cb].title;
+      return Brief(kCompare, subject, cards);
+    }
+    return {std::nullopt, "no two distant chapters to compare"};
+  }
+
+  MapSample Causal() {
+    const std::size_t n = std::min(table_.chunks.size(), map_.cards.size());
+    if (n < 3) return {std::nullopt, "document too short for a causal question"};
+    for (int attempt = 0; attempt < 16; ++attempt) {
+      const std::size_t j = rng_.Between(n / 3, n - 1);
+      const std::string event = EventOf(map_.cards[j]);
+      if (event.empty()) continue;
+      std::vector<uint32_t> before;
+      for (std::size_t i = 0; i < j; ++i) before.push_back(static_cast<uint32_t>(i));
+      auto cards = Spread(before, kMaxBriefCards - 1);
+      cards.push_back(static_cast<uint32_t>(j));
+      return Brief(kCausal, event, cards);
+    }
+    return {std::nullopt, "no event to ask the cause of"};
+  }
+
  private:
   static GenerationOutcome Skip(std::string why) { return {std::nullopt, std::move(why)}; }
+
+  int HeadingOf(std::size_t chunk) const {
+    return chunk < table_.chunk_headings.size() ? table_.chunk_headings[chunk] : -1;
+  }
+
+  // At most `k` of `items`, evenly spread, first and last included.
+  static std::vector<uint32_t> Spread(const std::vector<uint32_t>& items, std::size_t k) {
+    if (items.size() <= k) return items;
+    std::vector<uint32_t> out;
+    for (std::size_t i = 0; i < k; ++i) out.push_back(items[i * (items.size() - 1) / (k - 1)]);
+    return out;
+  }
+
+  // The sample: one line per card, "[part K of N | chapter] gist Events: a; b."
+  MapSample Brief(std::string_view type, std::string subject, const std::vector<uint32_t>& cards) {
+    QuestionSample q;
+    q.requested_type = type;
+    q.subject = std::move(subject);
+    for (const uint32_t i : cards) {
+      const envelope::Card& c = map_.cards[i];
+      std::string line = "[part " + std::to_string(i + 1) + " of " +
+                         std::to_string(table_.chunks.size());
+      const std::string chapter = table_.ChapterOf(i);
+      if (!chapter.empty()) line += " | " + chapter;
+      line += "] " + text::FoldWhitespace(c.gist);
+      if (!c.events.empty()) {
+        line += " Events: ";
+        for (std::size_t e = 0; e < c.events.size(); ++e) line += (e ? "; " : "") + c.events[e];
+        line += ".";
+      }
+      q.brief += line + "\n";
+      q.brief_chunks.push_back(i);
+    }
+    return {std::move(q), {}};
+  }
 
   // The card's first usable event: an LLM map's events, else a sentence of its gist.
   std::string EventOf(const envelope::Card& card) {
@@ -321,6 +427,7 @@ class Writer {
   std::optional<std::vector<NameFacts>> names_;
   std::set<std::string> used_;         // names asked about already
   std::set<std::size_t> used_chunks_;  // chunks a timeline took an event from
+  std::set<std::string> arc_used_;     // subjects of arcs written already
 };
 
 }  // namespace
@@ -344,6 +451,29 @@ std::vector<GenerationOutcome> WriteGlobalQuestions(const envelope::ChunkTable& 
         out.push_back(writer.FirstLast());
         break;
     }
+  }
+  return out;
+}
+
+std::vector<MapSample> MapSamples(const envelope::ChunkTable& table,
+                                  const envelope::DocumentMap& map, std::string_view text,
+                                  const std::string& doc_id, uint32_t count, uint64_t seed) {
+  std::vector<MapSample> out;
+  if (count == 0) return out;
+  Writer writer(table, map, text, seed ^ 0x6d6170ULL);
+  for (uint32_t i = 0; i < count; ++i) {
+    switch ((seed + i) % 3) {
+      case 0:
+        out.push_back(writer.Arc());
+        break;
+      case 1:
+        out.push_back(writer.Compare());
+        break;
+      default:
+        out.push_back(writer.Causal());
+        break;
+    }
+    if (out.back().sample) out.back().sample->doc_id = doc_id;
   }
   return out;
 }

@@ -18,6 +18,8 @@
 // them.
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,5 +40,21 @@ std::vector<GenerationOutcome> WriteGlobalQuestions(const envelope::ChunkTable& 
                                                     const envelope::DocumentMap& map,
                                                     std::string_view text, uint32_t count,
                                                     uint64_t seed);
+
+// Samples for a generator that WritesFromMaps: `count` of arc, compare and causal in
+// turn from a seeded start, each with a brief of at most 16 cards in document order:
+//   arc      the cards that name one of the names on the most cards (the subject),
+//            spread over the document;
+//   compare  the cards of two chapters at least a third of the document apart;
+//   causal   an event from the later two thirds (the subject) and cards spread over the
+//            document before it.
+// A type that cannot be written gives its reason instead.
+struct MapSample {
+  std::optional<QuestionSample> sample;
+  std::string skipped;
+};
+std::vector<MapSample> MapSamples(const envelope::ChunkTable& table,
+                                  const envelope::DocumentMap& map, std::string_view text,
+                                  const std::string& doc_id, uint32_t count, uint64_t seed);
 
 }  // namespace longforge::workers

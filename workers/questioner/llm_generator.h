@@ -7,6 +7,9 @@
 // A reply in another shape, quoting text absent from the chunks (whitespace folded),
 // or pointing at "the passage" is asked again once, saying what was wrong; a second
 // bad reply is skipped as "broken reply" — never a half record.
+// A sample of a global type (arc, compare, causal) sends its brief of the map's cards
+// instead of passages; the reply is QUESTION and ANSWER (a reference of two to four
+// sentences, from the cards only), no QUOTE, and the question is global.
 
 #include <optional>
 #include <string>
@@ -34,12 +37,14 @@ class LlmQuestionGenerator final : public QuestionGenerator {
   LlmQuestionGenerator(llm::ChatClient& client, LlmGeneratorOptions options);
 
   std::string Name() const override;
+  bool WritesFromMaps() const override { return true; }
   // Asynchronous; `cb` runs on the client's thread. LLM failures (kRetry, kStop, or
   // kDeadLetter for a request the server refuses) come back as the Error.
   void Generate(QuestionSample sample, Callback cb) override;
 
   // Public for tests.
   llm::ChatRequest BuildRequest(const QuestionSample& sample) const;
+  llm::ChatRequest BuildMapRequest(const QuestionSample& sample) const;
   // The question in `reply`, or the reason the reply is broken.
   static Result<GeneratedQuestion> ParseReply(std::string_view reply, const QuestionSample& sample);
 

@@ -27,10 +27,26 @@ struct SourceChunk {
   std::string text;  // the chunk's bytes from the document store
 };
 
+// Types written from the document's map by a generator that WritesFromMaps: how an
+// entity changes (arc), two distant chapters (compare), an event and an earlier cause
+// (causal). Their samples carry a brief of cards instead of chunks.
+inline constexpr std::string_view kArc = "arc";
+inline constexpr std::string_view kCompare = "compare";
+inline constexpr std::string_view kCausal = "causal";
+inline bool IsMapType(std::string_view type) {
+  return type == kArc || type == kCompare || type == kCausal;
+}
+
 struct QuestionSample {
   std::string doc_id;
   std::string requested_type;       // a hint; the generator records the type it wrote
   std::vector<SourceChunk> chunks;  // one, or two far apart for multi-hop
+  // Global types: the cards the question is written from, one per line in document
+  // order ("[part K of N | chapter] gist Events: …"), what to write about, and the
+  // chunks the cards describe.
+  std::string brief = {};
+  std::string subject = {};
+  std::vector<uint32_t> brief_chunks = {};
 };
 
 struct GeneratedQuestion {
@@ -61,6 +77,9 @@ class QuestionGenerator {
   virtual ~QuestionGenerator() = default;
   // "extractive (no LLM)" or "llm:<model>"; recorded in the ledger notes.
   virtual std::string Name() const = 0;
+  // Whether Generate takes samples of the global types (arc, compare, causal) written
+  // from a brief of the map's cards.
+  virtual bool WritesFromMaps() const { return false; }
   // Thread-safe. `cb` runs exactly once, on the caller's thread (extractive) or on the
   // LLM client's thread; it must be quick and must not throw.
   virtual void Generate(QuestionSample sample, Callback cb) = 0;

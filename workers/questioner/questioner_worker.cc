@@ -266,9 +266,11 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
   }
 
   const uint64_t seed = SeedOf(doc.doc_id);
-  // A share of the generated questions is about the whole document, written by rule from
-  // its map; the rest go to the generator, one chunk (or pair) each.
-  std::vector<GenerationOutcome> global;
+  // A share of the generated questions is about the whole document, written from its
+  // map: by rule (timeline, count, first_last), and, when the generator writes from maps
+  // (an LLM), half of them by the generator (arc, compare, causal). The rest go to the
+  // generator one chunk (or pair) each. Outcomes are laid out as
+  //   [0, local) chunk samples, [local, local + by_map) map samples, then the rule's.
   uint32_t global_count = 0;
   if (asked > 0 && !mapped->map_ref.empty()) {
     global_count = static_cast<uint32_t>(
@@ -276,6 +278,13 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
   } else if (asked > 0 && options_.sampling.global_share > 0) {
     ledger.notes.emplace_back("no document map: no questions about the whole document");
   }
+  const uint32_t by_map =
+      generator_ != nullptr && generator_->WritesFromMaps() ? global_count / 2 : 0;
+  const uint32_t by_rule = global_count - by_map;
+  const uint32_t local_count = asked - global_count;
+  std::vector<GenerationOutcome> ruled;
+  std::vector<std::pair<std::size_t, QuestionSample>> samples;  // (outcome index, sample)
+  std::vector<std::pair<std::size_t, std::string>> unwritten;    // (outcome index, why)
   if (global_count > 0) {
     auto map_bytes = store_.Get(mapped->map_ref);
     if (!map_bytes) return done(map_bytes.error());
@@ -288,26 +297,36 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
     }
     auto text = store_.Get(store::DocumentStore::TextKey(doc.doc_id));
     if (!text) return done(text.error());
-    global = WriteGlobalQuestions(*table, *map, *text, global_count, seed);
-    ledger.notes.push_back(std::to_string(global_count) +
-                           " generated questions asked about the whole document, by rule from "
-                           "its map (timeline, count, first_last)");
+    ruled = WriteGlobalQuestions(*table, *map, *text, by_rule, seed);
+    std::size_t index = local_count;
+    for (auto& m : MapSamples(*table, *map, *text, doc.doc_id, by_map, seed)) {
+      if (m.sample) {
+        samples.emplace_back(index++, std::move(*m.sample));
+      } else {
+        unwritten.emplace_back(index++, std::move(m.skipped));
+      }
+    }
+    ledger.notes.push_back(
+        std::to_string(global_count) +
+        " generated questions asked about the whole document, from its map: " +
+        std::to_string(by_rule) + " by rule (timeline, count, first_last)" +
+        (by_map > 0 ? ", " + std::to_string(by_map) + " by the generator (arc, compare, causal)"
+                    : std::string()));
   }
-  const uint32_t local_count = asked - global_count;
-  std::vector<QuestionSample> samples;
+  std::size_t index = 0;
   for (const auto& s : local_count == 0
                            ? std::vector<ChunkSample>{}
                            : SampleChunks(table->chunks, local_count, options_.sampling, seed)) {
     QuestionSample sample;
     sample.doc_id = doc.doc_id;
-    sample.requested_type = kSingleTypes[(seed + samples.size()) % std::size(kSingleTypes)];
+    sample.requested_type = kSingleTypes[(seed + index) % std::size(kSingleTypes)];
     for (const uint32_t c : s.chunks) {
       const auto& ref = table->chunks[c];
       auto bytes = store_.GetRange(store::DocumentStore::TextKey(doc.doc_id), ref.begin, ref.end);
       if (!bytes) return done(bytes.error());
       sample.chunks.push_back({c, std::move(bytes.value())});
     }
-    samples.push_back(std::move(sample));
+    samples.emplace_back(index++, std::move(sample));
   }
 
   // Shared by every callback of this document: the last one to finish emits.
@@ -326,7 +345,8 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
   job->done = std::move(done);
   job->emit = std::move(emit);
   job->outcomes.assign(asked, GenerationOutcome{std::nullopt, "document too short"});
-  std::move(global.begin(), global.end(), job->outcomes.begin() + local_count);
+  std::move(ruled.begin(), ruled.end(), job->outcomes.begin() + local_count + by_map);
+  for (auto& [i, why] : unwritten) job->outcomes[i] = {std::nullopt, std::move(why)};
   const std::size_t routed = route ? job->tasks.size() : 0;
   // + this call, so no callback emits before the loops end
   job->pending = samples.size() + routed + 1;
@@ -334,9 +354,10 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
     router_->Route(job->tasks[i].question,
                    [job, i](RouteOutcome r) { job->Routed(i, std::move(r)); });
   }
-  for (std::size_t i = 0; i < samples.size(); ++i) {
-    generator_->Generate(std::move(samples[i]),
-                         [job, i](Result<GenerationOutcome> r) { job->Finish(i, std::move(r)); });
+  for (auto& [i, sample] : samples) {
+    generator_->Generate(std::move(sample), [job, i = i](Result<GenerationOutcome> r) {
+      job->Finish(i, std::move(r));
+    });
   }
   // Samples beyond those the document could give stay "document too short".
   job->Release();

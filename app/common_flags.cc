@@ -204,6 +204,11 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
                  "Filter: ROUGE-L recall of the answer against the evidence below which it is "
                  "ungrounded")
       ->capture_default_str();
+  cmd.add_option("--min-note-support", config.filter.min_note_support,
+                 "Filter: share of a global answer's sentences (arc, compare, causal, supplied "
+                 "global questions) that one of its notes must support, below which it is "
+                 "rejected as unsupported_by_notes; 0 disables")
+      ->capture_default_str();
   cmd.add_option("--min-reference-f1", config.filter.min_reference_f1,
                  "Filter: token F1 against the reference that counts as a match")
       ->capture_default_str();

@@ -25,6 +25,7 @@ std::vector<std::string> FilterOptions::Validate() const {
     problems.emplace_back("min ROUGE-L recall must be in [0, 1]");
   }
   if (!InUnitRange(min_reference_f1)) problems.emplace_back("min reference F1 must be in [0, 1]");
+  if (!InUnitRange(min_note_support)) problems.emplace_back("--min-note-support must be in [0, 1]");
   if (!InUnitRange(max_unread_share)) problems.emplace_back("--max-unread-share must be in [0, 1]");
   return problems;
 }
@@ -35,6 +36,7 @@ envelope::Verdict Decide(const RuleCheck& check, std::optional<bool> judge,
                          const FilterOptions& options) {
   envelope::Verdict v;
   v.reasons = check.rejects;
+  v.note_support = check.note_support;
   bool review = false;
   if (check.reference_passes) {
     const bool rules = *check.reference_passes;
@@ -127,6 +129,15 @@ Result<RuleCheck> FilterWorker::Check(const envelope::AnswerRecord& record) cons
       if (g.term_share < options_.min_term_share ||
           g.rouge_l_recall < options_.min_rouge_l_recall) {
         c.rejects.emplace_back("ungrounded");
+      }
+    }
+    // A global answer rests on notes from the whole document: each of its sentences
+    // should be supported by one of them, not only its words by all of them together.
+    if (record.task.scope == envelope::Scope::kGlobal && !record.quotes.empty()) {
+      std::lock_guard lock(analyzer_mu_);
+      c.note_support = NoteSupport(analyzer_, segmenter_, answer, record.quotes);
+      if (*c.note_support < options_.min_note_support) {
+        c.rejects.emplace_back("unsupported_by_notes");
       }
     }
   }

@@ -14,6 +14,7 @@
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
 #include "longforge/text/analyzer.h"
+#include "longforge/text/segmenter.h"
 #include "workers/filter/answer_judge.h"
 #include "workers/filter/filter_probe.h"
 
@@ -39,6 +40,11 @@ struct FilterOptions {
   // With a reference: the rule check passes on a normalised exact match or a token F1
   // at least this, in [0, 1]. Default 0.5.
   double min_reference_f1 = 0.5;
+  // --min-note-support: a global answer written without a verifier (arc, compare, causal,
+  // supplied global questions) is rejected as unsupported_by_notes when fewer than this
+  // share of its sentences are supported by one of its notes (NoteSupport), in [0, 1].
+  // 0 disables. Default 0.8.
+  double min_note_support = 0.8;
   // When the rule check and the LLM judge disagree: true sends the record to review
   // (judge_disagrees); false accepts it (the more lenient of the two). Default true.
   bool review_on_judge_disagreement = true;
@@ -60,6 +66,7 @@ struct RuleCheck {
   std::vector<std::string> rejects;      // reject reasons other than reference_mismatch
   std::optional<bool> reference_passes;  // set when the task has a reference
   bool exact_match = false;              // normalised exact match with the reference
+  std::optional<double> note_support;    // a global answer's NoteSupport, when measured
 };
 
 // The verdict of a rule check and an optional judge verdict (nullopt: no judge, or it
@@ -101,7 +108,8 @@ class FilterWorker final : public kafka::Handler {
   const store::DocumentStore* store_;
   AnswerJudge* judge_;
   mutable std::mutex analyzer_mu_;
-  mutable text::Analyzer analyzer_;  // guarded by analyzer_mu_
+  mutable text::Analyzer analyzer_;    // guarded by analyzer_mu_
+  mutable text::Segmenter segmenter_;  // guarded by analyzer_mu_
 };
 
 }  // namespace longforge::workers

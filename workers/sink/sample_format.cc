@@ -31,6 +31,8 @@ json Meta(const envelope::SampleRecord& sample) {
                {"reference", r.task.reference ? json(*r.task.reference) : json(nullptr)},
                {"decision", envelope::ToString(sample.verdict.decision)},
                {"reasons", sample.verdict.reasons},
+               {"note_support",
+                sample.verdict.note_support ? json(*sample.verdict.note_support) : json(nullptr)},
                {"chunks_total", r.chunks_total},
                {"chunks_relevant", r.chunks_relevant},
                {"chunks_lost", r.chunks_lost},

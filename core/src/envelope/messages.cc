@@ -261,6 +261,7 @@ std::string Encode(const SampleRecord& m, std::string_view schema) {
   j["schema"] = schema;
   j["sample_id"] = m.sample_id;
   j["verdict"] = {{"decision", ToString(m.verdict.decision)}, {"reasons", m.verdict.reasons}};
+  if (m.verdict.note_support) j["verdict"]["note_support"] = *m.verdict.note_support;
   return Dump(j);
 }
 
@@ -272,6 +273,9 @@ Result<SampleRecord> DecodeSampleRecord(std::string_view bytes) {
                                 const auto& v = j.at("verdict");
                                 RequiredEnum(v, "decision", m.verdict.decision, ParseDecision);
                                 Optional(v, "reasons", m.verdict.reasons);
+                                if (v.contains("note_support")) {
+                                  m.verdict.note_support = v.at("note_support").get<double>();
+                                }
                               });
 }
 

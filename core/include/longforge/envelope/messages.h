@@ -177,6 +177,9 @@ struct AnswerRecord {
 struct Verdict {
   Decision decision = Decision::kReject;  // nothing is accepted unless decided so
   std::vector<std::string> reasons;
+  // A global answer checked against its notes: the share of its sentences a note
+  // supports (filter: NoteSupport); absent when not measured.
+  std::optional<double> note_support = std::nullopt;
 };
 
 // lf.dataset/v1 (accepted) and lf.rejected/v1 (rejected or review).

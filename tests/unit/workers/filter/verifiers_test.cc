@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "workers/filter/filter_worker.h"
+#include "workers/filter/grounding.h"
 
 namespace longforge::workers {
 namespace {
@@ -95,6 +96,73 @@ TEST(FilterWithVerifier, AnUnknownVerifierIsDeadLettered) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().disposition, Disposition::kDeadLetter);
   EXPECT_NE(r.error().message.find("verifier 'regex'"), std::string::npos) << r.error().message;
+}
+
+}  // namespace
+}  // namespace longforge::workers
+
+namespace longforge::workers {
+namespace {
+
+TEST(NoteSupport, CountsTheSentencesOneNoteSupports) {
+  text::Analyzer analyzer;
+  text::Segmenter segmenter;
+  const std::vector<std::string> notes = {"Pierre inherits a fortune from his father.",
+                                          "Pierre is captured by the French at Moscow."};
+  EXPECT_DOUBLE_EQ(NoteSupport(analyzer, segmenter,
+                               "Pierre inherits a fortune. Later the French capture him at "
+                               "Moscow. He marries Natasha in the end.",
+                               notes),
+                   2.0 / 3.0);
+  // Sentences too short to judge are not counted.
+  EXPECT_DOUBLE_EQ(NoteSupport(analyzer, segmenter, "Yes. Pierre inherits a fortune.", notes), 1.0);
+  EXPECT_DOUBLE_EQ(NoteSupport(analyzer, segmenter, "Natasha sings at the opera.", notes), 0.0);
+}
+
+envelope::AnswerRecord GlobalRecord(std::string answer) {
+  envelope::AnswerRecord r;
+  r.task.task_id = "t";
+  r.task.doc_id = "d";
+  r.task.scope = envelope::Scope::kGlobal;
+  r.task.type = "arc";
+  r.task.question = "How does Pierre change over the novel?";
+  r.answer = std::move(answer);
+  r.evidence = {{0, 10}, {50, 60}};
+  r.quotes = {"Pierre inherits a fortune from his father.",
+              "Pierre is captured by the French at Moscow."};
+  r.chunks_total = 4;
+  return r;
+}
+
+TEST(FilterWithNotes, AGlobalAnswerNeedsEachSentenceSupportedByANote) {
+  FilterOptions options;
+  options.min_term_share = 0;  // the evidence here is the quotes alone
+  options.min_rouge_l_recall = 0;
+  FilterWorker filter(options, nullptr);
+  const auto ok = filter.Judge(GlobalRecord("Pierre inherits a fortune from his father. Then the "
+                                            "French capture Pierre at Moscow."))
+                      .value();
+  EXPECT_EQ(ok.decision, envelope::Decision::kAccept);
+  EXPECT_EQ(ok.note_support, 1.0);
+  const auto weak = filter.Judge(GlobalRecord("Pierre inherits a fortune from his father. He "
+                                              "marries Natasha. He becomes a Freemason."))
+                        .value();
+  EXPECT_EQ(weak.decision, envelope::Decision::kReject);
+  EXPECT_EQ(weak.reasons, std::vector<std::string>{"unsupported_by_notes"});
+  ASSERT_TRUE(weak.note_support);
+  EXPECT_NEAR(*weak.note_support, 1.0 / 3.0, 1e-9);
+  // Recorded with the sample, and read back.
+  envelope::SampleRecord sample;
+  sample.sample_id = "s";
+  sample.record = GlobalRecord("x");
+  sample.verdict = weak;
+  const auto back = envelope::DecodeSampleRecord(envelope::Encode(sample, "lf.rejected/v1"));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->verdict.note_support, weak.note_support);
+  // A local answer is not measured.
+  auto local = GlobalRecord("Pierre inherits a fortune from his father.");
+  local.task.scope = envelope::Scope::kLocal;
+  EXPECT_EQ(filter.Judge(local)->note_support, std::nullopt);
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -29,13 +30,13 @@ struct Seen {
 
 Seen RunBook(const std::string& book, int questions) {
   const std::string dir = TempDir();
-  const auto r = RunCommand({LongforgeBinary(), "run", "--input", book, "--out", dir + "/out",
-                             "--store", dir + "/store", "--no-progress", "--metrics-port", "0",
-                             "--questions-per-doc", std::to_string(questions), "--global-share",
-                             "1"},
-                            300s);
+  const auto r =
+      RunCommand({LongforgeBinary(), "run", "--input", book, "--out", dir + "/out", "--store",
+                  dir + "/store", "--no-progress", "--metrics-port", "0", "--questions-per-doc",
+                  std::to_string(questions), "--global-share", "1"},
+                 300s);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_TRUE(r.out.find("by rule (timeline, count, first_last)") != std::string::npos)
+  EXPECT_TRUE(r.out.find("by rule (timeline, count, first_last, aggregate)") != std::string::npos)
       << r.out;
   Seen seen;
   for (const char* file : {"/out/dataset.jsonl", "/out/rejected.jsonl"}) {
@@ -82,6 +83,43 @@ TEST(GlobalQuestions, TheExtractiveBaselineAnswersTimelinesAndCountsOverMobyDick
 TEST(GlobalQuestions, TheExtractiveBaselineAnswersTimelinesAndCountsOverHongloumeng) {
   // Fewer of its names are mentioned in few enough chapters to count.
   ExpectEveryVerdictPasses("zh_hongloumeng.txt", 5, 2);
+}
+
+TEST(GlobalQuestions, TheExtractiveBaselineAddsUpTheFiguresOfAReport) {
+  // Six sections, each stating its revenue once; read in chunks of 200 tokens, so that a
+  // chunk holds parts of two sections.
+  const std::string dir = TempDir();
+  const long long revenue[] = {1250, 980, 2310, 1475, 860, 3020};
+  std::string report = "Annual report of the Harbour Cooperative\n\n";
+  for (int i = 0; i < 6; ++i) {
+    report += "SECTION " + std::to_string(i + 1) + ". District " + std::to_string(i + 1) +
+              "\n\nThe district had a quiet year on the water, with fewer storms than the year "
+              "before and steady work for the crews that fish the outer banks. Members met each "
+              "month in the hall by the quay to settle accounts and plan repairs. Revenue was " +
+              std::to_string(revenue[i]) +
+              " crowns for the year. The boats landed cod, herring and a little mackerel, and "
+              "the drying sheds were full by the end of the summer.\n\n";
+  }
+  std::ofstream(dir + "/report.txt") << report;
+  const auto r =
+      RunCommand({LongforgeBinary(), "run", "--input", dir + "/report.txt", "--out", dir + "/out",
+                  "--store", dir + "/store", "--no-progress", "--metrics-port", "0",
+                  "--chunk-tokens", "200", "--questions-per-doc", "8", "--global-share", "1"},
+                 120s);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  int aggregates = 0;
+  for (const auto& line : ReadLines(dir + "/out/dataset.jsonl")) {
+    const auto meta = nlohmann::json::parse(line)["meta"];
+    if (meta["question_type"] != "aggregate") continue;
+    ++aggregates;
+    EXPECT_EQ(meta["reference"], "9895");
+    EXPECT_EQ(meta["verifier"], "number");
+  }
+  // One label to add up: one aggregate question (a second would repeat it).
+  EXPECT_EQ(aggregates, 1) << r.out;
+  for (const auto& line : ReadLines(dir + "/out/rejected.jsonl")) {
+    ADD_FAILURE() << line.substr(0, 1500);
+  }
 }
 
 }  // namespace

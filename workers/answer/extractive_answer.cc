@@ -1,3 +1,4 @@
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -19,7 +20,9 @@ namespace {
 //   first_last  the chapter of the first (or, when the question says "last"/"最后", the
 //               last) note that mentions it;
 //   timeline    the letters of the quoted events ordered by the note that tells each best
-//               (at least text::kMinEventShare of its content terms).
+//               (at least text::kMinEventShare of its content terms);
+//   aggregate   the sum of the figures the notes state for the quoted label
+//               (text::FigureFor), the first in each chapter.
 // Empty when the notes do not give it (the record is then rejected as empty).
 class RuleAnswers {
  public:
@@ -37,6 +40,7 @@ class RuleAnswers {
     if (task_.type == "count") return Count();
     if (task_.type == "first_last") return FirstLast();
     if (task_.type == "timeline") return Timeline();
+    if (task_.type == "aggregate") return Aggregate();
     return std::nullopt;
   }
 
@@ -45,7 +49,8 @@ class RuleAnswers {
     if (phrases_.empty()) return {};
     std::set<std::string> chapters;
     for (const auto& n : notes_) {
-      if (!n.chapter.empty() && text::Mentions(n.text, phrases_.front())) chapters.insert(n.chapter);
+      if (!n.chapter.empty() && text::Mentions(n.text, phrases_.front()))
+        chapters.insert(n.chapter);
     }
     return chapters.empty() ? std::string() : std::to_string(chapters.size());
   }
@@ -61,6 +66,21 @@ class RuleAnswers {
       if (!last) break;
     }
     return chapter;
+  }
+
+  // The figure stated for the quoted label in each chapter (its first), added up.
+  std::string Aggregate() const {
+    if (phrases_.empty()) return {};
+    std::map<std::string, long long> by_chapter;
+    for (const auto& n : notes_) {
+      if (n.chapter.empty() || by_chapter.contains(n.chapter)) continue;
+      if (const auto f = text::FigureFor(n.text, phrases_.front()))
+        by_chapter[n.chapter] = f->value;
+    }
+    if (by_chapter.empty()) return {};
+    long long total = 0;
+    for (const auto& [chapter, value] : by_chapter) total += value;
+    return std::to_string(total);
   }
 
   std::string Timeline() const {

@@ -2,8 +2,9 @@
 // filter: lf.answers → lf.dataset (accepted) | lf.rejected (rejected, review).
 // Every decision carries machine-readable reasons, several at once when they apply:
 //   incomplete_reading, empty_answer, answer_too_short, answer_too_long, refusal,
-//   language_mismatch, no_evidence, ungrounded, reference_mismatch (reject);
-//   judge_disagrees (review).
+//   language_mismatch, no_evidence, ungrounded, unsupported_by_notes, reference_mismatch
+//   (reject); judge_disagrees (review). A task with a verifier (a reference computed from
+//   the text) is checked by it instead of grounding and the judge (verifiers.h).
 
 #include <mutex>
 #include <optional>

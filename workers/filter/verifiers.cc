@@ -28,8 +28,8 @@ std::optional<std::pair<long long, std::size_t>> DigitsAt(std::string_view s, st
       value = value * 10 + (s[i] - '0');
       ++run;
       ++i;
-    } else if (s[i] == ',' && run > 0 && run <= 3 && i + 3 < s.size() &&
-               IsDigit(s[i + 1]) && IsDigit(s[i + 2]) && IsDigit(s[i + 3]) &&
+    } else if (s[i] == ',' && run > 0 && run <= 3 && i + 3 < s.size() && IsDigit(s[i + 1]) &&
+               IsDigit(s[i + 2]) && IsDigit(s[i + 3]) &&
                (i + 4 >= s.size() || !IsDigit(s[i + 4]))) {
       // "1,204": the comma groups thousands; "3, 4" and "1,2" are lists.
       run = 0;
@@ -43,8 +43,8 @@ std::optional<std::pair<long long, std::size_t>> DigitsAt(std::string_view s, st
 }
 
 constexpr std::array<std::string_view, 20> kUnits = {
-    "zero",    "one",     "two",       "three",    "four",     "five",    "six",
-    "seven",   "eight",   "nine",      "ten",      "eleven",   "twelve",  "thirteen",
+    "zero",     "one",     "two",     "three",     "four",     "five",    "six",
+    "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",  "thirteen",
     "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
 constexpr std::array<std::string_view, 8> kTens = {"twenty", "thirty",  "forty",  "fifty",
                                                    "sixty",  "seventy", "eighty", "ninety"};
@@ -75,7 +75,8 @@ std::optional<std::pair<long long, std::size_t>> WordsAt(std::string_view s, std
       std::string unit_buffer;
       const std::string_view unit = WordAt(s, end + 1, unit_buffer);
       for (std::size_t u = 1; u < 10; ++u) {
-        if (unit == kUnits[u]) return std::make_pair(value + static_cast<long long>(u), end + 1 + unit.size());
+        if (unit == kUnits[u])
+          return std::make_pair(value + static_cast<long long>(u), end + 1 + unit.size());
       }
     }
     return std::make_pair(value, end);
@@ -86,20 +87,36 @@ std::optional<std::pair<long long, std::size_t>> WordsAt(std::string_view s, std
 // The value of a Chinese numeral character: 0–9 digits, or -10/-100/-1000 for the units.
 int ChineseValue(char32_t c) {
   switch (c) {
-    case U'零': case U'〇': return 0;
-    case U'一': return 1;
-    case U'二': case U'两': return 2;
-    case U'三': return 3;
-    case U'四': return 4;
-    case U'五': return 5;
-    case U'六': return 6;
-    case U'七': return 7;
-    case U'八': return 8;
-    case U'九': return 9;
-    case U'十': return -10;
-    case U'百': return -100;
-    case U'千': return -1000;
-    default: return -1;
+    case U'零':
+    case U'〇':
+      return 0;
+    case U'一':
+      return 1;
+    case U'二':
+    case U'两':
+      return 2;
+    case U'三':
+      return 3;
+    case U'四':
+      return 4;
+    case U'五':
+      return 5;
+    case U'六':
+      return 6;
+    case U'七':
+      return 7;
+    case U'八':
+      return 8;
+    case U'九':
+      return 9;
+    case U'十':
+      return -10;
+    case U'百':
+      return -100;
+    case U'千':
+      return -1000;
+    default:
+      return -1;
   }
 }
 
@@ -198,10 +215,12 @@ std::optional<Verification> Verify(std::string_view verifier, std::string_view a
     const auto want = OrderLetters(reference);
     auto got = OrderLetters(answer);
     // Letters the question did not offer are not part of the order.
-    std::erase_if(got, [&](char c) { return std::find(want.begin(), want.end(), c) == want.end(); });
+    std::erase_if(got,
+                  [&](char c) { return std::find(want.begin(), want.end(), c) == want.end(); });
     v.passes = !want.empty() && got == want;
-    if (!v.passes) v.why = "order " + std::string(got.begin(), got.end()) + ", not " +
-                           std::string(want.begin(), want.end());
+    if (!v.passes)
+      v.why = "order " + std::string(got.begin(), got.end()) + ", not " +
+              std::string(want.begin(), want.end());
     return v;
   }
   if (verifier == "number") {

@@ -20,6 +20,7 @@ constexpr std::size_t kMinTimelineEvents = 3;
 constexpr std::size_t kMinCountChapters = 3;
 constexpr std::size_t kMaxCountChapters = 15;
 constexpr std::size_t kMaxMentions = 40;
+constexpr std::size_t kMinAggregateSections = 3;
 // Names looked up in the text, the most frequent on the cards first: each lookup reads
 // the whole text once.
 constexpr std::size_t kMaxNamesLookedUp = 120;
@@ -34,8 +35,8 @@ constexpr std::size_t kMaxBriefCards = 16;
 constexpr std::size_t kMinArcCards = 3, kArcCandidates = 8;
 
 bool HasQuoteMark(std::string_view s) {
-  for (std::string_view mark : {"\"", "\u201C", "\u201D", "\u300C", "\u300D", "\u300E", "\u300F",
-                                "\u2018", "\u2019"}) {
+  for (std::string_view mark :
+       {"\"", "\u201C", "\u201D", "\u300C", "\u300D", "\u300E", "\u300F", "\u2018", "\u2019"}) {
     if (s.find(mark) != std::string_view::npos) return true;
   }
   return false;
@@ -67,8 +68,8 @@ struct NameFacts {
 
 class Writer {
  public:
-  Writer(const envelope::ChunkTable& table, const envelope::DocumentMap& map,
-         std::string_view text, uint64_t seed)
+  Writer(const envelope::ChunkTable& table, const envelope::DocumentMap& map, std::string_view text,
+         uint64_t seed)
       : table_(table), map_(map), text_(text), rng_(seed) {
     std::size_t cjk = 0;
     for (const auto& card : map_.cards) cjk += text::ContainsCjk(card.gist) ? 1 : 0;
@@ -136,11 +137,12 @@ class Writer {
       q.source_chunks.push_back(picks[i].chunk);
       q.quotes.push_back(picks[i].event);
     }
-    q.question = chinese_ ? "请按书中叙述的先后顺序排列以下事件：" + listed +
-                                "。只需按顺序写出字母，用逗号分隔。"
-                          : "Put these events in the order in which the book tells them: " +
-                                listed + ". Answer with the letters in that order, separated by "
-                                         "commas.";
+    q.question =
+        chinese_
+            ? "请按书中叙述的先后顺序排列以下事件：" + listed + "。只需按顺序写出字母，用逗号分隔。"
+            : "Put these events in the order in which the book tells them: " + listed +
+                  ". Answer with the letters in that order, separated by "
+                  "commas.";
     return {std::move(q), {}};
   }
 
@@ -189,9 +191,36 @@ class Writer {
       q.question = "“" + f.name + "”" + (first ? "最早" : "最后一次") + "出现在哪一" + ZhUnit() +
                    "？请写出该" + ZhUnit() + "的标题。";
     } else {
-      q.question = std::string("In which ") + EnUnit() + " is \"" + f.name + "\" mentioned for the " +
-                   (first ? "first" : "last") + " time? Answer with the " + EnUnit() + "'s heading.";
+      q.question = std::string("In which ") + EnUnit() + " is \"" + f.name +
+                   "\" mentioned for the " + (first ? "first" : "last") +
+                   " time? Answer with the " + EnUnit() + "'s heading.";
     }
+    return {std::move(q), {}};
+  }
+
+  // Whether the document states figures an aggregate question can add up.
+  bool HasAggregates() { return !Aggregates().empty(); }
+
+  GenerationOutcome Aggregate() {
+    const auto& candidates = Aggregates();
+    std::vector<const AggregateFacts*> open;
+    for (const auto& a : candidates) {
+      if (!used_.contains(a.label)) open.push_back(&a);
+    }
+    if (open.empty()) return Skip("no figure stated in three sections to add up");
+    const AggregateFacts& a = *open[rng_.Between(0, open.size() - 1)];
+    used_.insert(a.label);
+    GeneratedQuestion q;
+    q.type = kAggregate;
+    q.scope = envelope::Scope::kGlobal;
+    q.verifier = "number";
+    q.reference = std::to_string(a.total);
+    q.source_chunks = a.chunks;
+    q.question = chinese_
+                     ? "把全文各" + ZhUnit() + "给出的“" + a.label +
+                           "”数值相加，总和是多少？请用一个数字回答。"
+                     : "What is the total of the figures the document gives for \"" + a.label +
+                           "\", one in each " + EnUnit() + " that states it? Answer with a number.";
     return {std::move(q), {}};
   }
 
@@ -284,8 +313,8 @@ class Writer {
     q.subject = std::move(subject);
     for (const uint32_t i : cards) {
       const envelope::Card& c = map_.cards[i];
-      std::string line = "[part " + std::to_string(i + 1) + " of " +
-                         std::to_string(table_.chunks.size());
+      std::string line =
+          "[part " + std::to_string(i + 1) + " of " + std::to_string(table_.chunks.size());
       const std::string chapter = table_.ChapterOf(i);
       if (!chapter.empty()) line += " | " + chapter;
       line += "] " + text::FoldWhitespace(c.gist);
@@ -310,7 +339,8 @@ class Writer {
     }
     for (auto& c : candidates) {
       std::string event = text::FoldWhitespace(TrimAsciiSpace(c));
-      while (!event.empty() && (event.back() == '.' || event.back() == ';' || event.back() == ',')) {
+      while (!event.empty() &&
+             (event.back() == '.' || event.back() == ';' || event.back() == ',')) {
         event.pop_back();
       }
       if (event.ends_with("。")) event.resize(event.size() - std::string_view("。").size());
@@ -378,6 +408,37 @@ class Writer {
     return *names_;
   }
 
+  // A label whose figure is stated in at least kMinAggregateSections sections, once in
+  // each, and never mentioned without its figure or before the first heading: the sum a
+  // reader of the whole document can make exactly.
+  struct AggregateFacts {
+    std::string label;
+    long long total = 0;
+    std::vector<uint32_t> chunks;
+  };
+  const std::vector<AggregateFacts>& Aggregates() {
+    if (aggregates_) return *aggregates_;
+    aggregates_.emplace();
+    if (table_.outline.empty()) return *aggregates_;
+    std::map<std::string, std::vector<text::StatedFigure>> by_label;
+    for (auto& f : text::StatedFigures(text_)) by_label[f.label].push_back(std::move(f));
+    for (auto& [label, figures] : by_label) {
+      if (figures.size() < kMinAggregateSections) continue;
+      std::set<int> sections;
+      for (const auto& f : figures) sections.insert(text::HeadingIndexAt(table_.outline, f.at));
+      if (sections.size() != figures.size() || sections.contains(-1)) continue;
+      if (text::FindMentions(text_, label).size() != figures.size()) continue;
+      AggregateFacts a;
+      a.label = label;
+      for (const auto& f : figures) {
+        a.total += f.value;
+        a.chunks.push_back(ChunkAt(f.at));
+      }
+      aggregates_->push_back(std::move(a));
+    }
+    return *aggregates_;
+  }
+
   bool UsableName(std::string_view name) const {
     if (name.empty() || HasQuoteMark(name)) return false;
     if (text::ContainsCjk(name)) return CodePointCount(name) >= 2;
@@ -386,8 +447,9 @@ class Writer {
 
   uint32_t ChunkAt(std::size_t offset) const {
     const auto& chunks = table_.chunks;
-    auto it = std::upper_bound(chunks.begin(), chunks.end(), offset,
-                               [](std::size_t o, const envelope::ChunkRef& c) { return o < c.begin; });
+    auto it =
+        std::upper_bound(chunks.begin(), chunks.end(), offset,
+                         [](std::size_t o, const envelope::ChunkRef& c) { return o < c.begin; });
     return it == chunks.begin() ? 0 : static_cast<uint32_t>(it - chunks.begin() - 1);
   }
 
@@ -425,6 +487,7 @@ class Writer {
   bool chinese_ = false;
   text::Segmenter segmenter_;
   std::optional<std::vector<NameFacts>> names_;
+  std::optional<std::vector<AggregateFacts>> aggregates_;
   std::set<std::string> used_;         // names asked about already
   std::set<std::size_t> used_chunks_;  // chunks a timeline took an event from
   std::set<std::string> arc_used_;     // subjects of arcs written already
@@ -439,16 +502,21 @@ std::vector<GenerationOutcome> WriteGlobalQuestions(const envelope::ChunkTable& 
   std::vector<GenerationOutcome> out;
   if (count == 0) return out;
   Writer writer(table, map, text, seed);
+  // Aggregates take their turn only in documents that state figures to add up.
+  const uint64_t kinds = writer.HasAggregates() ? 4 : 3;
   for (uint32_t i = 0; i < count; ++i) {
-    switch ((seed + i) % 3) {
+    switch ((seed + i) % kinds) {
       case 0:
         out.push_back(writer.Timeline());
         break;
       case 1:
         out.push_back(writer.Count());
         break;
-      default:
+      case 2:
         out.push_back(writer.FirstLast());
+        break;
+      default:
+        out.push_back(writer.Aggregate());
         break;
     }
   }

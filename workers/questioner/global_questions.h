@@ -11,6 +11,11 @@
 //               chapters, at most 40 times, never before the first heading.
 //   first_last  in which chapter a name is mentioned first (or last); reference the
 //               chapter as text::ChapterAt names it; verifier exact.
+//   aggregate   the total of the figures stated for one label across the document
+//               (text::StatedFigures: "Revenue was 1,250" in each section); reference
+//               the sum; verifier number. Only labels stated in at least three
+//               sections, once in each, and never mentioned without their figure; only
+//               documents with such a label take this type in turn.
 // Names come from the cards (people, places, organisations, and the extractive map's
 // names). A chapter is the text from one heading of the outline to the next. Questions
 // are in the document's language (Chinese when its text is, else English), and quote
@@ -32,6 +37,7 @@ namespace longforge::workers {
 inline constexpr std::string_view kTimeline = "timeline";
 inline constexpr std::string_view kCount = "count";
 inline constexpr std::string_view kFirstLast = "first_last";
+inline constexpr std::string_view kAggregate = "aggregate";
 
 // `count` outcomes (questions, or why a type had none to give), the types in turn from a
 // seeded start; the same inputs and seed give the same questions. `text` is the whole

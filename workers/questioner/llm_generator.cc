@@ -47,10 +47,9 @@ std::string_view Unwrap(std::string_view q) {
 
 // Phrases that tie a question to the text the reader will not see.
 constexpr std::string_view kPointers[] = {
-    "the passage", "this passage", "the excerpt", "this excerpt", "the text above",
-    "this text",   "given text",   "the notes",   "these notes",  "本段",
-    "这段",        "上文",         "文中",        "该段",         "此段",
-    "笔记"};
+    "the passage", "this passage", "the excerpt", "this excerpt", "the text above", "this text",
+    "given text",  "the notes",    "these notes", "本段",         "这段",           "上文",
+    "文中",        "该段",         "此段",        "笔记"};
 
 }  // namespace
 
@@ -123,8 +122,8 @@ llm::ChatRequest LlmQuestionGenerator::BuildMapRequest(const QuestionSample& sam
       "QUESTION: <the question>\n"
       "ANSWER: <a reference answer of two to four sentences, using only what the notes say, "
       "naming the chapters it rests on>";
-  std::string user = "Question type: " + sample.requested_type + " — " +
-                     Describe(sample.requested_type) + ".\n";
+  std::string user =
+      "Question type: " + sample.requested_type + " — " + Describe(sample.requested_type) + ".\n";
   if (!sample.subject.empty()) user += "Subject: " + sample.subject + "\n";
   user += "\nNOTES:\n" + llm::DataBlock("notes", sample.brief) + "\n";
   llm::ChatRequest request;
@@ -215,23 +214,23 @@ void LlmQuestionGenerator::Generate(QuestionSample sample, Callback cb) {
 void LlmQuestionGenerator::Attempt(QuestionSample sample, llm::ChatRequest request, int attempt,
                                    Callback cb) {
   auto sent = request;
-  client_.Submit(
-      std::move(sent), [this, sample = std::move(sample), request = std::move(request), attempt,
-                        cb = std::move(cb)](Result<llm::ChatResponse> r) mutable {
-        if (!r) return cb(r.error());
-        auto parsed = ParseReply(r->content, sample);
-        if (parsed) return cb(GenerationOutcome{std::move(parsed.value()), ""});
-        if (attempt >= 2) return cb(GenerationOutcome{std::nullopt, "broken reply"});
-        // Ask again with the broken reply and what was wrong: a different request, so a
-        // response cache cannot replay the same broken answer.
-        request.messages.push_back({"assistant", r->content});
-        request.messages.push_back(
-            {"user", "Your reply could not be used: " + parsed.error().message +
-                         (IsMapType(sample.requested_type)
-                              ? ". Reply again with exactly the QUESTION and ANSWER lines."
-                              : ". Reply again with exactly the QUESTION, ANSWER and QUOTE lines.")});
-        Attempt(std::move(sample), std::move(request), attempt + 1, std::move(cb));
-      });
+  client_.Submit(std::move(sent), [this, sample = std::move(sample), request = std::move(request),
+                                   attempt,
+                                   cb = std::move(cb)](Result<llm::ChatResponse> r) mutable {
+    if (!r) return cb(r.error());
+    auto parsed = ParseReply(r->content, sample);
+    if (parsed) return cb(GenerationOutcome{std::move(parsed.value()), ""});
+    if (attempt >= 2) return cb(GenerationOutcome{std::nullopt, "broken reply"});
+    // Ask again with the broken reply and what was wrong: a different request, so a
+    // response cache cannot replay the same broken answer.
+    request.messages.push_back({"assistant", r->content});
+    request.messages.push_back(
+        {"user", "Your reply could not be used: " + parsed.error().message +
+                     (IsMapType(sample.requested_type)
+                          ? ". Reply again with exactly the QUESTION and ANSWER lines."
+                          : ". Reply again with exactly the QUESTION, ANSWER and QUOTE lines.")});
+    Attempt(std::move(sample), std::move(request), attempt + 1, std::move(cb));
+  });
 }
 
 }  // namespace longforge::workers

@@ -284,7 +284,7 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
   const uint32_t local_count = asked - global_count;
   std::vector<GenerationOutcome> ruled;
   std::vector<std::pair<std::size_t, QuestionSample>> samples;  // (outcome index, sample)
-  std::vector<std::pair<std::size_t, std::string>> unwritten;    // (outcome index, why)
+  std::vector<std::pair<std::size_t, std::string>> unwritten;   // (outcome index, why)
   if (global_count > 0) {
     auto map_bytes = store_.Get(mapped->map_ref);
     if (!map_bytes) return done(map_bytes.error());
@@ -309,7 +309,7 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
     ledger.notes.push_back(
         std::to_string(global_count) +
         " generated questions asked about the whole document, from its map: " +
-        std::to_string(by_rule) + " by rule (timeline, count, first_last)" +
+        std::to_string(by_rule) + " by rule (timeline, count, first_last, aggregate)" +
         (by_map > 0 ? ", " + std::to_string(by_map) + " by the generator (arc, compare, causal)"
                     : std::string()));
   }

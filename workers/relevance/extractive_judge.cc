@@ -46,10 +46,10 @@ Judgement ExtractiveJudge::JudgeOne(std::string_view chunk,
   return j;
 }
 
-Judgement ExtractiveJudge::JudgeQuoted(
-    std::string_view chunk, const std::vector<text::Span>& sentences,
-    const std::vector<std::vector<std::string>>& sentence_terms,
-    const std::vector<std::string>& phrases) {
+Judgement ExtractiveJudge::JudgeQuoted(std::string_view chunk,
+                                       const std::vector<text::Span>& sentences,
+                                       const std::vector<std::vector<std::string>>& sentence_terms,
+                                       const std::vector<std::string>& phrases) {
   struct Phrase {
     std::string text;
     bool name = false;
@@ -87,12 +87,12 @@ Judgement ExtractiveJudge::JudgeQuoted(
   if (!relevant.empty()) {
     keep.push_back(relevant.front().second);
     if (relevant.size() > 1) keep.push_back(relevant.back().second);
-    std::vector<std::pair<double, std::size_t>> rest(relevant.begin() + 1,
-                                                     relevant.end() - (relevant.size() > 1 ? 1 : 0));
+    std::vector<std::pair<double, std::size_t>> rest(
+        relevant.begin() + 1, relevant.end() - (relevant.size() > 1 ? 1 : 0));
     std::stable_sort(rest.begin(), rest.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
     for (const auto& [score, i] : rest) {
-      if (keep.size() >= std::max<std::size_t>(options_.max_quotes, 2)) break;
+      if (keep.size() >= std::max<std::size_t>(options_.max_quoted_quotes, 2)) break;
       keep.push_back(i);
     }
     std::sort(keep.begin(), keep.end());

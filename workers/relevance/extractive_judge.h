@@ -5,7 +5,7 @@
 // is relevant when it mentions a quoted name (text::IsNamePhrase, text::Mentions) or holds
 // at least text::kMinEventShare of a longer quoted phrase's content terms; the first and the
 // last relevant sentence of the chunk are always kept (where a name is first or last
-// mentioned; which chapter a mention falls in), the best of the rest up to max_quotes.
+// mentioned; which chapter a mention falls in), the best of the rest up to max_quoted_quotes.
 
 #include <mutex>
 
@@ -19,6 +19,9 @@ struct ExtractiveJudgeOptions {
   double min_overlap = 0.34;   // share of the question's content terms a sentence must contain
   std::size_t min_shared = 1;  // and at least this many shared terms
   std::size_t max_quotes = 4;  // best sentences kept per question
+  // ... per question that quotes what it asks about: every mention may count (how many
+  // chapters, the figure of each section), and a chunk may hold several chapters.
+  std::size_t max_quoted_quotes = 16;
 };
 
 // Thread-safe (one analyzer and segmenter behind a mutex; the work is microseconds).

@@ -5,6 +5,7 @@
 
 #include "longforge/common/strings.h"
 #include "longforge/text/normalize.h"
+#include "longforge/text/pattern.h"
 
 namespace longforge::text {
 namespace {
@@ -79,7 +80,8 @@ std::vector<std::string> QuotedPhrases(std::string_view question) {
       if (b == std::string_view::npos) break;
       const std::size_t e = question.find(close, b + open.size());
       if (e == std::string_view::npos) break;
-      const std::string_view inside = TrimAsciiSpace(question.substr(b + open.size(), e - b - open.size()));
+      const std::string_view inside =
+          TrimAsciiSpace(question.substr(b + open.size(), e - b - open.size()));
       if (!inside.empty()) found.emplace_back(b, std::string(inside));
       at = e + close.size();
     }
@@ -104,6 +106,56 @@ bool IsNamePhrase(std::string_view phrase) {
     in_word = !blank;
   }
   return words <= 3;
+}
+
+namespace {
+
+// What joins a label to its figure; the figure is group 1.
+constexpr std::string_view kJoin =
+    "(?::|：| was| were| is| of| totalled| totaled| reached| stood at|为|是|达)"
+    " ?(?:\\$|£|€|¥)? ?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?![0-9.,]*[0-9])(?! "
+    "?(?:million|billion|thousand|万|亿))";
+
+std::optional<long long> WholeNumber(std::string_view digits) {
+  long long v = 0;
+  for (const char c : digits) {
+    if (c == ',') continue;
+    if (v > 100'000'000'000'000LL) return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+std::optional<StatedFigure> FigureFor(std::string_view text, std::string_view label) {
+  static const Pattern kAfter(std::string("^") + std::string(kJoin), Pattern::kAnchored);
+  for (const std::size_t at : FindMentions(text, label)) {
+    const auto m = kAfter.Find(text.substr(at + label.size()));
+    if (!m || m->group.empty()) continue;
+    if (const auto v = WholeNumber(m->group)) return StatedFigure{std::string(label), *v, at};
+  }
+  return std::nullopt;
+}
+
+std::vector<StatedFigure> StatedFigures(std::string_view text) {
+  static const Pattern kLabel("(?<![A-Za-z])([A-Z][a-z]+(?: [a-z]+){0,2}|\\p{Han}{2,4})" +
+                              std::string(kJoin));
+  std::vector<StatedFigure> out;
+  std::size_t from = 0;
+  while (from < text.size()) {
+    const auto m = kLabel.Find(text.substr(from));
+    if (!m) break;
+    const std::size_t at = from + m->begin;
+    // Group 1 is the label; its figure is read again by the one rule FigureFor applies.
+    const std::string label(m->group);
+    if (auto f = FigureFor(text.substr(at, m->end - m->begin), label)) {
+      f->at = at;
+      out.push_back(std::move(*f));
+    }
+    from = from + std::max<std::size_t>(m->end, 1);
+  }
+  return out;
 }
 
 }  // namespace longforge::text

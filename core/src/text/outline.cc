@@ -223,7 +223,8 @@ std::string ChapterAt(const std::vector<Heading>& outline, std::size_t offset) {
 
 std::string HeadingLabel(std::string_view title) {
   // 第…回 / 章 / 卷 / 部 / 篇 / 节 / 集: up to the unit character.
-  static const Pattern kChinese("^第[〇零一二三四五六七八九十百千两0-9]+[回章卷部篇节集]", Pattern::kAnchored);
+  static const Pattern kChinese("^第[〇零一二三四五六七八九十百千两0-9]+[回章卷部篇节集]",
+                                Pattern::kAnchored);
   if (const auto m = kChinese.Find(title)) return std::string(title.substr(0, m->end));
   // KEYWORD NUMERAL: the first two words, without the punctuation after the numeral.
   static const Pattern kEnglish(

@@ -57,3 +57,36 @@ TEST(HeadingLabel, KeepsTheKeywordAndNumber) {
 
 }  // namespace
 }  // namespace longforge::text
+
+namespace longforge::text {
+namespace {
+
+TEST(FigureFor, ReadsTheWholeNumberStatedForALabel) {
+  EXPECT_EQ(FigureFor("Revenue was 1,250 crowns.", "Revenue")->value, 1250);
+  EXPECT_EQ(FigureFor("Revenue: $980.", "Revenue")->value, 980);
+  EXPECT_EQ(FigureFor("Net income of 42 thousand... no: Net income of 42.", "Net income")->value,
+            42);
+  EXPECT_EQ(FigureFor("营业收入为1250元。", "营业收入")->value, 1250);
+  EXPECT_EQ(FigureFor("营业收入：300", "营业收入")->value, 300);
+  // A decimal or a figure in millions is not a whole figure to add up.
+  EXPECT_EQ(FigureFor("Revenue was 12.5 crowns.", "Revenue"), std::nullopt);
+  EXPECT_EQ(FigureFor("Revenue was 12 million crowns.", "Revenue"), std::nullopt);
+  EXPECT_EQ(FigureFor("Revenue fell sharply.", "Revenue"), std::nullopt);
+  EXPECT_EQ(FigureFor("revenue was 5", "Revenue"), std::nullopt);
+}
+
+TEST(StatedFigures, FindsEveryLabelledFigureInOrder) {
+  const auto f = StatedFigures(
+      "In the north, Revenue was 1,250 crowns. Staff numbered many. Net income was 30. "
+      "Ships were 4. 本年营业收入为800元。");
+  ASSERT_EQ(f.size(), 4u);
+  EXPECT_EQ(f[0].label, "Revenue");
+  EXPECT_EQ(f[0].value, 1250);
+  EXPECT_EQ(f[1].label, "Net income");
+  EXPECT_EQ(f[2].label, "Ships");
+  EXPECT_EQ(f[3].label, "营业收入");
+  EXPECT_EQ(f[3].value, 800);
+}
+
+}  // namespace
+}  // namespace longforge::text

@@ -87,11 +87,11 @@ struct Task {
   // A reference computed exactly from the text is checked by rule, not by overlap:
   // "order" (timeline letters), "number" (a count), "exact" (a chapter); empty: none.
   std::string verifier;
-  std::string parent_task_id;           // Lv3 sub-question: the task it serves
-  std::string root_question;            // Lv3 sub-question: the question it serves
-  std::vector<MemoryItem> memory;       // Lv3 memory carried in the message
-  std::string chunks_ref;               // the document's chunk table (Lv3 fans out again)
-  LlmUsage spent;                       // Lv3: LLM usage of the hops before this one
+  std::string parent_task_id;      // Lv3 sub-question: the task it serves
+  std::string root_question;       // Lv3 sub-question: the question it serves
+  std::vector<MemoryItem> memory;  // Lv3 memory carried in the message
+  std::string chunks_ref;          // the document's chunk table (Lv3 fans out again)
+  LlmUsage spent;                  // Lv3: LLM usage of the hops before this one
 };
 
 // lf.tasks/v1 — the questioner's ledger: which tasks a document has. Observers

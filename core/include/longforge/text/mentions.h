@@ -5,6 +5,7 @@
 // thing.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,5 +33,25 @@ inline constexpr double kMinEventShare = 0.6;
 // A quoted phrase that names something rather than tells an event: at most three words,
 // or at most six characters when it is Chinese.
 bool IsNamePhrase(std::string_view phrase);
+
+// A figure stated for a label: "Revenue was 1,250", "Revenue: 1,250", "Revenue of $1,250",
+// "营业收入为1250", "营业收入：1250" — the label (as FindMentions finds it), then within a
+// few bytes one of ":", "：", " was", " were", " is", " of", " totalled", " reached",
+// " stood at", "为", "是", "达", an optional currency sign, and a whole number (thousands
+// commas allowed; a number with a decimal point or a unit of scale after it is no whole
+// figure and is not taken).
+struct StatedFigure {
+  std::string label;
+  long long value = 0;
+  std::size_t at = 0;  // byte offset of the label
+};
+
+// The first figure stated for `label` in `text`, if any.
+std::optional<StatedFigure> FigureFor(std::string_view text, std::string_view label);
+
+// Every figure stated in `text` for a label of one to three words, the first capitalised
+// ("Revenue", "Net income"), or two to four Chinese characters (the shortest run before
+// the join that is still a label); in text order.
+std::vector<StatedFigure> StatedFigures(std::string_view text);
 
 }  // namespace longforge::text

@@ -10,7 +10,8 @@ namespace {
 
 TEST(OrderLetters, ReadsTheLettersInTheOrderTheAnswerNamesThem) {
   EXPECT_EQ(OrderLetters("C, A, D, B"), (std::vector<char>{'C', 'A', 'D', 'B'}));
-  EXPECT_EQ(OrderLetters("(B) comes first, then (A), then (C)."), (std::vector<char>{'B', 'A', 'C'}));
+  EXPECT_EQ(OrderLetters("(B) comes first, then (A), then (C)."),
+            (std::vector<char>{'B', 'A', 'C'}));
   EXPECT_EQ(OrderLetters("C→A→B"), (std::vector<char>{'C', 'A', 'B'}));
   EXPECT_EQ(OrderLetters("C、A、B"), (std::vector<char>{'C', 'A', 'B'}));
   // Capitals inside words are not letters of the order; a repeat counts once.
@@ -139,13 +140,15 @@ TEST(FilterWithNotes, AGlobalAnswerNeedsEachSentenceSupportedByANote) {
   options.min_term_share = 0;  // the evidence here is the quotes alone
   options.min_rouge_l_recall = 0;
   FilterWorker filter(options, nullptr);
-  const auto ok = filter.Judge(GlobalRecord("Pierre inherits a fortune from his father. Then the "
-                                            "French capture Pierre at Moscow."))
+  const auto ok = filter
+                      .Judge(GlobalRecord("Pierre inherits a fortune from his father. Then the "
+                                          "French capture Pierre at Moscow."))
                       .value();
   EXPECT_EQ(ok.decision, envelope::Decision::kAccept);
   EXPECT_EQ(ok.note_support, 1.0);
-  const auto weak = filter.Judge(GlobalRecord("Pierre inherits a fortune from his father. He "
-                                              "marries Natasha. He becomes a Freemason."))
+  const auto weak = filter
+                        .Judge(GlobalRecord("Pierre inherits a fortune from his father. He "
+                                            "marries Natasha. He becomes a Freemason."))
                         .value();
   EXPECT_EQ(weak.decision, envelope::Decision::kReject);
   EXPECT_EQ(weak.reasons, std::vector<std::string>{"unsupported_by_notes"});

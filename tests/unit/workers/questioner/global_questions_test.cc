@@ -39,7 +39,8 @@ Book MakeBook(bool with_outline = true) {
   std::vector<std::size_t> starts;
   for (int i = 0; i < 6; ++i) {
     starts.push_back(b.text.size());
-    if (with_outline) b.text += "CHAPTER " + std::to_string(i + 1) + ". Part " + std::to_string(i + 1) + "\n\n";
+    if (with_outline)
+      b.text += "CHAPTER " + std::to_string(i + 1) + ". Part " + std::to_string(i + 1) + "\n\n";
     // Over 100 bytes of text between headings, or they read as a table of contents.
     b.text += std::string(kEvents[i]) + ". " + extra[i] +
               " The days passed slowly in the valley, and the people went about their work as "
@@ -130,7 +131,8 @@ TEST(GlobalQuestions, ATimelineListsEventsShuffledAndItsReferenceIsTheirTextOrde
     }
     std::sort(at.begin(), at.end());
     std::string expected;
-    for (const auto& [offset, letter] : at) expected += std::string(expected.empty() ? "" : ", ") + letter;
+    for (const auto& [offset, letter] : at)
+      expected += std::string(expected.empty() ? "" : ", ") + letter;
     EXPECT_EQ(q.reference, expected) << q.question;
     EXPECT_NE(q.reference, "A, B, C, D") << "the events are offered in document order";
     EXPECT_TRUE(Verify("order", q.reference, q.reference)->passes);
@@ -160,14 +162,54 @@ TEST(GlobalQuestions, WithoutChaptersOnlyTimelinesAreWrittenAndTheRestSaySo) {
     }
   }
   EXPECT_EQ(types, (std::map<std::string, int>{{"timeline", 1}}));
-  EXPECT_EQ(skipped, (std::map<std::string, int>{{"no chapters to count", 1},
-                                                 {"no chapters to name", 1}}));
+  EXPECT_EQ(skipped,
+            (std::map<std::string, int>{{"no chapters to count", 1}, {"no chapters to name", 1}}));
+}
+
+TEST(GlobalQuestions, AddsTheFiguresAReportStatesForOneLabel) {
+  Book b;
+  const long long revenue[] = {1250, 980, 2310, 1475};
+  std::vector<std::size_t> starts;
+  for (int i = 0; i < 4; ++i) {
+    starts.push_back(b.text.size());
+    b.text += "SECTION " + std::to_string(i + 1) + ". District " + std::to_string(i + 1) +
+              "\n\nThe district had a quiet year on the water, with steady work for the crews. "
+              "Revenue was " +
+              std::to_string(revenue[i]) + " crowns for the year. Staff were " +
+              std::to_string(10 + i) + (i == 2 ? ". Staff were 9 again" : "") + ".\n\n";
+  }
+  b.table.outline = text::DetectOutline(b.text);
+  ASSERT_EQ(b.table.outline.size(), 4u);
+  for (uint32_t i = 0; i < 4; ++i) {
+    b.table.chunks.push_back({i, starts[i], i + 1 < 4 ? starts[i + 1] : b.text.size(), 40});
+    b.table.chunk_headings.push_back(static_cast<int32_t>(i));
+    envelope::Card card;
+    card.chunk = i;
+    card.gist = "The district had a quiet year on the water, with steady work for the crews.";
+    b.map.cards.push_back(card);
+  }
+  // Seed 3 starts at the fourth kind, aggregate (the document states figures to add).
+  const auto qs = Questions(b, 1, 3);
+  ASSERT_EQ(qs.size(), 1u);
+  EXPECT_EQ(qs[0].type, "aggregate");
+  EXPECT_EQ(qs[0].verifier, "number");
+  // Revenue is stated once in each section; Staff twice in one, so it is not asked.
+  EXPECT_EQ(qs[0].question,
+            "What is the total of the figures the document gives for \"Revenue\", one in each "
+            "section that states it? Answer with a number.");
+  EXPECT_EQ(qs[0].reference, "6015");
+  EXPECT_EQ(qs[0].source_chunks, (std::vector<uint32_t>{0, 1, 2, 3}));
+  // A book states no such figures: the kind never comes up.
+  for (uint64_t seed = 0; seed < 8; ++seed) {
+    for (const auto& q : Questions(MakeBook(), 1, seed)) EXPECT_NE(q.type, "aggregate");
+  }
 }
 
 TEST(GlobalQuestions, AChineseDocumentGetsChineseQuestions) {
   Book b;
-  const char* const events[] = {"老渔夫在河边修补他那张破旧的渔网", "村里的孩子们在桥头放起了纸做的风筝",
-                                "一场大雪压塌了山上那座古老的庙宇", "商人带着三车丝绸从南方回到了镇上"};
+  const char* const events[] = {
+      "老渔夫在河边修补他那张破旧的渔网", "村里的孩子们在桥头放起了纸做的风筝",
+      "一场大雪压塌了山上那座古老的庙宇", "商人带着三车丝绸从南方回到了镇上"};
   const char* const extra[] = {"翠环来了。", "翠环笑了。", "无人来。", "翠环走了。"};
   std::vector<std::size_t> starts;
   const char* const numerals[] = {"一", "二", "三", "四"};

@@ -152,8 +152,9 @@ TEST_F(QuestionerGenerationTest, AMappedDocumentGetsGlobalQuestionsByRuleAndByTh
           "ANSWER: He first rows to Harbor 0 and later keeps every harbour's light.");
     }
     if (user.find("Question type: causal") != std::string::npos) {
-      return FakeReply::Content("QUESTION: Why was the lighthouse at Harbor 30 painted?\n"
-                                "ANSWER: Because the keeper rowed across the bay every morning.");
+      return FakeReply::Content(
+          "QUESTION: Why was the lighthouse at Harbor 30 painted?\n"
+          "ANSWER: Because the keeper rowed across the bay every morning.");
     }
     return FakeReply::Content(Reply(r));
   });
@@ -210,8 +211,9 @@ TEST_F(QuestionerGenerationTest, AMappedDocumentGetsGlobalQuestionsByRuleAndByTh
   const auto has = [&](const std::string& note) {
     return std::find(ledger.notes.begin(), ledger.notes.end(), note) != ledger.notes.end();
   };
-  EXPECT_TRUE(has("6 generated questions asked about the whole document, from its map: 3 by "
-                  "rule (timeline, count, first_last), 3 by the generator (arc, compare, causal)"))
+  EXPECT_TRUE(has(
+      "6 generated questions asked about the whole document, from its map: 3 by "
+      "rule (timeline, count, first_last, aggregate), 3 by the generator (arc, compare, causal)"))
       << ::testing::PrintToString(ledger.notes);
   EXPECT_TRUE(has("1 generated questions skipped: no chapters to compare"))
       << ::testing::PrintToString(ledger.notes);

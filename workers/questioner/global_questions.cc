@@ -42,23 +42,6 @@ bool HasQuoteMark(std::string_view s) {
   return false;
 }
 
-std::size_t CodePointCount(std::string_view s) {
-  std::size_t n = 0;
-  for ([[maybe_unused]] const CodePoint& c : text::CodePoints(s)) ++n;
-  return n;
-}
-
-std::size_t WordCount(std::string_view s) {
-  std::size_t n = 0;
-  bool in_word = false;
-  for (const char c : s) {
-    const bool blank = c == ' ' || c == '\n' || c == '\t';
-    if (!blank && !in_word) ++n;
-    in_word = !blank;
-  }
-  return n;
-}
-
 // A name in the text: where it is mentioned and in which chapters (outline indices).
 struct NameFacts {
   std::string name;
@@ -346,10 +329,10 @@ class Writer {
       if (event.ends_with("。")) event.resize(event.size() - std::string_view("。").size());
       if (event.empty() || HasQuoteMark(event)) continue;
       if (chinese_) {
-        const std::size_t n = CodePointCount(event);
+        const std::size_t n = text::CountCodePoints(event);
         if (n < kMinEventHan || n > kMaxEventHan) continue;
       } else {
-        const std::size_t n = WordCount(event);
+        const std::size_t n = text::CountWords(event);
         if (n < kMinEventWords || n > kMaxEventWords) continue;
       }
       return event;
@@ -441,7 +424,7 @@ class Writer {
 
   bool UsableName(std::string_view name) const {
     if (name.empty() || HasQuoteMark(name)) return false;
-    if (text::ContainsCjk(name)) return CodePointCount(name) >= 2;
+    if (text::ContainsCjk(name)) return text::CountCodePoints(name) >= 2;
     return name.size() >= 3;
   }
 
@@ -493,6 +476,15 @@ class Writer {
   std::set<std::string> arc_used_;     // subjects of arcs written already
 };
 
+// `count` of `kinds` in turn from a seeded start.
+template <typename Out>
+std::vector<Out> InTurn(Writer& writer, const std::vector<Out (Writer::*)()>& kinds, uint32_t count,
+                        uint64_t seed) {
+  std::vector<Out> out;
+  for (uint32_t i = 0; i < count; ++i) out.push_back((writer.*kinds[(seed + i) % kinds.size()])());
+  return out;
+}
+
 }  // namespace
 
 std::vector<GenerationOutcome> WriteGlobalQuestions(const envelope::ChunkTable& table,
@@ -503,23 +495,10 @@ std::vector<GenerationOutcome> WriteGlobalQuestions(const envelope::ChunkTable& 
   if (count == 0) return out;
   Writer writer(table, map, text, seed);
   // Aggregates take their turn only in documents that state figures to add up.
-  const uint64_t kinds = writer.HasAggregates() ? 4 : 3;
-  for (uint32_t i = 0; i < count; ++i) {
-    switch ((seed + i) % kinds) {
-      case 0:
-        out.push_back(writer.Timeline());
-        break;
-      case 1:
-        out.push_back(writer.Count());
-        break;
-      case 2:
-        out.push_back(writer.FirstLast());
-        break;
-      default:
-        out.push_back(writer.Aggregate());
-        break;
-    }
-  }
+  std::vector<GenerationOutcome (Writer::*)()> kinds = {&Writer::Timeline, &Writer::Count,
+                                                        &Writer::FirstLast};
+  if (writer.HasAggregates()) kinds.push_back(&Writer::Aggregate);
+  out = InTurn(writer, kinds, count, seed);
   return out;
 }
 
@@ -529,19 +508,9 @@ std::vector<MapSample> MapSamples(const envelope::ChunkTable& table,
   std::vector<MapSample> out;
   if (count == 0) return out;
   Writer writer(table, map, text, seed ^ 0x6d6170ULL);
-  for (uint32_t i = 0; i < count; ++i) {
-    switch ((seed + i) % 3) {
-      case 0:
-        out.push_back(writer.Arc());
-        break;
-      case 1:
-        out.push_back(writer.Compare());
-        break;
-      default:
-        out.push_back(writer.Causal());
-        break;
-    }
-    if (out.back().sample) out.back().sample->doc_id = doc_id;
+  out = InTurn<MapSample>(writer, {&Writer::Arc, &Writer::Compare, &Writer::Causal}, count, seed);
+  for (auto& m : out) {
+    if (m.sample) m.sample->doc_id = doc_id;
   }
   return out;
 }

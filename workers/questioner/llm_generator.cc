@@ -70,6 +70,16 @@ std::string LlmQuestionGenerator::Name() const {
   return "llm:" + (options_.model.empty() ? std::string("default") : options_.model);
 }
 
+llm::ChatRequest LlmQuestionGenerator::Request(std::string system, std::string user) const {
+  llm::ChatRequest request;
+  request.kind = llm::CallKind::kQuestion;
+  request.model = options_.model;
+  request.messages = {{"system", std::move(system)}, {"user", std::move(user)}};
+  request.temperature = options_.temperature;
+  request.max_tokens = options_.max_tokens;
+  return request;
+}
+
 llm::ChatRequest LlmQuestionGenerator::BuildRequest(const QuestionSample& sample) const {
   if (IsMapType(sample.requested_type)) return BuildMapRequest(sample);
   const bool two = sample.chunks.size() == 2;
@@ -96,13 +106,7 @@ llm::ChatRequest LlmQuestionGenerator::BuildRequest(const QuestionSample& sample
     user += two ? "\nPASSAGE " + std::to_string(i + 1) + ":\n" : std::string("\nPASSAGE:\n");
     user += llm::DataBlock("passage", sample.chunks[i].text) + "\n";
   }
-  llm::ChatRequest request;
-  request.kind = llm::CallKind::kQuestion;
-  request.model = options_.model;
-  request.messages = {{"system", std::move(system)}, {"user", std::move(user)}};
-  request.temperature = options_.temperature;
-  request.max_tokens = options_.max_tokens;
-  return request;
+  return Request(std::move(system), std::move(user));
 }
 
 llm::ChatRequest LlmQuestionGenerator::BuildMapRequest(const QuestionSample& sample) const {
@@ -126,13 +130,7 @@ llm::ChatRequest LlmQuestionGenerator::BuildMapRequest(const QuestionSample& sam
       "Question type: " + sample.requested_type + " — " + Describe(sample.requested_type) + ".\n";
   if (!sample.subject.empty()) user += "Subject: " + sample.subject + "\n";
   user += "\nNOTES:\n" + llm::DataBlock("notes", sample.brief) + "\n";
-  llm::ChatRequest request;
-  request.kind = llm::CallKind::kQuestion;
-  request.model = options_.model;
-  request.messages = {{"system", std::move(system)}, {"user", std::move(user)}};
-  request.temperature = options_.temperature;
-  request.max_tokens = options_.max_tokens;
-  return request;
+  return Request(std::move(system), std::move(user));
 }
 
 Result<GeneratedQuestion> LlmQuestionGenerator::ParseReply(std::string_view reply,

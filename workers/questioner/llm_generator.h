@@ -49,6 +49,8 @@ class LlmQuestionGenerator final : public QuestionGenerator {
   static Result<GeneratedQuestion> ParseReply(std::string_view reply, const QuestionSample& sample);
 
  private:
+  // A question call with these messages and the options' model, temperature and bound.
+  llm::ChatRequest Request(std::string system, std::string user) const;
   void Attempt(QuestionSample sample, llm::ChatRequest request, int attempt, Callback cb);
 
   llm::ChatClient& client_;

@@ -92,20 +92,25 @@ std::vector<std::string> QuotedPhrases(std::string_view question) {
   return out;
 }
 
-bool IsNamePhrase(std::string_view phrase) {
-  if (ContainsCjk(phrase)) {
-    std::size_t n = 0;
-    for ([[maybe_unused]] const CodePoint& c : CodePoints(phrase)) ++n;
-    return n <= 6;
-  }
-  std::size_t words = 0;
+std::size_t CountCodePoints(std::string_view s) {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const CodePoint& c : CodePoints(s)) ++n;
+  return n;
+}
+
+std::size_t CountWords(std::string_view s) {
+  std::size_t n = 0;
   bool in_word = false;
-  for (const char c : phrase) {
+  for (const char c : s) {
     const bool blank = c == ' ' || c == '\t' || c == '\n';
-    if (!blank && !in_word) ++words;
+    if (!blank && !in_word) ++n;
     in_word = !blank;
   }
-  return words <= 3;
+  return n;
+}
+
+bool IsNamePhrase(std::string_view phrase) {
+  return ContainsCjk(phrase) ? CountCodePoints(phrase) <= 6 : CountWords(phrase) <= 3;
 }
 
 namespace {

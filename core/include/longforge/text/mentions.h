@@ -26,6 +26,10 @@ bool Mentions(std::string_view text, std::string_view name);
 // trimmed; empty ones are left out. A question about a name or an event quotes it.
 std::vector<std::string> QuotedPhrases(std::string_view question);
 
+// Code points in `s`, and runs of non-blank bytes (words of a Latin-script text).
+std::size_t CountCodePoints(std::string_view s);
+std::size_t CountWords(std::string_view s);
+
 // A quoted phrase longer than a name tells an event: a sentence holding at least this
 // share of its content terms tells it.
 inline constexpr double kMinEventShare = 0.6;

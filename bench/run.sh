@@ -221,7 +221,7 @@ log "one question over War and Peace on a running pipeline"
 start_sim 256 200
 cluster
 hot_pids=()
-for stage in chunker questioner relevance answer filter sink; do
+for stage in chunker mapper questioner relevance answer filter sink; do
   worker "$stage" --metrics-port 0 --llm-url "$sim_url/v1" --llm-model sim --llm-concurrency 256
   hot_pids+=("$worker_pid")
 done
@@ -269,7 +269,7 @@ start_sim 256 0
 cluster
 stage_pids=()
 llm=(--llm-url "$sim_url/v1" --llm-model sim --llm-concurrency 256)
-for stage in chunker questioner relevance answer filter sink; do
+for stage in chunker mapper questioner relevance answer filter sink; do
   worker "$stage" --metrics-port 0 "${llm[@]}"
   stage_pids+=("$worker_pid")
   [[ $stage == answer ]] && answer_pid=$worker_pid

@@ -13,8 +13,8 @@
 #include "bench/books.h"
 #include "longforge/text/chunker.h"
 #include "longforge/text/segmenter.h"
+#include "longforge/text/text_match.h"
 #include "longforge/text/token_counter.h"
-#include "workers/filter/text_match.h"
 #include "workers/questioner/question_dedupe.h"
 #include "workers/relevance/quote_grounding.h"
 #include "workers/relevance/relevance_reply.h"
@@ -156,7 +156,7 @@ void BM_MatchTokens(benchmark::State& state, const char* name) {
   std::size_t bytes = 0;
   for (const Reply& r : replies) bytes += r.chunk.size();
   for (auto _ : state) {
-    for (const Reply& r : replies) benchmark::DoNotOptimize(MatchTokens(r.chunk));
+    for (const Reply& r : replies) benchmark::DoNotOptimize(text::MatchTokens(r.chunk));
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * replies.size()));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));

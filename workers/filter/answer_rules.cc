@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "longforge/text/normalize.h"
-#include "workers/filter/text_match.h"
+#include "longforge/text/text_match.h"
 
 namespace longforge::workers {
 namespace {
@@ -57,7 +57,8 @@ bool IsRefusal(std::string_view answer) {
 }
 
 bool LanguagesDiffer(std::string_view question, std::string_view answer, std::size_t min_letters) {
-  if (CountLetters(question) < min_letters || CountLetters(answer) < min_letters) return false;
+  if (text::CountLetters(question) < min_letters || text::CountLetters(answer) < min_letters)
+    return false;
   const auto q = DetectLanguage(question);
   const auto a = DetectLanguage(answer);
   return q && a && *q != *a;
@@ -65,7 +66,7 @@ bool LanguagesDiffer(std::string_view question, std::string_view answer, std::si
 
 bool AnswerLanguageDiffers(std::string_view task_language, std::string_view answer,
                            std::size_t min_letters) {
-  if (task_language.empty() || CountLetters(answer) < min_letters) return false;
+  if (task_language.empty() || text::CountLetters(answer) < min_letters) return false;
   const auto a = DetectLanguage(answer);
   return a && *a != task_language;
 }

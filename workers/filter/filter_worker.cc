@@ -3,9 +3,9 @@
 #include "longforge/common/hash.h"
 #include "longforge/kafka/topics.h"
 #include "longforge/llm/usage.h"
+#include "longforge/text/text_match.h"
 #include "workers/filter/answer_rules.h"
 #include "workers/filter/grounding.h"
-#include "workers/filter/text_match.h"
 #include "workers/filter/verifiers.h"
 
 namespace longforge::workers {
@@ -150,9 +150,9 @@ Result<RuleCheck> FilterWorker::Check(const envelope::AnswerRecord& record) cons
       c.reference_passes = v->passes;
       return c;
     }
-    c.exact_match = NormalizeAnswer(answer) == NormalizeAnswer(reference);
-    c.reference_passes = c.exact_match || ContainsReference(answer, reference) ||
-                         TokenF1(answer, reference) >= options_.min_reference_f1;
+    c.exact_match = text::NormalizeAnswer(answer) == text::NormalizeAnswer(reference);
+    c.reference_passes = c.exact_match || text::ContainsReference(answer, reference) ||
+                         text::TokenF1(answer, reference) >= options_.min_reference_f1;
   }
   return c;
 }

@@ -3,7 +3,7 @@
 #include <string>
 #include <unordered_set>
 
-#include "workers/filter/text_match.h"
+#include "longforge/text/text_match.h"
 
 namespace longforge::workers {
 
@@ -19,7 +19,7 @@ Grounding MeasureGrounding(text::Analyzer& analyzer, std::string_view answer,
     for (const auto& t : unique) found += present.count(t);
     g.term_share = static_cast<double>(found) / static_cast<double>(unique.size());
   }
-  g.rouge_l_recall = RougeLRecall(MatchTokens(answer), MatchTokens(evidence));
+  g.rouge_l_recall = text::RougeLRecall(text::MatchTokens(answer), text::MatchTokens(evidence));
   return g;
 }
 

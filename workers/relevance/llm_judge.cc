@@ -154,6 +154,7 @@ std::vector<Judgement> JudgeReply(std::string_view chunk, std::string_view reply
         GroundedQuotes grounded = GroundQuotes(chunk, parts[i].quotes);
         j.quotes = std::move(grounded.kept);
         j.dropped_quotes = grounded.dropped;
+        j.repaired_quotes = grounded.repaired;
         if (!j.quotes.empty()) {
           j.verdict = envelope::RelevanceVerdict::kRelevant;
           outcome = ReplyOutcome::kRelevant;
@@ -173,6 +174,7 @@ std::vector<Judgement> JudgeReply(std::string_view chunk, std::string_view reply
     if (probe != nullptr) {
       probe->Reply(outcome);
       probe->QuotesDropped(j.dropped_quotes);
+      probe->QuotesRepaired(j.repaired_quotes);
     }
   }
   return out;

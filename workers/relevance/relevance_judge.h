@@ -21,6 +21,7 @@ struct Judgement {
   // 5xx after the client's own retries), kDeadLetter when this chunk never will,
   // kStop when no call can (rejected credentials).
   Disposition failure = Disposition::kDeadLetter;
+  uint32_t repaired_quotes = 0;  // kept quotes that matched only by alignment
 };
 
 class RelevanceJudge {

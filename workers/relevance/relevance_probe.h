@@ -36,6 +36,7 @@ inline const char* ReplyOutcomeName(ReplyOutcome outcome) {
 //   longforge_relevance_replies_total{outcome}  one per question sent to the model (a call with K
 //                                               questions counts K), outcome as above
 //   longforge_relevance_quotes_dropped_total    quotes the grounding guard dropped
+//   longforge_relevance_quotes_repaired_total   quotes kept by aligning them with the chunk
 // Every label value is created up front. Thread-safe; must outlive the judges using it.
 class RelevanceProbe {
  public:
@@ -53,6 +54,13 @@ class RelevanceProbe {
                     .Help("Quoted sentences dropped because they do not occur in the chunk")
                     .Register(registry)
                     .Add({});
+    repaired_ = &prometheus::BuildCounter()
+                     .Name("longforge_relevance_quotes_repaired_total")
+                     .Help(
+                         "Quoted sentences not copied verbatim, kept as the chunk's own text "
+                         "by aligning them with it")
+                     .Register(registry)
+                     .Add({});
   }
   RelevanceProbe(const RelevanceProbe&) = delete;
   RelevanceProbe& operator=(const RelevanceProbe&) = delete;
@@ -61,10 +69,14 @@ class RelevanceProbe {
   void QuotesDropped(uint32_t n) {
     if (n > 0) dropped_->Increment(static_cast<double>(n));
   }
+  void QuotesRepaired(uint32_t n) {
+    if (n > 0) repaired_->Increment(static_cast<double>(n));
+  }
 
  private:
   std::array<prometheus::Counter*, 4> replies_{};
   prometheus::Counter* dropped_ = nullptr;
+  prometheus::Counter* repaired_ = nullptr;
 };
 
 }  // namespace longforge::workers

@@ -83,6 +83,7 @@ void RelevanceWorker::Handle(const kafka::InMessage& message, kafka::Done done) 
           r.verdict = judgements[i].verdict;
           r.quotes = std::move(judgements[i].quotes);
           r.dropped_quotes = judgements[i].dropped_quotes;
+          r.repaired_quotes = judgements[i].repaired_quotes;
           r.dropped_quotes += envelope::CapQuotes(r.quotes, envelope::kMaxQuoteBytesPerChunk);
           r.error = judgements[i].error;
           r.backend = backend;

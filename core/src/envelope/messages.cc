@@ -211,6 +211,7 @@ std::string Encode(const RelevanceResult& m) {
             {"backend", m.backend},
             {"llm", m.usage}};
   if (!m.error.empty()) j["error"] = m.error;
+  if (m.repaired_quotes > 0) j["repaired_quotes"] = m.repaired_quotes;
   return Dump(j);
 }
 
@@ -223,6 +224,7 @@ Result<RelevanceResult> DecodeRelevanceResult(std::string_view bytes) {
                                    RequiredEnum(j, "verdict", m.verdict, ParseRelevanceVerdict);
                                    Optional(j, "quotes", m.quotes);
                                    Optional(j, "dropped_quotes", m.dropped_quotes);
+                                   Optional(j, "repaired_quotes", m.repaired_quotes);
                                    Optional(j, "backend", m.backend);
                                    Optional(j, "error", m.error);
                                    Optional(j, "llm", m.usage);

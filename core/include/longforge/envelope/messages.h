@@ -140,7 +140,8 @@ struct RelevanceResult {
   uint32_t chunk_count = 0;
   RelevanceVerdict verdict = RelevanceVerdict::kUnjudged;
   std::vector<std::string> quotes;
-  uint32_t dropped_quotes = 0;  // quotes not found in the chunk (grounding guard)
+  uint32_t dropped_quotes = 0;   // quotes not found in the chunk (grounding guard)
+  uint32_t repaired_quotes = 0;  // quotes kept by aligning them with the chunk (not verbatim)
   std::string backend;
   std::string error;  // for verdict=failed
   LlmUsage usage;

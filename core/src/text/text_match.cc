@@ -1,4 +1,4 @@
-#include "workers/filter/text_match.h"
+#include "longforge/text/text_match.h"
 
 #include <unicode/uchar.h>
 
@@ -8,18 +8,18 @@
 #include "longforge/common/utf8.h"
 #include "longforge/text/normalize.h"
 
-namespace longforge::workers {
+namespace longforge::text {
 namespace {
 
 // Chinese and Japanese characters are tokens of their own: that text has no spaces.
 // Korean is written with spaces, so Hangul syllables make words like Latin letters.
 bool IsCharToken(char32_t c) {
-  switch (text::CjkScriptOf(c)) {
-    case text::CjkScript::kHan:
-    case text::CjkScript::kKana:
+  switch (CjkScriptOf(c)) {
+    case CjkScript::kHan:
+    case CjkScript::kKana:
       return true;
-    case text::CjkScript::kHangul:
-    case text::CjkScript::kNone:
+    case CjkScript::kHangul:
+    case CjkScript::kNone:
       return false;
   }
   return false;
@@ -34,9 +34,7 @@ bool IsWordChar(char32_t c) {
 // Width then case: "Ｋａｒｌ" and "KARL" give "karl", "１８１７" gives "1817". Simple case
 // folding is enough for matching answers (full folding of "ß" to "ss" would only
 // matter for German compounds).
-void AppendFolded(std::string& out, char32_t c) {
-  AppendUtf8(out, text::FoldCase(text::FoldWidth(c)));
-}
+void AppendFolded(std::string& out, char32_t c) { AppendUtf8(out, FoldCase(FoldWidth(c))); }
 
 std::vector<std::string> WithoutArticles(std::vector<std::string> tokens) {
   std::erase_if(tokens, [](const std::string& t) { return t == "a" || t == "an" || t == "the"; });
@@ -45,28 +43,38 @@ std::vector<std::string> WithoutArticles(std::vector<std::string> tokens) {
 
 }  // namespace
 
-std::vector<std::string> MatchTokens(std::string_view text) {
-  std::vector<std::string> tokens;
-  std::string word;
+std::vector<MatchToken> MatchTokenSpans(std::string_view text) {
+  std::vector<MatchToken> tokens;
+  MatchToken word;
   auto flush = [&] {
-    if (!word.empty()) tokens.push_back(std::move(word));
-    word.clear();
+    if (!word.text.empty()) tokens.push_back(std::move(word));
+    word = MatchToken{};
   };
-  for (const CodePoint& cp : text::CodePoints(text)) {
+  for (const CodePoint& cp : CodePoints(text)) {
     const char32_t c = cp.value;
     if (!cp.valid) {
       flush();
     } else if (IsCharToken(c)) {
       flush();
-      AppendFolded(word, c);
+      word.begin = cp.offset;
+      AppendFolded(word.text, c);
+      word.end = cp.end();
       flush();
     } else if (IsWordChar(c)) {
-      AppendFolded(word, c);
+      if (word.text.empty()) word.begin = cp.offset;
+      AppendFolded(word.text, c);
+      word.end = cp.end();
     } else {
       flush();
     }
   }
   flush();
+  return tokens;
+}
+
+std::vector<std::string> MatchTokens(std::string_view text) {
+  std::vector<std::string> tokens;
+  for (auto& t : MatchTokenSpans(text)) tokens.push_back(std::move(t.text));
   return tokens;
 }
 
@@ -118,7 +126,7 @@ double RougeLRecall(const std::vector<std::string>& answer, const std::vector<st
 
 std::size_t CountLetters(std::string_view text) {
   std::size_t letters = 0;
-  for (const CodePoint& c : text::CodePoints(text)) {
+  for (const CodePoint& c : CodePoints(text)) {
     letters += c.valid && u_isalpha(static_cast<UChar32>(c.value));
   }
   return letters;
@@ -130,4 +138,4 @@ bool ContainsReference(std::string_view answer, std::string_view reference) {
   return (" " + NormalizeAnswer(answer) + " ").find(" " + r + " ") != std::string::npos;
 }
 
-}  // namespace longforge::workers
+}  // namespace longforge::text

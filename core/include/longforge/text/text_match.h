@@ -1,18 +1,26 @@
 #pragma once
-// Answer-to-text comparisons used by the filter: normalised exact match, token F1
-// and ROUGE-L recall. Tokens are case-folded words with punctuation and symbols
-// dropped; Chinese and Japanese characters (Han, kana) are one token each, so the
-// scores work on text without spaces. All functions are pure and thread-safe.
+// Text comparisons (the filter's answer checks, the relevance stage's quote alignment): normalised
+// exact match, token F1 and ROUGE-L recall. Tokens are case-folded words with punctuation and
+// symbols dropped; Chinese and Japanese characters (Han, kana) are one token each, so the scores
+// work on text without spaces. All functions are pure and thread-safe.
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace longforge::workers {
+namespace longforge::text {
 
 // Case-folded match tokens of UTF-8 `text` in text order (invalid bytes are skipped).
 std::vector<std::string> MatchTokens(std::string_view text);
+
+// The same tokens with the bytes [begin, end) of `text` each was read from.
+struct MatchToken {
+  std::string text;
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+std::vector<MatchToken> MatchTokenSpans(std::string_view text);
 
 // SQuAD-style normal form: match tokens without the English articles "a", "an" and
 // "the", joined by single spaces. Two answers match exactly when these are equal.
@@ -34,4 +42,4 @@ double RougeLRecall(const std::vector<std::string>& answer, const std::vector<st
 // Number of letter code points (any script) in `text`.
 std::size_t CountLetters(std::string_view text);
 
-}  // namespace longforge::workers
+}  // namespace longforge::text

@@ -1,6 +1,7 @@
 #include "workers/questioner/global_questions.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
@@ -131,16 +132,9 @@ class Writer {
 
   GenerationOutcome Count() {
     if (table_.outline.empty()) return Skip("no chapters to count");
-    std::vector<const NameFacts*> eligible;
-    for (const auto& f : Names()) {
-      if (f.chapters.size() >= kMinCountChapters && f.chapters.size() <= kMaxCountChapters &&
-          !used_.contains(f.name)) {
-        eligible.push_back(&f);
-      }
-    }
-    if (eligible.empty()) return Skip("no name whose chapters a rule can count");
-    const NameFacts& f = *eligible[rng_.Between(0, eligible.size() - 1)];
-    used_.insert(f.name);
+    const NameFacts* picked = PickName(kMinCountChapters, kMaxCountChapters);
+    if (picked == nullptr) return Skip("no name whose chapters a rule can count");
+    const NameFacts& f = *picked;
     GeneratedQuestion q;
     q.type = kCount;
     q.scope = envelope::Scope::kGlobal;
@@ -155,13 +149,9 @@ class Writer {
 
   GenerationOutcome FirstLast() {
     if (table_.outline.empty()) return Skip("no chapters to name");
-    std::vector<const NameFacts*> eligible;
-    for (const auto& f : Names()) {
-      if (f.chapters.size() >= 2 && !used_.contains(f.name)) eligible.push_back(&f);
-    }
-    if (eligible.empty()) return Skip("no name mentioned in two chapters");
-    const NameFacts& f = *eligible[rng_.Between(0, eligible.size() - 1)];
-    used_.insert(f.name);
+    const NameFacts* picked = PickName(2, SIZE_MAX);
+    if (picked == nullptr) return Skip("no name mentioned in two chapters");
+    const NameFacts& f = *picked;
     const bool first = rng_.Next() % 2 == 0;
     const std::size_t at = first ? f.mentions.front() : f.mentions.back();
     GeneratedQuestion q;
@@ -420,6 +410,22 @@ class Writer {
       aggregates_->push_back(std::move(a));
     }
     return *aggregates_;
+  }
+
+  // A seeded pick among the names not asked about yet that are mentioned in
+  // [min_chapters, max_chapters] chapters, marked as asked; nullptr when there is none.
+  const NameFacts* PickName(std::size_t min_chapters, std::size_t max_chapters) {
+    std::vector<const NameFacts*> eligible;
+    for (const auto& f : Names()) {
+      if (f.chapters.size() >= min_chapters && f.chapters.size() <= max_chapters &&
+          !used_.contains(f.name)) {
+        eligible.push_back(&f);
+      }
+    }
+    if (eligible.empty()) return nullptr;
+    const NameFacts* f = eligible[rng_.Between(0, eligible.size() - 1)];
+    used_.insert(f->name);
+    return f;
   }
 
   bool UsableName(std::string_view name) const {

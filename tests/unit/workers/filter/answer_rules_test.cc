@@ -36,10 +36,8 @@ TEST(FilterAnswerRules, LanguagesDifferOnlyForReliableLongEnoughTexts) {
 }
 
 }  // namespace
-}  // namespace longforge::text
+}  // namespace longforge::workers
 
 namespace longforge::text {
-namespace {
-
-}  // namespace
-}  // namespace longforge::workers
+namespace {}  // namespace
+}  // namespace longforge::text

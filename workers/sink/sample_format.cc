@@ -19,6 +19,7 @@ json Meta(const envelope::SampleRecord& sample) {
                {"doc_id", r.task.doc_id},
                {"task_id", r.task.task_id},
                {"level", r.task.level},
+               {"difficulty", envelope::Difficulty(r.task)},
                {"scope", envelope::ToString(r.task.scope)},
                {"verifier", r.task.verifier},
                {"origin", envelope::ToString(r.task.origin)},

@@ -281,4 +281,9 @@ Result<SampleRecord> DecodeSampleRecord(std::string_view bytes) {
                               });
 }
 
+const char* Difficulty(const Task& task) {
+  if (task.level >= 3 || task.scope == Scope::kGlobal) return "hard";
+  return task.level <= 1 ? "easy" : "medium";
+}
+
 }  // namespace longforge::envelope

@@ -94,6 +94,11 @@ struct Task {
   LlmUsage spent;                  // Lv3: LLM usage of the hops before this one
 };
 
+// How hard a task was for the agent, by the level that answered it: "easy" (level 1:
+// keyword retrieval, no chunk read), "medium" (level 2), "hard" (level 3, or global
+// reading of the whole document).
+const char* Difficulty(const Task& task);
+
 // lf.tasks/v1 — the questioner's ledger: which tasks a document has. Observers
 // (run, tests, dashboards) count every task to its end so a loss cannot hide.
 struct TaskLedger {

@@ -165,8 +165,18 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
                  "document (timeline, count, first_last: written by rule from the map, with "
                  "references computed from the text and checked by rule)")
       ->capture_default_str();
-  cmd.add_option("--level", config.questioner.level, "Agent level: 1, 2 or 3")
-      ->capture_default_str();
+  cmd.add_option_function<std::string>(
+         "--level",
+         [&config](const std::string& v) {
+           config.questioner.cascade = v == "auto";
+           if (v != "auto") config.questioner.level = std::stoi(v);
+         },
+         "Agent level of every task: 1 (keywords and BM25, no chunk read), 2 (every chunk "
+         "judged, BM25 over the relevant ones), 3 (sub-questions first), or auto: a question "
+         "with a reference starts at 1 and goes up a level when the filter finds its answer "
+         "wrong (2, then 3 if multi-hop); one without a reference starts at 2 (3 if "
+         "multi-hop); global questions read every chunk. Default: auto with an LLM, else 2")
+      ->check(CLI::IsMember({"1", "2", "3", "auto"}));
   cmd.add_option_function<std::string>(
          "--scope",
          [&config](const std::string& scope) {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -213,6 +214,96 @@ TEST(LlmRun, Level3AnswersATwoHopQuestionThroughASubQuestion) {
   const int chunks = record["meta"]["chunks_total"];
   EXPECT_EQ(server.request_count("relevance"), 2 * chunks);
   EXPECT_EQ(record["meta"]["llm_calls"].get<int>(), server.request_count());
+}
+
+// Every record of the sink's files in `dir`, accepted and not.
+std::vector<nlohmann::json> AllRecords(const std::string& dir) {
+  std::vector<nlohmann::json> out;
+  for (const char* file : {"/out/dataset.jsonl", "/out/rejected.jsonl"}) {
+    if (!std::filesystem::exists(dir + file)) continue;
+    for (const auto& line : ReadLines(dir + file)) out.push_back(nlohmann::json::parse(line));
+  }
+  return out;
+}
+
+// The measurement: --level 1 sent every chunk to the relevance stage like level
+// 2 and added the keyword call. Level 1 reads no chunk: not one relevance call.
+TEST(LlmRun, LevelOneMakesNoRelevanceCall) {
+  const std::string dir = TempDir();
+  FakeLlmServer server([](const FakeRequest& r) { return Script(r, 0ms); });
+  WriteSyntheticDocuments(dir + "/docs.jsonl", 1, 2, 40);
+  auto args = RunArgs(dir, dir + "/docs.jsonl", server);
+  args.insert(args.end(), {"--level", "1"});
+  const auto r = RunCommand(args, 120s);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server.request_count("relevance"), 0);
+  EXPECT_EQ(server.request_count("keywords"), 2);
+  EXPECT_EQ(server.request_count("answer"), 2);
+  const auto records = AllRecords(dir);
+  ASSERT_EQ(records.size(), 2u);
+  for (const auto& rec : records) {
+    EXPECT_EQ(rec["meta"]["level"], 1);
+    EXPECT_EQ(rec["meta"]["difficulty"], "easy");
+    EXPECT_EQ(rec["meta"]["chunks_relevant"], 0);
+    EXPECT_GT(rec["meta"]["chunks_total"].get<int>(), 1);
+  }
+}
+
+// --level auto: both questions have a reference and start at level 1. The model answers
+// the first right; the second wrong at level 1 and right once it has read the document.
+// Only the second is sent up a level, so only it reads every chunk, and each record says
+// which level answered it and how hard it was.
+TEST(LlmRun, AutoGoesUpALevelExactlyWhenTheAnswerIsWrong) {
+  const std::string dir = TempDir();
+  WriteSyntheticDocuments(dir + "/docs.jsonl", 1, 2, 40);
+  auto doc = nlohmann::json::parse(ReadLines(dir + "/docs.jsonl").at(0));
+  for (auto& q : doc["questions"]) q["answer"] = "Copper ingots.";
+  std::ofstream(dir + "/docs.jsonl") << doc.dump() << "\n";
+
+  std::atomic<int> wrong_left{1};
+  FakeLlmServer server([&](const FakeRequest& r) {
+    const std::string& user = r.messages.back().content;
+    if (r.stage == "answer" && user.find("Marlin0x1") != std::string::npos &&
+        wrong_left.fetch_sub(1) > 0) {
+      return FakeReply::Content("Lead pipes.");
+    }
+    if (r.stage == "judge") {
+      return FakeReply::Content(user.find("Lead pipes") != std::string::npos ? "They differ. [[NO]]"
+                                                                             : "Same. [[YES]]");
+    }
+    return Script(r, 0ms);
+  });
+  const auto r = RunCommand(RunArgs(dir, dir + "/docs.jsonl", server), 120s);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto lines = ReadLines(dir + "/out/dataset.jsonl");
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  std::map<std::string, nlohmann::json> by_question;
+  for (const auto& line : lines) {
+    auto rec = nlohmann::json::parse(line);
+    by_question[rec["messages"][0]["content"].get<std::string>().find("Marlin0x1") !=
+                        std::string::npos
+                    ? "x1"
+                    : "x0"] = rec["meta"];
+  }
+  ASSERT_EQ(by_question.size(), 2u);
+  const auto& easy = by_question["x0"];
+  EXPECT_EQ(easy["level"], 1);
+  EXPECT_EQ(easy["difficulty"], "easy");
+  EXPECT_TRUE(easy["escalations"].empty());
+  const auto& medium = by_question["x1"];
+  EXPECT_EQ(medium["level"], 2);
+  EXPECT_EQ(medium["difficulty"], "medium");
+  EXPECT_EQ(medium["escalations"], nlohmann::json::array({"level 1: reference_mismatch"}));
+  EXPECT_EQ(medium["chunks_relevant"], 1);
+  // One relevance call per chunk, all of them the second question's level-2 reading.
+  EXPECT_EQ(server.request_count("relevance"), medium["chunks_total"].get<int>());
+  EXPECT_EQ(server.request_count("answer"), 3);
+  // The level-2 record's cost includes its level-1 attempt (keywords, answer, judge);
+  // only the document's map is paid by no record.
+  EXPECT_EQ(easy["llm_calls"].get<int>() + medium["llm_calls"].get<int>(),
+            server.request_count() - server.request_count("map"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/out/rejected.jsonl") &&
+               !ReadLines(dir + "/out/rejected.jsonl").empty());
 }
 
 // Unread chunks of the records in `path` (lost + failed + malformed), per record.

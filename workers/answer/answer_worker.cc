@@ -96,9 +96,11 @@ void AnswerWorker::Complete(GatheredTask g) {
       case envelope::RelevanceVerdict::kUnjudged:
         ++record.chunks_lost;
         break;
+      case envelope::RelevanceVerdict::kNotAsked:
+        break;  // level 1: no chunk was to be read
     }
   }
-  record.chunks_lost += g.chunk_count - static_cast<uint32_t>(g.results.size());
+  if (!g.not_asked) record.chunks_lost += g.chunk_count - static_cast<uint32_t>(g.results.size());
   // What the task cost before its reading (the questioner's route call) joins its record;
   // an Lv3 task carries it on through its hops and adds it when it answers.
   if (!(record.task.level == 3 && planner_ != nullptr && store_ != nullptr)) {

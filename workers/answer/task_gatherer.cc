@@ -17,7 +17,8 @@ void TaskGatherer::Remember(const std::string& task_id) {
 
 std::optional<GatheredTask> TaskGatherer::Add(envelope::RelevanceResult result, kafka::Done done,
                                               std::chrono::steady_clock::time_point now) {
-  const std::string id = result.task.task_id;
+  // A task sent up a level (--level auto) comes back under the same id.
+  const std::string id = result.task.task_id + "@" + std::to_string(result.task.level);
   if (finished_.contains(id)) {
     done(kafka::Outputs{});
     return std::nullopt;
@@ -28,6 +29,15 @@ std::optional<GatheredTask> TaskGatherer::Add(envelope::RelevanceResult result, 
     g.task = result.task;
     g.chunk_count = result.chunk_count;
     g.first_seen = now;
+  }
+  if (result.verdict == envelope::RelevanceVerdict::kNotAsked) {
+    g.not_asked = true;
+    g.dones.push_back(std::move(done));
+    GatheredTask complete = std::move(g);
+    held_ -= complete.dones.size() - 1;  // earlier results of the same id, if any
+    tasks_.erase(it);
+    Remember(id);
+    return complete;
   }
   const uint32_t index = result.chunk.index;
   if (g.results.contains(index)) {

@@ -21,6 +21,7 @@ namespace longforge::workers {
 struct GatheredTask {
   envelope::Task task;
   uint32_t chunk_count = 0;
+  bool not_asked = false;                                 // a level-1 task: no chunk was to be read
   std::map<uint32_t, envelope::RelevanceResult> results;  // by chunk index
   std::vector<kafka::Done> dones;  // one per gathered message, in arrival order
   std::chrono::steady_clock::time_point first_seen;
@@ -35,6 +36,8 @@ class TaskGatherer {
 
   // Adds one result. Returns the task when this result completed it. A result for a
   // chunk already seen, or for a task already finished, is finished at once (empty).
+  // A not_asked result (a level-1 task) completes its task alone. Tasks are told apart
+  // by id and level: a task the filter sent one level up is gathered again.
   std::optional<GatheredTask> Add(envelope::RelevanceResult result, kafka::Done done,
                                   std::chrono::steady_clock::time_point now);
   // Tasks that made no progress (no new chunk's result) for `timeout`: taken out to be

@@ -20,7 +20,23 @@ class FilterProbe {
       : family_(prometheus::BuildCounter()
                     .Name("longforge_filter_decisions_total")
                     .Help("Filter decisions by decision and reason")
-                    .Register(registry)) {}
+                    .Register(registry)),
+        escalations_(prometheus::BuildCounter()
+                         .Name("longforge_filter_escalations_total")
+                         .Help("Tasks whose answer was not accepted, asked again one level up "
+                               "(--level auto), by level")
+                         .Register(registry)) {}
+
+  void Escalated(int from_level, int to_level) {
+    const std::string key = std::to_string(from_level) + "/" + std::to_string(to_level);
+    std::lock_guard lock(mu_);
+    auto& c = cache_["escalate/" + key];
+    if (c == nullptr) {
+      c = &escalations_.Add(
+          {{"from_level", std::to_string(from_level)}, {"to_level", std::to_string(to_level)}});
+    }
+    c->Increment();
+  }
 
   void Decision(envelope::Decision decision, const std::string& reason) {
     const std::string name = envelope::ToString(decision);
@@ -32,6 +48,7 @@ class FilterProbe {
 
  private:
   prometheus::Family<prometheus::Counter>& family_;
+  prometheus::Family<prometheus::Counter>& escalations_;
   std::mutex mu_;
   std::map<std::string, prometheus::Counter*> cache_;
 };

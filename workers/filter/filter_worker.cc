@@ -15,6 +15,13 @@ bool InUnitRange(double x) { return x >= 0.0 && x <= 1.0; }
 
 }  // namespace
 
+std::optional<int> EscalationLevel(const envelope::Task& task) {
+  if (!task.cascade || task.chunks_ref.empty()) return std::nullopt;
+  if (task.level == 1) return 2;
+  if (task.level == 2 && task.type == "multi-hop") return 3;
+  return std::nullopt;
+}
+
 std::vector<std::string> FilterOptions::Validate() const {
   std::vector<std::string> problems;
   if (max_answer_chars < min_answer_chars) {
@@ -165,6 +172,23 @@ Result<envelope::Verdict> FilterWorker::Judge(const envelope::AnswerRecord& reco
 
 kafka::Outputs FilterWorker::Finish(envelope::AnswerRecord record,
                                     envelope::Verdict verdict) const {
+  if (verdict.decision != envelope::Decision::kAccept) {
+    if (const auto up = EscalationLevel(record.task)) {
+      // Asked again one level up, as a task to read over every chunk (the questioner
+      // fans lf.subquestions out); what this level cost travels with it.
+      std::string why = "level " + std::to_string(record.task.level) + ":";
+      for (const auto& r : verdict.reasons) why += " " + r;
+      if (verdict.reasons.empty()) why += std::string(" ") + envelope::ToString(verdict.decision);
+      if (probe_) probe_->Escalated(record.task.level, *up);
+      envelope::SubQuestion again;
+      again.task = std::move(record.task);
+      again.task.escalations.push_back(std::move(why));
+      again.task.level = *up;
+      again.task.spent = record.usage;
+      const std::string key = again.task.doc_id;
+      return kafka::Outputs{{kafka::kSubquestions, key, envelope::Encode(again)}};
+    }
+  }
   envelope::SampleRecord sample;
   sample.sample_id = SampleIdOf(record.task.task_id);
   sample.verdict = std::move(verdict);

@@ -1,5 +1,6 @@
 #pragma once
-// filter: lf.answers → lf.dataset (accepted) | lf.rejected (rejected, review).
+// filter: lf.answers → lf.dataset (accepted) | lf.rejected (rejected, review) |
+// lf.subquestions (--level auto: a task asked again one level up, EscalationLevel).
 // Every decision carries machine-readable reasons, several at once when they apply:
 //   incomplete_reading, empty_answer, answer_too_short, answer_too_long, refusal,
 //   language_mismatch, no_evidence, ungrounded, unsupported_by_notes, reference_mismatch
@@ -58,6 +59,11 @@ struct FilterOptions {
   // Every problem, one line each; empty when usable.
   std::vector<std::string> Validate() const;
 };
+
+// --level auto: the level a task whose answer was not accepted is asked again at (2
+// after 1; 3 after 2 for a multi-hop question), or none (its record is rejected or sent
+// to review as usual). Only tasks that cascade and know their chunk table go up.
+std::optional<int> EscalationLevel(const envelope::Task& task);
 
 // Deterministic sample id of a task's record.
 std::string SampleIdOf(const std::string& task_id);

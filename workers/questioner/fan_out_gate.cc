@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 #include <random>
 
@@ -71,6 +72,7 @@ void FanOutGate::Add(FanOutPlan plan, kafka::Done done, kafka::Emit emit) {
   if (plan.ledger) {
     first.push_back({kafka::kTasks, plan.ledger->doc_id, envelope::Encode(*plan.ledger)});
   }
+  std::move(plan.direct.begin(), plan.direct.end(), std::back_inserter(first));
   if (job->total == 0) return job->dones.front()(std::move(first));
 
   std::vector<Batch> batches;

@@ -42,7 +42,8 @@ struct FanOutPlan {
   std::vector<envelope::Task> tasks;
   std::size_t per_call = 1;
   std::optional<envelope::TaskLedger> ledger;  // a document's, emitted at once
-  bool urgent = false;                         // an Lv3 sub-question: ahead of documents
+  kafka::Outputs direct;  // emitted with the ledger, needing no credit (level-1 tasks)
+  bool urgent = false;    // an Lv3 sub-question: ahead of documents
 };
 
 class FanOutGate {

@@ -35,7 +35,11 @@ Result<std::unique_ptr<kafka::Stage>> QuestionerStage::Build(const Options& opti
     router = s->Own(MakeLlmScopeRouter(*client.value(), endpoint.model));
   }
   auto* probe = s->Own(std::make_unique<QuestionerProbe>(c.registry));
-  s->SetHandler(std::make_unique<QuestionerWorker>(options, c.store, generator, probe, router));
+  Options resolved = options;
+  // --level unset: the cascade when an LLM answers (its answers can be wrong and checked
+  // cheaply first); the extractive baseline reads every chunk at `level`.
+  if (!resolved.cascade) resolved.cascade = !c.llm.For(PipelineStage::kAnswer).url.empty();
+  s->SetHandler(std::make_unique<QuestionerWorker>(resolved, c.store, generator, probe, router));
   return std::unique_ptr<kafka::Stage>(std::move(s));
 }
 

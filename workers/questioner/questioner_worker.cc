@@ -23,17 +23,39 @@ namespace {
 // extractive one decides by its rules).
 constexpr const char* kSingleTypes[] = {"fact", "number", "who", "cause", "comparison", "summary"};
 
-// Names the tasks in the ledger, detects each question's language and hands the
-// document's fan-out to the gate.
+// Names the tasks in the ledger, detects each question's language, gives each its level
+// and hands the document's fan-out to the gate; level-1 tasks skip the relevance pass
+// and go straight to the answer stage with the ledger.
 void FanOut(FanOutGate& gate, const envelope::ChunkTable& table, std::vector<envelope::Task> tasks,
-            envelope::TaskLedger ledger, std::size_t per_call, QuestionerProbe* probe,
+            envelope::TaskLedger ledger, std::size_t per_call, bool cascade, QuestionerProbe* probe,
             kafka::Done done, kafka::Emit emit) {
+  kafka::Outputs direct;
+  std::size_t cascading = 0;
+  std::vector<envelope::Task> read;  // tasks that read every chunk
+  read.reserve(tasks.size());
   for (auto& t : tasks) {
     ledger.task_ids.push_back(t.task_id);
     // The question's language (with its reference, for more text to go on).
     if (t.language.empty()) {
       t.language = text::DetectLanguage(t.question + " " + t.reference.value_or("")).value_or("");
     }
+    if (cascade) CascadeLevel(t);
+    cascading += t.cascade ? 1 : 0;
+    if (t.level == 1) {
+      direct.push_back(
+          {kafka::kRelevanceResults, t.task_id,
+           envelope::Encode(NotAskedResult(t, static_cast<uint32_t>(table.chunks.size())))});
+    } else {
+      read.push_back(std::move(t));
+    }
+  }
+  if (!direct.empty()) {
+    ledger.notes.push_back(std::to_string(direct.size()) +
+                           " tasks at level 1: keyword retrieval, no chunk read");
+  }
+  if (cascading > 0) {
+    ledger.notes.push_back(std::to_string(cascading) +
+                           " tasks cascade: asked again one level up when the answer is wrong");
   }
   if (probe != nullptr) {
     double generated = 0;
@@ -44,9 +66,10 @@ void FanOut(FanOutGate& gate, const envelope::ChunkTable& table, std::vector<env
   plan.key = ledger.doc_id;
   plan.doc_id = ledger.doc_id;
   plan.table = table;
-  plan.tasks = std::move(tasks);
+  plan.tasks = std::move(read);
   plan.per_call = per_call;
   plan.ledger = std::move(ledger);
+  plan.direct = std::move(direct);
   gate.Add(std::move(plan), std::move(done), std::move(emit));
 }
 
@@ -61,6 +84,7 @@ struct Job {
   std::string generator;
   GeneratedTaskLimits limits;
   std::size_t per_call = 1;
+  bool cascade = false;
   QuestionerProbe* probe = nullptr;
   FanOutGate* gate = nullptr;
   kafka::Done done;
@@ -108,12 +132,33 @@ struct Job {
                              " supplied questions scoped by rule: " + fallback);
     }
     if (asked > 0) AddGeneratedTasks(doc, outcomes, asked, generator, limits, tasks, ledger.notes);
-    FanOut(*gate, table, std::move(tasks), std::move(ledger), per_call, probe, std::move(done),
-           std::move(emit));
+    FanOut(*gate, table, std::move(tasks), std::move(ledger), per_call, cascade, probe,
+           std::move(done), std::move(emit));
   }
 };
 
 }  // namespace
+
+void CascadeLevel(envelope::Task& task) {
+  task.cascade = false;
+  if (task.scope == envelope::Scope::kGlobal) {
+    task.level = 2;
+  } else if (task.reference) {
+    task.level = 1;
+    task.cascade = true;
+  } else {
+    task.level = task.type == "multi-hop" ? 3 : 2;
+  }
+}
+
+envelope::RelevanceResult NotAskedResult(const envelope::Task& task, uint32_t chunk_count) {
+  envelope::RelevanceResult r;
+  r.task = task;
+  r.chunk = {};
+  r.chunk_count = chunk_count;
+  r.verdict = envelope::RelevanceVerdict::kNotAsked;
+  return r;
+}
 
 std::vector<std::string> QuestionerOptions::Validate() const {
   std::vector<std::string> problems;
@@ -262,7 +307,7 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
   const bool route = !options_.scope && router_ != nullptr && !tasks.empty();
   if (asked == 0 && !route) {
     return FanOut(gate_, *table, std::move(tasks), std::move(ledger), options_.questions_per_call,
-                  probe_, std::move(done), std::move(emit));
+                  options_.cascade.value_or(false), probe_, std::move(done), std::move(emit));
   }
 
   const uint64_t seed = SeedOf(doc.doc_id);
@@ -340,6 +385,7 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
   job->limits = {options_.level, options_.max_tasks_per_document,
                  options_.near_duplicate_threshold};
   job->per_call = options_.questions_per_call;
+  job->cascade = options_.cascade.value_or(false);
   job->probe = probe_;
   job->gate = &gate_;
   job->done = std::move(done);

@@ -27,8 +27,12 @@ namespace longforge::workers {
 inline constexpr std::size_t kMinFanOutBytes = 16 * 1024;
 
 struct QuestionerOptions {
-  std::size_t questions_per_call = 1;        // --questions-per-call; default 1
-  int level = 2;                             // --level: agent level 1..3; default 2
+  std::size_t questions_per_call = 1;  // --questions-per-call; default 1
+  int level = 2;                       // --level: agent level 1..3; default 2
+  // --level auto: each task's level is chosen by CascadeLevel, and a task whose answer
+  // the filter finds wrong is asked again one level up. Unset: auto when the answer
+  // stage has an LLM (QuestionerStage::Build decides), else `level` for every task.
+  std::optional<bool> cascade;
   std::size_t max_tasks_per_document = 500;  // bounds one document's fan-out
   // Generated questions (only with a generator set). sampling.questions_per_doc:
   // --questions-per-doc N, N >= 0 asks N of every document (0: none); the default -1
@@ -47,6 +51,18 @@ struct QuestionerOptions {
 
   std::vector<std::string> Validate() const;
 };
+
+// The level a task starts at under --level auto, and whether it may escalate: a local
+// question with a reference starts at level 1 (keyword retrieval, no chunk read) and
+// cascades (the filter can tell when its answer is wrong); a global one is read whole
+// (level 2); one without a reference cannot be checked, so it starts where it would end:
+// level 3 when it is multi-hop, else level 2.
+void CascadeLevel(envelope::Task& task);
+
+// A level-1 task as the answer stage receives it: one result with verdict not_asked
+// instead of a relevance pass (no chunk is read; chunk_count says how many the document
+// has). Keyed by task id, like every relevance result.
+envelope::RelevanceResult NotAskedResult(const envelope::Task& task, uint32_t chunk_count);
 
 // Deterministic task id: the document and the question with spacing, width and case
 // folded (text::FoldForMatching), so a restated question maps to the same task.

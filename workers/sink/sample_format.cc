@@ -20,6 +20,7 @@ json Meta(const envelope::SampleRecord& sample) {
                {"task_id", r.task.task_id},
                {"level", r.task.level},
                {"difficulty", envelope::Difficulty(r.task)},
+               {"escalations", r.task.escalations},
                {"scope", envelope::ToString(r.task.scope)},
                {"verifier", r.task.verifier},
                {"origin", envelope::ToString(r.task.origin)},

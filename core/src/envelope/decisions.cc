@@ -25,6 +25,8 @@ const char* ToString(RelevanceVerdict verdict) {
       return "malformed";
     case RelevanceVerdict::kUnjudged:
       return "unjudged";
+    case RelevanceVerdict::kNotAsked:
+      return "not_asked";
   }
   return "unknown";
 }

@@ -40,6 +40,8 @@ void to_json(json& j, const Task& m) {
   if (m.spent.calls > 0) j["spent"] = m.spent;
   if (m.scope != Scope::kLocal) j["scope"] = ToString(m.scope);
   if (!m.verifier.empty()) j["verifier"] = m.verifier;
+  if (m.cascade) j["cascade"] = true;
+  if (!m.escalations.empty()) j["escalations"] = m.escalations;
 }
 void from_json(const json& j, Task& m) {
   Required(j, "task_id", m.task_id);
@@ -60,6 +62,8 @@ void from_json(const json& j, Task& m) {
   Optional(j, "memory", m.memory);
   OptionalEnum(j, "scope", m.scope, ParseScope);
   Optional(j, "verifier", m.verifier);
+  Optional(j, "cascade", m.cascade);
+  Optional(j, "escalations", m.escalations);
 }
 
 void to_json(json& j, const LlmUsage& m) {

@@ -23,7 +23,7 @@ void ExpectNamesRoundTrip(const std::array<E, N>& values, Parse parse,
 
 TEST(Decisions, NamesRoundTripAndAreTheWireStrings) {
   ExpectNamesRoundTrip(kRelevanceVerdicts, ParseRelevanceVerdict,
-                       {"relevant", "none", "failed", "malformed", "unjudged"});
+                       {"relevant", "none", "failed", "malformed", "unjudged", "not_asked"});
   ExpectNamesRoundTrip(kDecisions, ParseDecision, {"accept", "reject", "review"});
   ExpectNamesRoundTrip(kOrigins, ParseOrigin, {"supplied", "generated"});
 }

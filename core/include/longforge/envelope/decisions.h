@@ -17,6 +17,8 @@ enum class RelevanceVerdict {
   kFailed,     // the chunk could not be judged (its error says why): unread
   kMalformed,  // the model's reply for this chunk could not be read: unread
   kUnjudged,   // no verdict was given (never written by a stage): unread
+  kNotAsked,   // a level-1 task reads no chunk: the questioner sends it to the answer
+               // stage in one result of this verdict, not to the relevance stage
 };
 
 // The filter's decision on an answer (lf.dataset: accept; lf.rejected: reject, review).
@@ -44,8 +46,8 @@ const char* ToString(Origin origin);
 const char* ToString(Scope scope);
 
 inline constexpr std::array kRelevanceVerdicts = {
-    RelevanceVerdict::kRelevant, RelevanceVerdict::kNone, RelevanceVerdict::kFailed,
-    RelevanceVerdict::kMalformed, RelevanceVerdict::kUnjudged};
+    RelevanceVerdict::kRelevant,  RelevanceVerdict::kNone,     RelevanceVerdict::kFailed,
+    RelevanceVerdict::kMalformed, RelevanceVerdict::kUnjudged, RelevanceVerdict::kNotAsked};
 inline constexpr std::array kDecisions = {Decision::kAccept, Decision::kReject, Decision::kReview};
 inline constexpr std::array kOrigins = {Origin::kSupplied, Origin::kGenerated};
 inline constexpr std::array kScopes = {Scope::kLocal, Scope::kGlobal};

@@ -87,6 +87,11 @@ struct Task {
   // A reference computed exactly from the text is checked by rule, not by overlap:
   // "order" (timeline letters), "number" (a count), "exact" (a chapter); empty: none.
   std::string verifier;
+  // --level auto: when the filter finds the answer wrong, the task is asked again one
+  // level up (1 → 2, then 2 → 3 for a multi-hop question) instead of being rejected.
+  bool cascade = false;
+  // Why earlier levels failed, one line each: "level 1: reference_mismatch".
+  std::vector<std::string> escalations;
   std::string parent_task_id;      // Lv3 sub-question: the task it serves
   std::string root_question;       // Lv3 sub-question: the question it serves
   std::vector<MemoryItem> memory;  // Lv3 memory carried in the message

@@ -187,6 +187,38 @@ TEST_F(AnswerWorkerLv2Test, LevelOneAsksForKeywordsEvenWithQuotes) {
   EXPECT_EQ(RecordIn(0).usage.calls, 3u);
 }
 
+// A level-1 task arrives as one not_asked result: answered at once from the keywords,
+// no chunk counted unread; the same task sent up to level 2 is gathered again.
+TEST_F(AnswerWorkerLv2Test, ANotAskedResultIsAnsweredAtOnceAndTheTaskCanComeBackALevelUp) {
+  FixedKeywords keywords(false);
+  AnswerWorker worker({}, backend_, &retriever_, &keywords);
+  auto direct = ChunkResult(0, 5, envelope::RelevanceVerdict::kNotAsked, {}, /*level=*/1);
+  direct.usage = {};
+  Feed(worker, direct);
+  EXPECT_EQ(keywords.calls, 1);
+  ASSERT_EQ(backend_.calls.size(), 1u);
+  EXPECT_TRUE(AnyContains(backend_.calls[0], "marmalade"));
+  const auto record = RecordIn(0);
+  EXPECT_EQ(record.task.level, 1);
+  EXPECT_EQ(record.chunks_total, 5u);
+  EXPECT_EQ(record.chunks_relevant, 0u);
+  EXPECT_EQ(record.chunks_unread(), 0u);
+  EXPECT_EQ(record.usage.calls, 2u);  // the keywords and the answer: no relevance call
+
+  Feed(worker, direct);  // redelivered: the task is finished
+  EXPECT_TRUE(FinishedEmpty(1));
+  EXPECT_EQ(backend_.calls.size(), 1u);
+
+  // The filter found it wrong: the same task at level 2 reads both chunks.
+  Feed(worker, ChunkResult(0, 2, envelope::RelevanceVerdict::kRelevant,
+                           {"The lighthouse keeper kept his password in a tin of marmalade."}));
+  EXPECT_EQ(backend_.calls.size(), 1u);  // waits for the other chunk
+  Feed(worker, ChunkResult(1, 2, envelope::RelevanceVerdict::kNone));
+  ASSERT_EQ(backend_.calls.size(), 2u);
+  EXPECT_EQ(RecordIn(2).task.level, 2);
+  EXPECT_EQ(RecordIn(2).chunks_relevant, 1u);
+}
+
 TEST_F(AnswerWorkerLv2Test, AsyncKeywordsAreAnsweredOnTheNextTick) {
   FixedKeywords keywords(true);
   AnswerWorker worker({}, backend_, &retriever_, &keywords);

@@ -86,6 +86,60 @@ TEST(FilterWorker, RoutesAcceptedToDatasetAndRejectedToRejected) {
   }
 }
 
+// --level auto: a wrong level-1 answer is not rejected but sent one level up, with why
+// and what it cost; a wrong level-2 answer goes to level 3 only for a multi-hop question.
+TEST(FilterWorker, TheCascadeSendsAWrongAnswerOneLevelUp) {
+  FilterWorker filter({}, nullptr);
+  auto record = Record("In 1903.", true);
+  record.task.reference = "In 1817.";
+  record.task.level = 1;
+  record.task.cascade = true;
+  record.task.chunks_ref = "doc.chunks-x.json";
+  record.usage = {2, 300, 20, 0};
+  auto out = filter.HandleSync({kafka::kAnswers, 0, 0, "task-1", envelope::Encode(record)});
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  ASSERT_EQ(out->size(), 1u);
+  EXPECT_EQ(out->at(0).topic, kafka::kSubquestions);
+  EXPECT_EQ(out->at(0).key, "doc");
+  auto up = envelope::DecodeSubQuestion(out->at(0).value);
+  ASSERT_TRUE(up.ok()) << up.error().message;
+  EXPECT_EQ(up->task.task_id, "task-1");
+  EXPECT_EQ(up->task.level, 2);
+  EXPECT_TRUE(up->task.cascade);
+  EXPECT_EQ(up->task.spent.calls, 2u);
+  EXPECT_EQ(up->task.spent.prompt_tokens, 300u);
+  ASSERT_EQ(up->task.escalations.size(), 1u);
+  EXPECT_EQ(up->task.escalations[0], "level 1: ungrounded");  // 1903 is not in the evidence
+
+  // Level 2, not multi-hop: the end of the cascade, rejected as usual.
+  record.task.level = 2;
+  out = filter.HandleSync({kafka::kAnswers, 0, 0, "task-1", envelope::Encode(record)});
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->at(0).topic, kafka::kRejected);
+  record.task.type = "multi-hop";
+  EXPECT_EQ(EscalationLevel(record.task), 3);
+  record.task.level = 3;
+  EXPECT_EQ(EscalationLevel(record.task), std::nullopt);
+
+  // A right level-1 answer is accepted at level 1 (difficulty easy).
+  record = Record("In 1817.", true);
+  record.task.reference = "In 1817.";
+  record.task.level = 1;
+  record.task.cascade = true;
+  record.task.chunks_ref = "doc.chunks-x.json";
+  out = filter.HandleSync({kafka::kAnswers, 0, 0, "task-1", envelope::Encode(record)});
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->at(0).topic, kafka::kDataset);
+  EXPECT_STREQ(envelope::Difficulty(record.task), "easy");
+
+  // Without the cascade, or without a chunk table to read, nothing goes up.
+  record.task.cascade = false;
+  EXPECT_EQ(EscalationLevel(record.task), std::nullopt);
+  record.task.cascade = true;
+  record.task.chunks_ref.clear();
+  EXPECT_EQ(EscalationLevel(record.task), std::nullopt);
+}
+
 TEST(FilterWorker, SampleIdIsDeterministicPerTask) {
   EXPECT_EQ(SampleIdOf("task-1"), SampleIdOf("task-1"));
   EXPECT_NE(SampleIdOf("task-1"), SampleIdOf("task-2"));

@@ -259,6 +259,95 @@ TEST_F(QuestionerWorkerTest, AnLv3SubQuestionFansOutOverEveryChunkWithoutALedger
   EXPECT_NE(bad->error().message.find("nowhere.json"), std::string::npos);
 }
 
+// --level auto: a question with a reference starts at level 1 and reaches the answer
+// stage as one not_asked result, reading no chunk; one without a reference reads every
+// chunk at level 2 and does not cascade (nothing could tell its answer wrong).
+TEST_F(QuestionerWorkerTest, TheCascadeSendsReferencedQuestionsStraightToTheAnswerStage) {
+  auto ev = Document(3, {"Without a reference?"});
+  ev.questions.push_back({"With a reference?", "Yes."});
+  QuestionerOptions options;
+  options.cascade = true;
+  QuestionerWorker worker(options, *store_);
+  auto out = HandleNow(worker, {kafka::kChunked, 0, 0, kDoc, envelope::Encode(ev)});
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  std::vector<envelope::RelevanceRequest> requests;
+  std::vector<envelope::RelevanceResult> direct;
+  std::optional<envelope::TaskLedger> ledger;
+  for (const auto& m : *out) {
+    if (m.topic == kafka::kRelevanceRequests) {
+      requests.push_back(envelope::DecodeRelevanceRequest(m.value).value());
+    } else if (m.topic == kafka::kRelevanceResults) {
+      direct.push_back(envelope::DecodeRelevanceResult(m.value).value());
+      EXPECT_EQ(m.key, direct.back().task.task_id);
+    } else {
+      ASSERT_EQ(m.topic, kafka::kTasks);
+      ledger = envelope::DecodeTaskLedger(m.value).value();
+    }
+  }
+  ASSERT_EQ(requests.size(), 3u);
+  for (const auto& r : requests) {
+    ASSERT_EQ(r.tasks.size(), 1u);
+    EXPECT_EQ(r.tasks[0].question, "Without a reference?");
+    EXPECT_EQ(r.tasks[0].level, 2);
+    EXPECT_FALSE(r.tasks[0].cascade);
+  }
+  ASSERT_EQ(direct.size(), 1u);
+  EXPECT_EQ(direct[0].task.question, "With a reference?");
+  EXPECT_EQ(direct[0].task.level, 1);
+  EXPECT_TRUE(direct[0].task.cascade);
+  EXPECT_EQ(direct[0].verdict, envelope::RelevanceVerdict::kNotAsked);
+  EXPECT_EQ(direct[0].chunk_count, 3u);
+  EXPECT_EQ(direct[0].task.chunks_ref, ev.chunks_ref);  // so the filter can send it up
+  ASSERT_TRUE(ledger.has_value());
+  EXPECT_EQ(ledger->task_ids.size(), 2u);
+  bool noted = false;
+  for (const auto& n : ledger->notes) noted |= n.find("1 tasks at level 1") != std::string::npos;
+  EXPECT_TRUE(noted);
+}
+
+// --level 1 without the cascade: every task goes to the answer stage unread; nothing is
+// released to the relevance stage, and the document's message finishes at once.
+TEST_F(QuestionerWorkerTest, LevelOneReleasesNoRelevanceRequest) {
+  const auto ev = Document(4, {"A?", "B?"});
+  QuestionerOptions options;
+  options.level = 1;
+  options.cascade = false;
+  QuestionerWorker worker(options, *store_);
+  auto out = HandleNow(worker, {kafka::kChunked, 0, 0, kDoc, envelope::Encode(ev)});
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  std::size_t results = 0;
+  for (const auto& m : *out) {
+    EXPECT_NE(m.topic, kafka::kRelevanceRequests);
+    if (m.topic != kafka::kRelevanceResults) continue;
+    ++results;
+    const auto r = envelope::DecodeRelevanceResult(m.value).value();
+    EXPECT_EQ(r.task.level, 1);
+    EXPECT_FALSE(r.task.cascade);
+  }
+  EXPECT_EQ(results, 2u);
+  EXPECT_EQ(worker.Parked(), 0u);
+}
+
+TEST(CascadeLevel, StartsWhereAnAnswerCanBeCheckedOrWhereItWouldEnd) {
+  envelope::Task t;
+  t.reference = "x";
+  CascadeLevel(t);
+  EXPECT_EQ(t.level, 1);
+  EXPECT_TRUE(t.cascade);
+  t.scope = envelope::Scope::kGlobal;
+  CascadeLevel(t);
+  EXPECT_EQ(t.level, 2);
+  EXPECT_FALSE(t.cascade);
+  envelope::Task hop;
+  hop.type = "multi-hop";
+  CascadeLevel(hop);
+  EXPECT_EQ(hop.level, 3);
+  EXPECT_FALSE(hop.cascade);
+  hop.type = "fact";
+  CascadeLevel(hop);
+  EXPECT_EQ(hop.level, 2);
+}
+
 // Without a run loop that can emit, a document is not silently dropped: it is retried.
 TEST_F(QuestionerWorkerTest, PlainHandleCannotFanOutAndAsksForARetry) {
   QuestionerWorker worker({}, *store_);

@@ -166,17 +166,18 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
                  "references computed from the text and checked by rule)")
       ->capture_default_str();
   cmd.add_option_function<std::string>(
-         "--level",
-         [&config](const std::string& v) {
-           config.questioner.cascade = v == "auto";
-           if (v != "auto") config.questioner.level = std::stoi(v);
-         },
-         "Agent level of every task: 1 (keywords and BM25, no chunk read), 2 (every chunk "
-         "judged, BM25 over the relevant ones), 3 (sub-questions first), or auto: a question "
-         "with a reference starts at 1 and goes up a level when the filter finds its answer "
-         "wrong (2, then 3 if multi-hop); one without a reference starts at 2 (3 if "
-         "multi-hop); global questions read every chunk. Default: auto with an LLM, else 2")
-      ->check(CLI::IsMember({"1", "2", "3", "auto"}));
+      "--level",
+      [&config](const std::string& v) {
+        config.questioner.cascade = v == "auto";
+        if (v == "auto") return;
+        // Anything else that is not 1, 2 or 3 is reported with the other problems.
+        config.questioner.level = v == "1" ? 1 : v == "2" ? 2 : v == "3" ? 3 : 0;
+      },
+      "Agent level of every task: 1 (keywords and BM25, no chunk read), 2 (every chunk "
+      "judged, BM25 over the relevant ones), 3 (sub-questions first), or auto: a question "
+      "with a reference starts at 1 and goes up a level when the filter finds its answer "
+      "wrong (2, then 3 if multi-hop); one without a reference starts at 2 (3 if "
+      "multi-hop); global questions read every chunk. Default: auto with an LLM, else 2");
   cmd.add_option_function<std::string>(
          "--scope",
          [&config](const std::string& scope) {
@@ -230,6 +231,14 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
   cmd.add_option("--max-answer-chars", config.filter.max_answer_chars,
                  "Filter: longer answers are rejected")
       ->capture_default_str();
+  cmd.add_option_function<std::string>(
+         "--closed-book",
+         [&config](const std::string& v) { config.filter.closed_book = v == "on"; },
+         "Filter: ask each question about to be accepted with no document; when that answer "
+         "agrees with the reference (same verifier, rules and judge) the sample is rejected "
+         "as answerable_without_document (it teaches nothing about reading). Needs an LLM "
+         "(default on when one is given)")
+      ->check(CLI::IsMember({"on", "off"}));
   cmd.add_flag("!--accept-on-judge-disagreement", config.filter.review_on_judge_disagreement,
                "Filter: when the rules and the LLM judge disagree, accept (the more lenient) "
                "instead of sending the sample to review");

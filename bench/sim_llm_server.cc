@@ -312,6 +312,8 @@ class SimServer {
       reply = RouteReply(user);
     } else if (stage == "reduce") {
       reply = ReduceReply(user);
+    } else if (stage == "closedbook") {
+      reply = "I don't know.";  // the simulator has read nothing: it knows no answer
     } else {
       reply = AnswerReply(user, options_.marker);
     }

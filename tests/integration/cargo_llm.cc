@@ -16,6 +16,8 @@ FakeReply CargoScript(const FakeRequest& r, std::chrono::milliseconds relevance_
   }
   if (r.stage == "keywords") return FakeReply::Content("INFO: cargo\nKEYWORDS: cargo, vessel");
   if (r.stage == "route") return FakeReply::Content("LOCAL");
+  // Without the shipping records the model cannot know what any vessel carried.
+  if (r.stage == "closedbook") return FakeReply::Content("I don't know.");
   if (r.stage == "map") {
     return FakeReply::Content(
         "GIST: A part of the shipping records.\nPEOPLE: none\nEVENTS:\n- none");

@@ -249,23 +249,31 @@ TEST(LlmRun, LevelOneMakesNoRelevanceCall) {
   }
 }
 
-// --level auto: both questions have a reference and start at level 1. The model answers
-// the first right; the second wrong at level 1 and right once it has read the document.
-// Only the second is sent up a level, so only it reads every chunk, and each record says
-// which level answered it and how hard it was.
+// --level auto: both questions have a reference and start at level 1. The first names
+// its vessel, so keyword retrieval finds its passage and the model answers it right.
+// The second asks in the ledger's everyday words, so retrieval within a small evidence
+// budget brings back everyday paragraphs and the model, not finding the cargo, answers
+// wrong; at level 2 the relevance pass quotes the vessels' sentences, retrieval finds
+// its passage and the answer is right. Only the second is sent up a level, so only it
+// reads every chunk, and each record says which level answered it and how hard it was.
 TEST(LlmRun, AutoGoesUpALevelExactlyWhenTheAnswerIsWrong) {
   const std::string dir = TempDir();
   WriteSyntheticDocuments(dir + "/docs.jsonl", 1, 2, 40);
   auto doc = nlohmann::json::parse(ReadLines(dir + "/docs.jsonl").at(0));
   for (auto& q : doc["questions"]) q["answer"] = "Copper ingots.";
+  const std::string everyday =
+      "What did the clerks write about the harbour traffic, tides and weather of that week?";
+  doc["questions"][1]["question"] = everyday;
   std::ofstream(dir + "/docs.jsonl") << doc.dump() << "\n";
 
-  std::atomic<int> wrong_left{1};
   FakeLlmServer server([&](const FakeRequest& r) {
     const std::string& user = r.messages.back().content;
-    if (r.stage == "answer" && user.find("Marlin0x1") != std::string::npos &&
-        wrong_left.fetch_sub(1) > 0) {
-      return FakeReply::Content("Lead pipes.");
+    if (r.stage == "answer" && user.find(everyday) != std::string::npos &&
+        user.find("Marlin0x1") == std::string::npos) {
+      return FakeReply::Content("Lead pipes.");  // its passage is not in the evidence
+    }
+    if (r.stage == "keywords" && user.find(everyday) != std::string::npos) {
+      return FakeReply::Content("INFO: the week's record\nKEYWORDS: harbour, tides, weather");
     }
     if (r.stage == "judge") {
       return FakeReply::Content(user.find("Lead pipes") != std::string::npos ? "They differ. [[NO]]"
@@ -273,28 +281,33 @@ TEST(LlmRun, AutoGoesUpALevelExactlyWhenTheAnswerIsWrong) {
     }
     return Script(r, 0ms);
   });
-  const auto r = RunCommand(RunArgs(dir, dir + "/docs.jsonl", server), 120s);
+  auto args = RunArgs(dir, dir + "/docs.jsonl", server);
+  args.insert(args.end(), {"--evidence-tokens", "120", "--retrieval-chunk-tokens", "40"});
+  const auto r = RunCommand(args, 120s);
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const auto lines = ReadLines(dir + "/out/dataset.jsonl");
   ASSERT_EQ(lines.size(), 2u) << r.out;
   std::map<std::string, nlohmann::json> by_question;
   for (const auto& line : lines) {
     auto rec = nlohmann::json::parse(line);
-    by_question[rec["messages"][0]["content"].get<std::string>().find("Marlin0x1") !=
-                        std::string::npos
-                    ? "x1"
-                    : "x0"] = rec["meta"];
+    by_question[rec["messages"][0]["content"].get<std::string>().find(everyday) != std::string::npos
+                    ? "everyday"
+                    : "named"] = rec["meta"];
   }
   ASSERT_EQ(by_question.size(), 2u);
-  const auto& easy = by_question["x0"];
+  const auto& easy = by_question["named"];
   EXPECT_EQ(easy["level"], 1);
   EXPECT_EQ(easy["difficulty"], "easy");
   EXPECT_TRUE(easy["escalations"].empty());
-  const auto& medium = by_question["x1"];
+  const auto& medium = by_question["everyday"];
   EXPECT_EQ(medium["level"], 2);
   EXPECT_EQ(medium["difficulty"], "medium");
-  EXPECT_EQ(medium["escalations"], nlohmann::json::array({"level 1: reference_mismatch"}));
-  EXPECT_EQ(medium["chunks_relevant"], 1);
+  ASSERT_EQ(medium["escalations"].size(), 1u);
+  EXPECT_EQ(medium["escalations"][0].get<std::string>().rfind("level 1:", 0), 0u)
+      << medium["escalations"];
+  EXPECT_NE(medium["escalations"][0].get<std::string>().find("reference_mismatch"),
+            std::string::npos);
+  EXPECT_GE(medium["chunks_relevant"].get<int>(), 1);
   // One relevance call per chunk, all of them the second question's level-2 reading.
   EXPECT_EQ(server.request_count("relevance"), medium["chunks_total"].get<int>());
   EXPECT_EQ(server.request_count("answer"), 3);
@@ -304,6 +317,52 @@ TEST(LlmRun, AutoGoesUpALevelExactlyWhenTheAnswerIsWrong) {
             server.request_count() - server.request_count("map"));
   EXPECT_FALSE(std::filesystem::exists(dir + "/out/rejected.jsonl") &&
                !ReadLines(dir + "/out/rejected.jsonl").empty());
+}
+
+// The closed-book check: the model "remembers" the answer to the second question, so
+// that sample teaches nothing about reading and is rejected; the first is kept. With
+// --closed-book off both are kept and no question goes out without its document.
+TEST(LlmRun, AQuestionAnsweredFromMemoryIsRejected) {
+  const std::string dir = TempDir();
+  WriteSyntheticDocuments(dir + "/docs.jsonl", 1, 2, 40);
+  auto doc = nlohmann::json::parse(ReadLines(dir + "/docs.jsonl").at(0));
+  for (auto& q : doc["questions"]) q["answer"] = "Copper ingots.";
+  std::ofstream(dir + "/docs.jsonl") << doc.dump() << "\n";
+  FakeLlmServer server([&](const FakeRequest& r) {
+    const std::string& user = r.messages.back().content;
+    if (r.stage == "closedbook" && user.find("Marlin0x1 carry?") != std::string::npos) {
+      return FakeReply::Content("Copper ingots.");
+    }
+    return Script(r, 0ms);
+  });
+  auto r = RunCommand(RunArgs(dir, dir + "/docs.jsonl", server), 120s);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(server.request_count("closedbook"), 2);
+  auto accepted = ReadLines(dir + "/out/dataset.jsonl");
+  ASSERT_EQ(accepted.size(), 1u) << r.out;
+  auto kept = nlohmann::json::parse(accepted[0]);
+  EXPECT_NE(kept["messages"][0]["content"].get<std::string>().find("Marlin0x0 carry?"),
+            std::string::npos);
+  EXPECT_EQ(kept["meta"]["closed_book_answer"], "I don't know.");
+  const auto rejected = ReadLines(dir + "/out/rejected.jsonl");
+  ASSERT_EQ(rejected.size(), 1u);
+  const auto known = nlohmann::json::parse(rejected[0]);
+  EXPECT_EQ(known["meta"]["reasons"], nlohmann::json::array({"answerable_without_document"}));
+  EXPECT_EQ(known["meta"]["closed_book_answer"], "Copper ingots.");
+  EXPECT_EQ(known["meta"]["level"], 1);  // not sent up a level: reading cannot help
+
+  const std::string off = dir + "/off";
+  std::filesystem::create_directories(off);
+  std::filesystem::copy_file(dir + "/docs.jsonl", off + "/docs.jsonl");
+  FakeLlmServer second([&](const FakeRequest& req) { return Script(req, 0ms); });
+  auto args = RunArgs(off, off + "/docs.jsonl", second);
+  args.insert(args.end(), {"--closed-book", "off"});
+  r = RunCommand(args, 120s);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(second.request_count("closedbook"), 0);
+  accepted = ReadLines(off + "/out/dataset.jsonl");
+  ASSERT_EQ(accepted.size(), 2u);
+  EXPECT_TRUE(nlohmann::json::parse(accepted[0])["meta"]["closed_book_answer"].is_null());
 }
 
 // Unread chunks of the records in `path` (lost + failed + malformed), per record.

@@ -25,7 +25,19 @@ class FilterProbe {
                          .Name("longforge_filter_escalations_total")
                          .Help("Tasks whose answer was not accepted, asked again one level up "
                                "(--level auto), by level")
+                         .Register(registry)),
+        closed_book_(prometheus::BuildCounter()
+                         .Name("longforge_filter_closed_book_total")
+                         .Help("Closed-book checks (the question asked with no document) by "
+                               "outcome: agrees (rejected), differs, failed")
                          .Register(registry)) {}
+
+  void ClosedBook(const std::string& outcome) {
+    std::lock_guard lock(mu_);
+    auto& c = cache_["closedbook/" + outcome];
+    if (c == nullptr) c = &closed_book_.Add({{"outcome", outcome}});
+    c->Increment();
+  }
 
   void Escalated(int from_level, int to_level) {
     const std::string key = std::to_string(from_level) + "/" + std::to_string(to_level);
@@ -49,6 +61,7 @@ class FilterProbe {
  private:
   prometheus::Family<prometheus::Counter>& family_;
   prometheus::Family<prometheus::Counter>& escalations_;
+  prometheus::Family<prometheus::Counter>& closed_book_;
   std::mutex mu_;
   std::map<std::string, prometheus::Counter*> cache_;
 };

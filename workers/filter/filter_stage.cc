@@ -21,15 +21,22 @@ Result<std::unique_ptr<kafka::Stage>> FilterStage::Build(const Options& options,
       kafka::DefaultInFlight(c.max_in_flight, !endpoint.url.empty(), c.llm.concurrency));
   auto* probe = s->Own(std::make_unique<FilterProbe>(c.registry));
   AnswerJudge* judge = nullptr;
+  ClosedBook* closed_book = nullptr;
   if (!endpoint.url.empty()) {
     auto client = llm::ConnectLlm(*s, c);
     if (!client) return client.error();
     auto made = LlmAnswerJudge::Create(*client.value(), LlmAnswerJudgeOptions{endpoint.model, 256});
     if (!made) return made.error();
     judge = s->Own(std::move(made.value()));
+    if (options.closed_book) {
+      auto asker =
+          LlmClosedBook::Create(*client.value(), LlmClosedBookOptions{endpoint.model, 256});
+      if (!asker) return asker.error();
+      closed_book = s->Own(std::move(asker.value()));
+    }
   }
   // Grounding reads the evidence passages from the store.
-  s->SetHandler(std::make_unique<FilterWorker>(options, probe, &c.store, judge));
+  s->SetHandler(std::make_unique<FilterWorker>(options, probe, &c.store, judge, closed_book));
   return std::unique_ptr<kafka::Stage>(std::move(s));
 }
 

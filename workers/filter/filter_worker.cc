@@ -65,8 +65,13 @@ envelope::Verdict Decide(const RuleCheck& check, std::optional<bool> judge,
 }
 
 FilterWorker::FilterWorker(FilterOptions options, FilterProbe* probe,
-                           const store::DocumentStore* store, AnswerJudge* judge)
-    : options_(std::move(options)), probe_(probe), store_(store), judge_(judge) {}
+                           const store::DocumentStore* store, AnswerJudge* judge,
+                           ClosedBook* closed_book)
+    : options_(std::move(options)),
+      probe_(probe),
+      store_(store),
+      judge_(judge),
+      closed_book_(closed_book) {}
 
 Result<std::string> FilterWorker::EvidenceText(const envelope::AnswerRecord& record) const {
   std::string text;
@@ -150,18 +155,25 @@ Result<RuleCheck> FilterWorker::Check(const envelope::AnswerRecord& record) cons
   }
   // A refusal is no answer to compare: refusal says it all.
   if (record.task.reference && !answer.empty() && !refusal) {
-    const std::string& reference = *record.task.reference;
-    if (verified) {
-      const auto v = Verify(record.task.verifier, answer, reference);
-      c.exact_match = v->passes;  // a rule's verdict needs no judge
-      c.reference_passes = v->passes;
-      return c;
-    }
-    c.exact_match = text::NormalizeAnswer(answer) == text::NormalizeAnswer(reference);
-    c.reference_passes = c.exact_match || text::ContainsReference(answer, reference) ||
-                         text::TokenF1(answer, reference) >= options_.min_reference_f1;
+    const ReferenceCheck r = CompareWithReference(record.task, answer);
+    c.exact_match = r.exact_match;
+    c.reference_passes = r.passes;
   }
   return c;
+}
+
+FilterWorker::ReferenceCheck FilterWorker::CompareWithReference(const envelope::Task& task,
+                                                                const std::string& answer) const {
+  const std::string& reference = *task.reference;
+  if (!task.verifier.empty()) {
+    const auto v = Verify(task.verifier, answer, reference);
+    return {v->passes, v->passes};  // a rule's verdict needs no judge
+  }
+  ReferenceCheck r;
+  r.exact_match = text::NormalizeAnswer(answer) == text::NormalizeAnswer(reference);
+  r.passes = r.exact_match || text::ContainsReference(answer, reference) ||
+             text::TokenF1(answer, reference) >= options_.min_reference_f1;
+  return r;
 }
 
 Result<envelope::Verdict> FilterWorker::Judge(const envelope::AnswerRecord& record) const {
@@ -172,7 +184,8 @@ Result<envelope::Verdict> FilterWorker::Judge(const envelope::AnswerRecord& reco
 
 kafka::Outputs FilterWorker::Finish(envelope::AnswerRecord record,
                                     envelope::Verdict verdict) const {
-  if (verdict.decision != envelope::Decision::kAccept) {
+  // A question the model answers without the document is no better one level up.
+  if (verdict.decision != envelope::Decision::kAccept && !verdict.closed_book_answer) {
     if (const auto up = EscalationLevel(record.task)) {
       // Asked again one level up, as a task to read over every chunk (the questioner
       // fans lf.subquestions out); what this level cost travels with it.
@@ -226,7 +239,7 @@ void FilterWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
                            !check.exact_match && check.rejects.empty();
   if (!needs_judge) {
     envelope::Verdict verdict = Decide(check, std::nullopt, options_);
-    done(Finish(std::move(record.value()), std::move(verdict)));
+    CheckClosedBook(std::move(record.value()), std::move(verdict), std::move(done));
     return;
   }
   std::string question = record->task.question;
@@ -237,8 +250,67 @@ void FilterWorker::Handle(const kafka::InMessage& message, kafka::Done done) {
       [this, check = std::move(check), rec = std::move(record.value()), done = std::move(done)](
           std::optional<bool> equivalent, envelope::LlmUsage usage) mutable {
         llm::AddUsage(rec.usage, usage);  // the sample's cost includes its judge
-        done(Finish(std::move(rec), Decide(check, equivalent, options_)));
+        CheckClosedBook(std::move(rec), Decide(check, equivalent, options_), std::move(done));
       });
+}
+
+void FilterWorker::CheckClosedBook(envelope::AnswerRecord record, envelope::Verdict verdict,
+                                   kafka::Done done) const {
+  // Only a sample about to be accepted is worth the call, and only a reference says
+  // whether the closed-book answer is right.
+  if (closed_book_ == nullptr || verdict.decision != envelope::Decision::kAccept ||
+      !record.task.reference) {
+    done(Finish(std::move(record), std::move(verdict)));
+    return;
+  }
+  std::string question = record.task.question;
+  std::string language = record.task.language;
+  closed_book_->Ask(
+      std::move(question), std::move(language),
+      [this, rec = std::move(record), verdict = std::move(verdict), done = std::move(done)](
+          std::optional<std::string> answer, envelope::LlmUsage usage) mutable {
+        llm::AddUsage(rec.usage, usage);
+        if (!answer) {
+          // Unchecked is not accepted: the sample may teach nothing about reading.
+          if (probe_) probe_->ClosedBook("failed");
+          verdict.decision = envelope::Decision::kReject;
+          verdict.reasons = {"closed_book_unchecked"};
+          verdict.closed_book_answer = "";
+          done(Finish(std::move(rec), std::move(verdict)));
+          return;
+        }
+        verdict.closed_book_answer = *answer;
+        const bool refusal =
+            answer->empty() || (answer->size() <= options_.refusal_max_chars && IsRefusal(*answer));
+        const ReferenceCheck rules =
+            refusal ? ReferenceCheck{} : CompareWithReference(rec.task, *answer);
+        if (refusal || rules.exact_match || judge_ == nullptr) {
+          ClosedBookVerdict(std::move(rec), std::move(verdict), rules.passes, std::move(done));
+          return;
+        }
+        // The filter's judge decides as it does for the sample's own answer; without a
+        // verdict from it the rules decide.
+        std::string q = rec.task.question;
+        std::string reference = *rec.task.reference;
+        judge_->Judge(std::move(q), std::move(reference), std::move(*answer),
+                      [this, rec = std::move(rec), verdict = std::move(verdict),
+                       done = std::move(done), passes = rules.passes](
+                          std::optional<bool> equivalent, envelope::LlmUsage usage) mutable {
+                        llm::AddUsage(rec.usage, usage);
+                        ClosedBookVerdict(std::move(rec), std::move(verdict),
+                                          equivalent.value_or(passes), std::move(done));
+                      });
+      });
+}
+
+void FilterWorker::ClosedBookVerdict(envelope::AnswerRecord record, envelope::Verdict verdict,
+                                     bool agrees, kafka::Done done) const {
+  if (probe_) probe_->ClosedBook(agrees ? "agrees" : "differs");
+  if (agrees) {
+    verdict.decision = envelope::Decision::kReject;
+    verdict.reasons = {"answerable_without_document"};
+  }
+  done(Finish(std::move(record), std::move(verdict)));
 }
 
 }  // namespace longforge::workers

@@ -4,7 +4,8 @@
 // Every decision carries machine-readable reasons, several at once when they apply:
 //   incomplete_reading, empty_answer, answer_too_short, answer_too_long, refusal,
 //   language_mismatch, no_evidence, ungrounded, unsupported_by_notes, reference_mismatch
-//   (reject); judge_disagrees (review). A task with a verifier (a reference computed from
+//   answerable_without_document, closed_book_unchecked (reject; the closed-book check,
+//   closed_book.h); judge_disagrees (review). A task with a verifier (a reference computed from
 //   the text) is checked by it instead of grounding and the judge (verifiers.h).
 
 #include <mutex>
@@ -18,6 +19,7 @@
 #include "longforge/text/analyzer.h"
 #include "longforge/text/segmenter.h"
 #include "workers/filter/answer_judge.h"
+#include "workers/filter/closed_book.h"
 #include "workers/filter/filter_probe.h"
 
 namespace longforge::workers {
@@ -50,6 +52,9 @@ struct FilterOptions {
   // When the rule check and the LLM judge disagree: true sends the record to review
   // (judge_disagrees); false accepts it (the more lenient of the two). Default true.
   bool review_on_judge_disagreement = true;
+  // --closed-book on|off: with an LLM, the closed-book check (closed_book.h) runs on every
+  // record with a reference about to be accepted. Without an LLM it never runs. Default on.
+  bool closed_book = true;
   // --max-unread-share: the share of a task's chunks it may leave unread (lost,
   // failed or malformed; see AnswerRecord) and still be accepted, in [0, 1]. Above
   // it the record is rejected as incomplete_reading: an unread chunk may hold the
@@ -82,11 +87,10 @@ envelope::Verdict Decide(const RuleCheck& check, std::optional<bool> judge,
                          const FilterOptions& options);
 
 // Handle() finishes synchronously unless a judge is set and the record needs it (a
-// reference, not an exact match, no other reject reason); then `done` runs on the
-// judge's thread. Thread safety: Handle, HandleSync and Judge may be called from any
-// thread (the analyzer is guarded).
-// The worker must outlive every judge call it started: destroy the judge's chat client
-// (which fails its outstanding calls) before the worker.
+// reference, not an exact match, no other reject reason) or the closed-book check runs;
+// then `done` runs on the LLM client's thread. Thread safety: Handle, HandleSync and Judge may be
+// called from any thread (the analyzer is guarded). The worker must outlive every judge call it
+// started: destroy the judge's chat client (which fails its outstanding calls) before the worker.
 class FilterWorker final : public kafka::Handler {
  public:
   // All optional, and each must outlive the worker. `store`: the evidence spans' text
@@ -94,9 +98,13 @@ class FilterWorker final : public kafka::Handler {
   // it only the quotes count. A record whose spans cannot be read is never judged
   // without them: the store's error comes back, kRetry for an I/O error and
   // kDeadLetter for a document that is absent or shorter than a span. `judge`: an LLM
-  // judge for records with a reference.
+  // judge for records with a reference. `closed_book`: the closed-book check, asked for
+  // every record with a reference the rules and judge accept; when its answer agrees with
+  // the reference (the same rules and judge) the record is rejected as
+  // answerable_without_document, and when the call fails as closed_book_unchecked.
   FilterWorker(FilterOptions options, FilterProbe* probe,
-               const store::DocumentStore* store = nullptr, AnswerJudge* judge = nullptr);
+               const store::DocumentStore* store = nullptr, AnswerJudge* judge = nullptr,
+               ClosedBook* closed_book = nullptr);
 
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
   // The rules alone (never calls the judge), finished at once.
@@ -109,11 +117,24 @@ class FilterWorker final : public kafka::Handler {
   // The quotes, then the text of the evidence spans when there is a store.
   Result<std::string> EvidenceText(const envelope::AnswerRecord& record) const;
   kafka::Outputs Finish(envelope::AnswerRecord record, envelope::Verdict verdict) const;
+  struct ReferenceCheck {
+    bool passes = false;
+    bool exact_match = false;  // or a verifier's verdict: no judge needed
+  };
+  // An answer against the task's reference (which must be set): its verifier, or a
+  // normalised exact match, containment or token F1.
+  ReferenceCheck CompareWithReference(const envelope::Task& task, const std::string& answer) const;
+  // The closed-book check of a record about to be accepted, then Finish.
+  void CheckClosedBook(envelope::AnswerRecord record, envelope::Verdict verdict,
+                       kafka::Done done) const;
+  void ClosedBookVerdict(envelope::AnswerRecord record, envelope::Verdict verdict, bool agrees,
+                         kafka::Done done) const;
 
   FilterOptions options_;
   FilterProbe* probe_;
   const store::DocumentStore* store_;
   AnswerJudge* judge_;
+  ClosedBook* closed_book_;
   mutable std::mutex analyzer_mu_;
   mutable text::Analyzer analyzer_;    // guarded by analyzer_mu_
   mutable text::Segmenter segmenter_;  // guarded by analyzer_mu_

@@ -81,9 +81,25 @@ Status ReadFile(const std::string& path, bool accepted, DatasetStats& s) {
     s.completion_tokens += m.value("completion_tokens", uint64_t{0});
     s.reading.Add(m.value("chunks_total", uint64_t{0}), m.value("chunks_lost", uint64_t{0}),
                   m.value("chunks_failed", uint64_t{0}), m.value("chunks_malformed", uint64_t{0}));
+    const std::string type = m.value("question_type", "?");
+    auto& level = s.by_level[m.value("level", 0)];
+    ++level.samples;
+    level.accepted += accepted ? 1 : 0;
+    level.prompt_tokens += m.value("prompt_tokens", uint64_t{0});
+    if (m.contains("closed_book_answer") && m["closed_book_answer"].is_string()) {
+      auto& cb = s.closed_book[type];
+      ++cb.checked;
+      const auto reasons = m.find("reasons");
+      if (reasons != m.end() && reasons->is_array() &&
+          std::find(reasons->begin(), reasons->end(), "answerable_without_document") !=
+              reasons->end()) {
+        ++cb.answerable;
+      }
+    }
     if (accepted) {
       ++s.accepted;
-      ++s.by_type[m.value("question_type", "?")];
+      ++s.by_type[type];
+      ++s.by_type_difficulty[type][m.value("difficulty", "?")];
       const auto origin = envelope::ParseOrigin(StringOf(m, "origin"));
       if (!origin) return Error::Stop(at() + "unknown origin \"" + StringOf(m, "origin") + "\"");
       ++s.by_origin[*origin];
@@ -280,6 +296,31 @@ std::string FormatDatasetStats(const DatasetStats& s) {
   std::map<std::string, std::size_t> by_origin;
   for (const auto& [origin, n] : s.by_origin) by_origin[envelope::ToString(origin)] = n;
   Section(out, "accepted by origin", by_origin);
+  out << "accepted by question type and difficulty (easy / medium / hard):\n";
+  if (s.by_type_difficulty.empty()) out << "  (none)\n";
+  for (const auto& [type, counts] : s.by_type_difficulty) {
+    const auto n = [&counts](const char* d) {
+      const auto it = counts.find(d);
+      return it == counts.end() ? std::size_t{0} : it->second;
+    };
+    out << "  " << type << ": " << n("easy") << " / " << n("medium") << " / " << n("hard") << "\n";
+  }
+  out << "closed-book check by question type (answerable without the document / checked):\n";
+  if (s.closed_book.empty()) out << "  (not run)\n";
+  for (const auto& [type, cb] : s.closed_book) {
+    out << "  " << type << ": " << cb.answerable << " / " << cb.checked << " ("
+        << std::round(1000.0 * cb.answerable / cb.checked) / 10 << "%)\n";
+  }
+  out << "prompt tokens per accepted sample by level (all samples' tokens / accepted):\n";
+  for (const auto& [level, c] : s.by_level) {
+    out << "  level " << level << ": " << c.accepted << " accepted of " << c.samples << ", ";
+    if (c.accepted > 0) {
+      out << c.prompt_tokens / c.accepted;
+    } else {
+      out << "-";
+    }
+    out << " (" << c.prompt_tokens << " prompt tokens)\n";
+  }
   Section(out, "accepted by backend", s.by_backend);
   Section(out, "rejected and review by reason", s.by_reason);
   Histogram(out, "prompt length of accepted samples", s.context_log2);

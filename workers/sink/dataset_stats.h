@@ -20,6 +20,21 @@ struct DatasetStats {
   std::map<std::string, std::size_t> by_backend;      // backend label of accepted samples
   std::map<int, std::size_t> context_log2;            // accepted: prompt bytes, by floor(log2)
   std::map<int, std::size_t> answer_log2;             // accepted: answer bytes, by floor(log2)
+  // Accepted samples by question type, then difficulty (easy, medium, hard).
+  std::map<std::string, std::map<std::string, std::size_t>> by_type_difficulty;
+  // The closed-book check by question type: samples it asked about (a closed-book
+  // answer is recorded) and those it rejected as answerable_without_document.
+  struct ClosedBook {
+    std::size_t checked = 0, answerable = 0;
+  };
+  std::map<std::string, ClosedBook> closed_book;
+  // Cost by the level that made each sample (all samples; a cascaded sample's cost
+  // includes its lower levels): samples, accepted, prompt tokens.
+  struct LevelCost {
+    std::size_t samples = 0, accepted = 0;
+    uint64_t prompt_tokens = 0;
+  };
+  std::map<int, LevelCost> by_level;
   uint64_t llm_calls = 0, prompt_tokens = 0, completion_tokens = 0;  // all samples
   envelope::ReadingTally reading;                                    // all samples
 };

@@ -35,6 +35,9 @@ json Meta(const envelope::SampleRecord& sample) {
                {"reasons", sample.verdict.reasons},
                {"note_support",
                 sample.verdict.note_support ? json(*sample.verdict.note_support) : json(nullptr)},
+               {"closed_book_answer", sample.verdict.closed_book_answer
+                                          ? json(*sample.verdict.closed_book_answer)
+                                          : json(nullptr)},
                {"chunks_total", r.chunks_total},
                {"chunks_relevant", r.chunks_relevant},
                {"chunks_lost", r.chunks_lost},

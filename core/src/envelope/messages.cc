@@ -264,21 +264,27 @@ std::string Encode(const SampleRecord& m, std::string_view schema) {
   j["sample_id"] = m.sample_id;
   j["verdict"] = {{"decision", ToString(m.verdict.decision)}, {"reasons", m.verdict.reasons}};
   if (m.verdict.note_support) j["verdict"]["note_support"] = *m.verdict.note_support;
+  if (m.verdict.closed_book_answer) {
+    j["verdict"]["closed_book_answer"] = *m.verdict.closed_book_answer;
+  }
   return Dump(j);
 }
 
 Result<SampleRecord> DecodeSampleRecord(std::string_view bytes) {
-  return Decode<SampleRecord>(bytes, {"lf.dataset/v1", "lf.rejected/v1"},
-                              [](const json& j, SampleRecord& m) {
-                                from_json(j, m.record);
-                                Required(j, "sample_id", m.sample_id);
-                                const auto& v = j.at("verdict");
-                                RequiredEnum(v, "decision", m.verdict.decision, ParseDecision);
-                                Optional(v, "reasons", m.verdict.reasons);
-                                if (v.contains("note_support")) {
-                                  m.verdict.note_support = v.at("note_support").get<double>();
-                                }
-                              });
+  return Decode<SampleRecord>(
+      bytes, {"lf.dataset/v1", "lf.rejected/v1"}, [](const json& j, SampleRecord& m) {
+        from_json(j, m.record);
+        Required(j, "sample_id", m.sample_id);
+        const auto& v = j.at("verdict");
+        RequiredEnum(v, "decision", m.verdict.decision, ParseDecision);
+        Optional(v, "reasons", m.verdict.reasons);
+        if (v.contains("note_support")) {
+          m.verdict.note_support = v.at("note_support").get<double>();
+        }
+        if (v.contains("closed_book_answer")) {
+          m.verdict.closed_book_answer = v.at("closed_book_answer").get<std::string>();
+        }
+      });
 }
 
 const char* Difficulty(const Task& task) {

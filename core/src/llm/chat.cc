@@ -24,6 +24,8 @@ const char* CallKindName(CallKind kind) {
       return "reduce";
     case CallKind::kMap:
       return "map";
+    case CallKind::kClosedBook:
+      return "closedbook";
   }
   return "unknown";
 }
@@ -46,6 +48,7 @@ PipelineStage CallingStage(CallKind kind) {
     case CallKind::kRoute:
       return PipelineStage::kQuestioner;
     case CallKind::kJudge:
+    case CallKind::kClosedBook:
       return PipelineStage::kFilter;
     case CallKind::kRelevance:
       return PipelineStage::kRelevance;

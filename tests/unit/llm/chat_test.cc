@@ -16,7 +16,7 @@ TEST(CallKind, NamesRoundTripAndKeepTheirHeaderValues) {
   }
   // Fake and simulated LLM servers route on these header values: they must not change.
   EXPECT_EQ(names, (std::set<std::string>{"keywords", "relevance", "answer", "plan", "question",
-                                          "judge", "route", "reduce", "map"}));
+                                          "judge", "route", "reduce", "map", "closedbook"}));
   EXPECT_EQ(ParseCallKind("filter"), std::nullopt);
   EXPECT_EQ(ParseCallKind(""), std::nullopt);
 }
@@ -31,6 +31,7 @@ TEST(CallKind, EachKindIsMadeByItsPipelineStage) {
   EXPECT_EQ(CallingStage(CallKind::kRoute), PipelineStage::kQuestioner);
   EXPECT_EQ(CallingStage(CallKind::kReduce), PipelineStage::kAnswer);
   EXPECT_EQ(CallingStage(CallKind::kMap), PipelineStage::kMapper);
+  EXPECT_EQ(CallingStage(CallKind::kClosedBook), PipelineStage::kFilter);
 }
 
 }  // namespace

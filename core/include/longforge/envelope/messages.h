@@ -191,6 +191,9 @@ struct Verdict {
   // A global answer checked against its notes: the share of its sentences a note
   // supports (filter: NoteSupport); absent when not measured.
   std::optional<double> note_support = std::nullopt;
+  // What the model answered with no document (the filter's closed-book check); absent
+  // when the check did not run.
+  std::optional<std::string> closed_book_answer = std::nullopt;
 };
 
 // lf.dataset/v1 (accepted) and lf.rejected/v1 (rejected or review).

@@ -30,15 +30,17 @@ enum class CallKind {
   kJudge,
   kRoute,
   kReduce,
-  kMap
+  kMap,
+  kClosedBook
 };
 
-inline constexpr std::array<CallKind, 9> kCallKinds = {
-    CallKind::kKeywords, CallKind::kRelevance, CallKind::kAnswer,
-    CallKind::kPlan,     CallKind::kQuestion,  CallKind::kJudge,
-    CallKind::kRoute,    CallKind::kReduce,    CallKind::kMap};
+inline constexpr std::array<CallKind, 10> kCallKinds = {
+    CallKind::kKeywords, CallKind::kRelevance, CallKind::kAnswer, CallKind::kPlan,
+    CallKind::kQuestion, CallKind::kJudge,     CallKind::kRoute,  CallKind::kReduce,
+    CallKind::kMap,      CallKind::kClosedBook};
 
-// "keywords", "relevance", "answer", "plan", "question", "judge", "route", "reduce", "map".
+// "keywords", "relevance", "answer", "plan", "question", "judge", "route", "reduce", "map",
+// "closedbook".
 const char* CallKindName(CallKind kind);
 // Inverse of CallKindName; nullopt for an unknown name.
 std::optional<CallKind> ParseCallKind(std::string_view name);

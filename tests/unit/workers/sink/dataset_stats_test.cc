@@ -66,6 +66,48 @@ TEST(DatasetStats, CountsDecisionsAndOriginsAsTheSinkWroteThem) {
   EXPECT_NE(report.find("  generated: 1\n"), std::string::npos) << report;
 }
 
+TEST(DatasetStats, TypeByDifficultyClosedBookAndCostByLevel) {
+  TempDir dir;
+  using envelope::Decision;
+  using envelope::Origin;
+  // Two facts accepted: one at level 1 (easy), one escalated to level 2 (medium); a
+  // number the closed-book check rejected; a fact it checked and kept.
+  auto easy = Sample("a", Decision::kAccept, Origin::kGenerated);
+  easy.record.task.type = "fact";
+  easy.record.task.level = 1;
+  easy.record.usage = {2, 1000, 50, 0};
+  easy.verdict.closed_book_answer = "I don't know.";
+  auto medium = Sample("b", Decision::kAccept, Origin::kGenerated);
+  medium.record.task.type = "fact";
+  medium.record.task.level = 2;
+  medium.record.usage = {40, 30000, 500, 0};
+  auto known = Sample("c", Decision::kReject, Origin::kGenerated);
+  known.record.task.type = "number";
+  known.record.task.level = 1;
+  known.record.usage = {3, 1200, 60, 0};
+  known.verdict.reasons = {"answerable_without_document"};
+  known.verdict.closed_book_answer = "In 1817.";
+  Write(dir / "dataset.jsonl", RenderAccepted(easy, SampleFormat::kMessages, ""));
+  Write(dir / "dataset.jsonl", RenderAccepted(medium, SampleFormat::kAlpaca, ""));
+  Write(dir / "rejected.jsonl", RenderRejected(known));
+  auto s = ReadDatasetStats(dir.str());
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  EXPECT_EQ(s->by_type_difficulty.at("fact").at("easy"), 1u);
+  EXPECT_EQ(s->by_type_difficulty.at("fact").at("medium"), 1u);
+  EXPECT_EQ(s->closed_book.at("fact").checked, 1u);
+  EXPECT_EQ(s->closed_book.at("fact").answerable, 0u);
+  EXPECT_EQ(s->closed_book.at("number").checked, 1u);
+  EXPECT_EQ(s->closed_book.at("number").answerable, 1u);
+  EXPECT_EQ(s->by_level.at(1).samples, 2u);
+  EXPECT_EQ(s->by_level.at(1).accepted, 1u);
+  EXPECT_EQ(s->by_level.at(1).prompt_tokens, 2200u);
+  EXPECT_EQ(s->by_level.at(2).prompt_tokens, 30000u);
+  const std::string report = FormatDatasetStats(*s);
+  EXPECT_NE(report.find("  fact: 1 / 1 / 0\n"), std::string::npos) << report;
+  EXPECT_NE(report.find("  number: 1 / 1 (100%)\n"), std::string::npos) << report;
+  EXPECT_NE(report.find("  level 1: 1 accepted of 2, 2200 "), std::string::npos) << report;
+}
+
 TEST(DatasetStats, CountsUnreadChunksByWhy) {
   TempDir dir;
   using envelope::Decision;

@@ -1,6 +1,7 @@
 #include "longforge/envelope/messages.h"
 
 #include "json_fields.h"
+#include "longforge/common/hash.h"
 #include "longforge/common/utf8.h"
 
 namespace longforge::envelope {
@@ -264,6 +265,10 @@ std::string Encode(const SampleRecord& m, std::string_view schema) {
   j["sample_id"] = m.sample_id;
   j["verdict"] = {{"decision", ToString(m.verdict.decision)}, {"reasons", m.verdict.reasons}};
   if (m.verdict.note_support) j["verdict"]["note_support"] = *m.verdict.note_support;
+  if (const auto& c = m.verdict.contamination) {
+    j["verdict"]["contamination"] = {
+        {"source", c->source}, {"item", c->item}, {"method", c->method}};
+  }
   return Dump(j);
 }
 
@@ -278,8 +283,17 @@ Result<SampleRecord> DecodeSampleRecord(std::string_view bytes) {
                                 if (v.contains("note_support")) {
                                   m.verdict.note_support = v.at("note_support").get<double>();
                                 }
+                                if (v.contains("contamination")) {
+                                  const auto& c = v.at("contamination");
+                                  Contamination& out = m.verdict.contamination.emplace();
+                                  Required(c, "source", out.source);
+                                  Required(c, "item", out.item);
+                                  Required(c, "method", out.method);
+                                }
                               });
 }
+
+std::string SampleIdOf(const std::string& task_id) { return Hash128Hex(task_id + "/sample/v1"); }
 
 const char* Difficulty(const Task& task) {
   if (task.level >= 3 || task.scope == Scope::kGlobal) return "hard";

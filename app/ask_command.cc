@@ -73,6 +73,9 @@ void PrintAnswer(const envelope::SampleRecord& sample, const std::string& store_
       std::cout << ")\n";
       break;
   }
+  if (const auto& c = sample.verdict.contamination) {
+    std::cout << "benchmark (" << c->method << "): " << c->source << ": " << c->item << "\n";
+  }
   std::cout << "backend: " << r.backend << "; chunks read " << r.chunks_total << ", relevant "
             << r.chunks_relevant << ", lost " << r.chunks_lost << "; llm calls " << r.usage.calls
             << "\n";

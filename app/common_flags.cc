@@ -192,6 +192,11 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
                  "all its documents: it releases more as the relevance stage finishes them "
                  "(credits), so no topic backlog grows with document length or count")
       ->capture_default_str();
+  cmd.add_option("--decontaminate", config.questioner.decontaminate,
+                 "Benchmark files (JSONL with a \"question\" field, or one question a line): "
+                 "a question sharing 13 words (13 characters in Chinese) with one of theirs, "
+                 "or a near-duplicate of one, is rejected unanswered as contaminated")
+      ->type_name("FILE");
   cmd.add_option_function<int>(
       "--gather-timeout",
       [&config](int s) { config.answer.gather_timeout = std::chrono::seconds(s); },

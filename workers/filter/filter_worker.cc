@@ -1,6 +1,5 @@
 #include "workers/filter/filter_worker.h"
 
-#include "longforge/common/hash.h"
 #include "longforge/kafka/topics.h"
 #include "longforge/llm/usage.h"
 #include "longforge/text/text_match.h"
@@ -36,8 +35,6 @@ std::vector<std::string> FilterOptions::Validate() const {
   if (!InUnitRange(max_unread_share)) problems.emplace_back("--max-unread-share must be in [0, 1]");
   return problems;
 }
-
-std::string SampleIdOf(const std::string& task_id) { return Hash128Hex(task_id + "/sample/v1"); }
 
 envelope::Verdict Decide(const RuleCheck& check, std::optional<bool> judge,
                          const FilterOptions& options) {
@@ -203,7 +200,7 @@ kafka::Outputs FilterWorker::Finish(envelope::AnswerRecord record,
     }
   }
   envelope::SampleRecord sample;
-  sample.sample_id = SampleIdOf(record.task.task_id);
+  sample.sample_id = envelope::SampleIdOf(record.task.task_id);
   sample.verdict = std::move(verdict);
   sample.record = std::move(record);
   if (probe_) {

@@ -70,9 +70,6 @@ struct FilterOptions {
 // to review as usual). Only tasks that cascade and know their chunk table go up.
 std::optional<int> EscalationLevel(const envelope::Task& task);
 
-// Deterministic sample id of a task's record.
-std::string SampleIdOf(const std::string& task_id);
-
 // What the rules found in one record, before the LLM judge.
 struct RuleCheck {
   std::vector<std::string> rejects;      // reject reasons other than reference_mismatch

@@ -16,40 +16,6 @@ bool IsSeparator(char32_t c) {
          c == 0xFFFD;
 }
 
-uint64_t Fnv1a(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-  return h;
-}
-
-uint64_t Mix(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-std::vector<std::string_view> Words(std::string_view normalized) {
-  std::vector<std::string_view> words;
-  std::size_t start = 0;
-  for (std::size_t i = 0; i <= normalized.size(); ++i) {
-    if (i == normalized.size() || normalized[i] == ' ') {
-      if (i > start) words.push_back(normalized.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return words;
-}
-
-std::vector<std::string> Numbers(std::string_view question) {
-  const std::string norm = NormalizeQuestion(question);
-  std::vector<std::string> out;
-  for (const auto w : Words(norm)) {
-    if (w.find_first_of("0123456789") != std::string_view::npos) out.emplace_back(w);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 }  // namespace
 
 std::string NormalizeQuestion(std::string_view question) {
@@ -83,21 +49,55 @@ std::string NormalizeQuestion(std::string_view question) {
   return out;
 }
 
+uint64_t TokenHash(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  return h;
+}
+
+uint64_t MixHash(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+std::vector<std::string_view> QuestionTokens(std::string_view normalized) {
+  std::vector<std::string_view> words;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i <= normalized.size(); ++i) {
+    if (i == normalized.size() || normalized[i] == ' ') {
+      if (i > start) words.push_back(normalized.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return words;
+}
+
+std::vector<std::string> QuestionNumbers(std::string_view question) {
+  const std::string norm = NormalizeQuestion(question);
+  std::vector<std::string> out;
+  for (const auto w : QuestionTokens(norm)) {
+    if (w.find_first_of("0123456789") != std::string_view::npos) out.emplace_back(w);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 NearDuplicateFilter::Signature NearDuplicateFilter::SignatureOf(std::string_view question) {
   const std::string norm = NormalizeQuestion(question);
-  const auto words = Words(norm);
+  const auto words = QuestionTokens(norm);
   std::vector<uint64_t> shingles;
   for (std::size_t i = 0; i < words.size(); ++i) {
-    shingles.push_back(Fnv1a(words[i]));
+    shingles.push_back(TokenHash(words[i]));
     if (i + 1 < words.size()) {
-      shingles.push_back(Fnv1a(std::string(words[i]) + " " + std::string(words[i + 1])) ^ 1);
+      shingles.push_back(TokenHash(std::string(words[i]) + " " + std::string(words[i + 1])) ^ 1);
     }
   }
   Signature sig;
   sig.fill(std::numeric_limits<uint64_t>::max());
   for (std::size_t k = 0; k < kHashes; ++k) {
-    const uint64_t salt = Mix(k + 1);
-    for (const uint64_t s : shingles) sig[k] = std::min(sig[k], Mix(s ^ salt));
+    const uint64_t salt = MixHash(k + 1);
+    for (const uint64_t s : shingles) sig[k] = std::min(sig[k], MixHash(s ^ salt));
   }
   return sig;
 }
@@ -109,7 +109,7 @@ double NearDuplicateFilter::Similarity(const Signature& a, const Signature& b) {
 }
 
 bool NearDuplicateFilter::Admit(std::string_view question) {
-  Kept candidate{SignatureOf(question), Numbers(question)};
+  Kept candidate{SignatureOf(question), QuestionNumbers(question)};
   for (const auto& kept : kept_) {
     if (kept.numbers == candidate.numbers &&
         Similarity(candidate.signature, kept.signature) >= threshold_) {

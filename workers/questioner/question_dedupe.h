@@ -18,6 +18,15 @@ namespace longforge::workers {
 // "Who was  Ahab?" -> "who was ahab"; "ÉCOLE　１８１７？" -> "école 1817".
 std::string NormalizeQuestion(std::string_view question);
 
+// The tokens of a normalised question (words and CJK characters), viewing into it.
+std::vector<std::string_view> QuestionTokens(std::string_view normalized);
+// The tokens of `question` holding a digit, sorted: questions that differ in them ask
+// about other facts.
+std::vector<std::string> QuestionNumbers(std::string_view question);
+// FNV-1a of a token, and a 64-bit finaliser (splitmix64) to derive hash functions.
+uint64_t TokenHash(std::string_view token);
+uint64_t MixHash(uint64_t z);
+
 // Not thread-safe; one per document.
 class NearDuplicateFilter {
  public:

@@ -20,6 +20,8 @@ namespace longforge::workers {
 //   longforge_questioner_fan_outs                   documents whose fan-out is under way
 //   longforge_questioner_credits_total{outcome}     credits, outcome="returned"|"duplicate"|
 //                                                   "unknown" (not this incarnation's)
+//   longforge_questioner_contaminated_total{origin}  questions rejected as too close to a
+//                                                   --decontaminate benchmark item
 // Every label value is created up front. Thread-safe; must outlive the worker.
 class QuestionerProbe {
  public:
@@ -61,7 +63,16 @@ class QuestionerProbe {
                      .Register(registry)),
         returned_(credits_.Add({{"outcome", "returned"}})),
         duplicate_(credits_.Add({{"outcome", "duplicate"}})),
-        unknown_(credits_.Add({{"outcome", "unknown"}})) {}
+        unknown_(credits_.Add({{"outcome", "unknown"}})),
+        contaminated_(prometheus::BuildCounter()
+                          .Name("longforge_questioner_contaminated_total")
+                          .Help("Questions rejected unanswered as too close to a benchmark "
+                                "question (--decontaminate), by where they came from")
+                          .Register(registry)),
+        contaminated_supplied_(
+            contaminated_.Add({{"origin", envelope::ToString(envelope::Origin::kSupplied)}})),
+        contaminated_generated_(
+            contaminated_.Add({{"origin", envelope::ToString(envelope::Origin::kGenerated)}})) {}
   QuestionerProbe(const QuestionerProbe&) = delete;
   QuestionerProbe& operator=(const QuestionerProbe&) = delete;
 
@@ -69,6 +80,14 @@ class QuestionerProbe {
     documents_.Increment();
     supplied_.Increment(supplied);
     generated_.Increment(generated);
+  }
+  void Contaminated(envelope::Origin origin) {
+    switch (origin) {
+      case envelope::Origin::kSupplied:
+        return contaminated_supplied_.Increment();
+      case envelope::Origin::kGenerated:
+        return contaminated_generated_.Increment();
+    }
   }
   void Released(double requests) { requests_.Increment(requests); }
   void Limit(double bytes) { limit_.Set(bytes); }
@@ -97,6 +116,9 @@ class QuestionerProbe {
   prometheus::Counter& returned_;
   prometheus::Counter& duplicate_;
   prometheus::Counter& unknown_;
+  prometheus::Family<prometheus::Counter>& contaminated_;
+  prometheus::Counter& contaminated_supplied_;
+  prometheus::Counter& contaminated_generated_;
 };
 
 }  // namespace longforge::workers

@@ -35,11 +35,18 @@ Result<std::unique_ptr<kafka::Stage>> QuestionerStage::Build(const Options& opti
     router = s->Own(MakeLlmScopeRouter(*client.value(), endpoint.model));
   }
   auto* probe = s->Own(std::make_unique<QuestionerProbe>(c.registry));
+  const BenchmarkIndex* benchmark = nullptr;
+  if (!options.decontaminate.empty()) {
+    auto index = BenchmarkIndex::Load(options.decontaminate, options.near_duplicate_threshold);
+    if (!index) return index.error();
+    benchmark = s->Own(std::make_unique<BenchmarkIndex>(std::move(index.value())));
+  }
   Options resolved = options;
   // --level unset: the cascade when an LLM answers (its answers can be wrong and checked
   // cheaply first); the extractive baseline reads every chunk at `level`.
   if (!resolved.cascade) resolved.cascade = !c.llm.For(PipelineStage::kAnswer).url.empty();
-  s->SetHandler(std::make_unique<QuestionerWorker>(resolved, c.store, generator, probe, router));
+  s->SetHandler(
+      std::make_unique<QuestionerWorker>(resolved, c.store, generator, probe, router, benchmark));
   return std::unique_ptr<kafka::Stage>(std::move(s));
 }
 

@@ -23,13 +23,51 @@ namespace {
 // extractive one decides by its rules).
 constexpr const char* kSingleTypes[] = {"fact", "number", "who", "cause", "comparison", "summary"};
 
+// Moves the tasks from `from` on that a benchmark item contaminates out of `tasks`: each
+// becomes an lf.rejected record in `rejected` (answered by no one, read nothing) and stays
+// in the ledger, so that whoever counts the ledger's tasks sees it end at the sink.
+void Decontaminate(const BenchmarkIndex* benchmark, std::vector<envelope::Task>& tasks,
+                   std::size_t from, const char* what, envelope::TaskLedger& ledger,
+                   kafka::Outputs& rejected, QuestionerProbe* probe) {
+  if (benchmark == nullptr) return;
+  std::size_t count = 0;
+  auto keep = tasks.begin() + static_cast<long>(from);
+  for (auto it = keep; it != tasks.end(); ++it) {
+    auto match = benchmark->Match(it->question);
+    if (!match) {
+      if (keep != it) *keep = std::move(*it);
+      ++keep;
+      continue;
+    }
+    ++count;
+    if (probe != nullptr) probe->Contaminated(it->origin);
+    ledger.task_ids.push_back(it->task_id);
+    envelope::SampleRecord sample;
+    sample.sample_id = envelope::SampleIdOf(it->task_id);
+    sample.verdict.decision = envelope::Decision::kReject;
+    sample.verdict.reasons = {"contaminated"};
+    sample.verdict.contamination = envelope::Contamination{
+        std::move(match->source), std::move(match->item), std::move(match->method)};
+    sample.record.task = std::move(*it);
+    rejected.push_back(
+        {kafka::kRejected, sample.sample_id, envelope::Encode(sample, "lf.rejected/v1")});
+  }
+  tasks.erase(keep, tasks.end());
+  if (count > 0) {
+    ledger.notes.push_back(std::to_string(count) + " " + what +
+                           " questions rejected unanswered as contaminated (--decontaminate)");
+  }
+}
+
 // Names the tasks in the ledger, detects each question's language, gives each its level
 // and hands the document's fan-out to the gate; level-1 tasks skip the relevance pass
 // and go straight to the answer stage with the ledger.
+// `rejected`: the records of contaminated tasks, emitted with the ledger.
 void FanOut(FanOutGate& gate, const envelope::ChunkTable& table, std::vector<envelope::Task> tasks,
-            envelope::TaskLedger ledger, std::size_t per_call, bool cascade, QuestionerProbe* probe,
-            kafka::Done done, kafka::Emit emit) {
-  kafka::Outputs direct;
+            envelope::TaskLedger ledger, kafka::Outputs rejected, std::size_t per_call,
+            bool cascade, QuestionerProbe* probe, kafka::Done done, kafka::Emit emit) {
+  kafka::Outputs direct = std::move(rejected);
+  const std::size_t rejected_count = direct.size();
   std::size_t cascading = 0;
   std::vector<envelope::Task> read;  // tasks that read every chunk
   read.reserve(tasks.size());
@@ -49,8 +87,9 @@ void FanOut(FanOutGate& gate, const envelope::ChunkTable& table, std::vector<env
       read.push_back(std::move(t));
     }
   }
-  if (!direct.empty()) {
-    ledger.notes.push_back(std::to_string(direct.size()) +
+  const std::size_t level_one = direct.size() - rejected_count;
+  if (level_one > 0) {
+    ledger.notes.push_back(std::to_string(level_one) +
                            " tasks at level 1: keyword retrieval, no chunk read");
   }
   if (cascading > 0) {
@@ -80,6 +119,8 @@ struct Job {
   envelope::ChunkTable table;
   std::vector<envelope::Task> tasks;  // supplied
   envelope::TaskLedger ledger;
+  kafka::Outputs rejected;  // records of contaminated tasks
+  const BenchmarkIndex* benchmark = nullptr;
   uint32_t asked = 0;
   std::string generator;
   GeneratedTaskLimits limits;
@@ -131,9 +172,13 @@ struct Job {
       ledger.notes.push_back(std::to_string(fallbacks) +
                              " supplied questions scoped by rule: " + fallback);
     }
-    if (asked > 0) AddGeneratedTasks(doc, outcomes, asked, generator, limits, tasks, ledger.notes);
-    FanOut(*gate, table, std::move(tasks), std::move(ledger), per_call, cascade, probe,
-           std::move(done), std::move(emit));
+    if (asked > 0) {
+      const std::size_t supplied = tasks.size();
+      AddGeneratedTasks(doc, outcomes, asked, generator, limits, tasks, ledger.notes);
+      Decontaminate(benchmark, tasks, supplied, "generated", ledger, rejected, probe);
+    }
+    FanOut(*gate, table, std::move(tasks), std::move(ledger), std::move(rejected), per_call,
+           cascade, probe, std::move(done), std::move(emit));
   }
 };
 
@@ -188,6 +233,9 @@ std::vector<std::string> QuestionerOptions::Validate() const {
   if (!(near_duplicate_threshold > 0.0 && near_duplicate_threshold <= 1.0)) {
     problems.emplace_back("near-duplicate threshold must be in (0, 1]");
   }
+  for (const auto& file : decontaminate) {
+    if (file.empty()) problems.emplace_back("--decontaminate needs file names, got an empty one");
+  }
   if (fan_out_bytes < kMinFanOutBytes) {
     problems.emplace_back("--fan-out-bytes must be at least " + std::to_string(kMinFanOutBytes) +
                           " (one relevance request with its questions)");
@@ -201,12 +249,13 @@ std::string TaskIdOf(const std::string& doc_id, const std::string& question) {
 
 QuestionerWorker::QuestionerWorker(QuestionerOptions options, store::DocumentStore& store,
                                    QuestionGenerator* generator, QuestionerProbe* probe,
-                                   ScopeRouter* router)
+                                   ScopeRouter* router, const BenchmarkIndex* benchmark)
     : options_(std::move(options)),
       store_(store),
       generator_(generator),
       probe_(probe),
       router_(router),
+      benchmark_(benchmark),
       gate_(options_.fan_out_bytes, probe) {}
 
 std::vector<envelope::Task> QuestionerWorker::PlanTasks(const envelope::ChunkedEvent& doc,
@@ -301,13 +350,17 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
   envelope::TaskLedger ledger;
   ledger.doc_id = doc.doc_id;
   auto tasks = PlanTasks(doc, ledger.notes);
+  // Before routing, so that no LLM call is spent on a question that will not be asked.
+  kafka::Outputs rejected;
+  Decontaminate(benchmark_, tasks, 0, "supplied", ledger, rejected, probe_);
   const uint32_t asked = GeneratedCount(doc);
   // Supplied questions are routed by the router's call unless --scope decided them (the
   // rule has already given each its scope).
   const bool route = !options_.scope && router_ != nullptr && !tasks.empty();
   if (asked == 0 && !route) {
-    return FanOut(gate_, *table, std::move(tasks), std::move(ledger), options_.questions_per_call,
-                  options_.cascade.value_or(false), probe_, std::move(done), std::move(emit));
+    return FanOut(gate_, *table, std::move(tasks), std::move(ledger), std::move(rejected),
+                  options_.questions_per_call, options_.cascade.value_or(false), probe_,
+                  std::move(done), std::move(emit));
   }
 
   const uint64_t seed = SeedOf(doc.doc_id);
@@ -380,6 +433,8 @@ void QuestionerWorker::HandleEmitting(const kafka::InMessage& message, kafka::Do
   job->table = std::move(table.value());
   job->tasks = std::move(tasks);
   job->ledger = std::move(ledger);
+  job->rejected = std::move(rejected);
+  job->benchmark = benchmark_;
   job->asked = asked;
   job->generator = generator_ != nullptr ? generator_->Name() : "";
   job->limits = {options_.level, options_.max_tasks_per_document,

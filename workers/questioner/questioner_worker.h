@@ -14,6 +14,7 @@
 #include "longforge/envelope/messages.h"
 #include "longforge/kafka/handler.h"
 #include "longforge/store/document_store.h"
+#include "workers/questioner/benchmark_index.h"
 #include "workers/questioner/fan_out_gate.h"
 #include "workers/questioner/question_generator.h"
 #include "workers/questioner/question_sampler.h"
@@ -48,6 +49,10 @@ struct QuestionerOptions {
   // --scope: the scope of every supplied question; unset (auto, the default): each is
   // routed (ScopeRouter). Generated questions keep the scope they were written for.
   std::optional<envelope::Scope> scope;
+  // --decontaminate FILE...: benchmark questions (JSONL with `question`, or one a line)
+  // that no question may come close to (BenchmarkIndex; near-duplicates by
+  // near_duplicate_threshold). Default none. QuestionerStage::Build indexes them.
+  std::vector<std::string> decontaminate;
 
   std::vector<std::string> Validate() const;
 };
@@ -72,17 +77,20 @@ std::string TaskIdOf(const std::string& doc_id, const std::string& question);
 // the run loop's thread or the LLM client's.
 class QuestionerWorker final : public kafka::Handler {
  public:
-  // `generator` (not owned; nullptr: supplied questions only), `probe` (may be null) and
-  // `router` (may be null: ScopeByRule) must outlive the worker and its pending messages.
+  // `generator` (not owned; nullptr: supplied questions only), `probe` (may be null),
+  // `router` (may be null: ScopeByRule) and `benchmark` (may be null: no
+  // decontamination) must outlive the worker and its pending messages.
   QuestionerWorker(QuestionerOptions options, store::DocumentStore& store,
                    QuestionGenerator* generator = nullptr, QuestionerProbe* probe = nullptr,
-                   ScopeRouter* router = nullptr);
+                   ScopeRouter* router = nullptr, const BenchmarkIndex* benchmark = nullptr);
 
   // lf.chunked: plans the document's tasks and hands them to the gate, which emits the
-  // ledger and the requests and finishes the message once every request was credited
-  // (the message is parked until then). lf.subquestions: the same for one Lv3
-  // sub-question, without a ledger. lf.relevance.credits: returns the credit,
-  // finishes at once.
+  // ledger and the requests. A question (supplied or generated) that a benchmark item
+  // contaminates is never asked: it gets an lf.rejected record (reason "contaminated")
+  // emitted with the ledger, which still lists it, so observers see it end and finishes the message
+  // once every request was credited (the message is parked until then). lf.subquestions: the same
+  // for one Lv3 sub-question, without a ledger. lf.relevance.credits: returns the credit, finishes
+  // at once.
   void HandleEmitting(const kafka::InMessage& message, kafka::Done done, kafka::Emit emit) override;
   // Without a way to emit, a document cannot be fanned out: it is retried.
   void Handle(const kafka::InMessage& message, kafka::Done done) override;
@@ -107,6 +115,7 @@ class QuestionerWorker final : public kafka::Handler {
   QuestionGenerator* generator_;
   QuestionerProbe* probe_;
   ScopeRouter* router_;
+  const BenchmarkIndex* benchmark_;
   FanOutGate gate_;
 };
 

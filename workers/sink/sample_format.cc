@@ -50,6 +50,9 @@ json Meta(const envelope::SampleRecord& sample) {
                {"completion_tokens", r.usage.completion_tokens},
                {"backend", r.backend},
                {"memory", json::array()}};
+  if (const auto& c = sample.verdict.contamination) {
+    meta["contamination"] = {{"source", c->source}, {"item", c->item}, {"method", c->method}};
+  }
   for (const auto& m : r.task.memory) {
     meta["memory"].push_back({{"question", m.question}, {"answer", m.answer}});
   }

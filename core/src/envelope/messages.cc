@@ -1,6 +1,7 @@
 #include "longforge/envelope/messages.h"
 
 #include "json_fields.h"
+#include "longforge/common/hash.h"
 #include "longforge/common/utf8.h"
 
 namespace longforge::envelope {
@@ -267,6 +268,10 @@ std::string Encode(const SampleRecord& m, std::string_view schema) {
   if (m.verdict.closed_book_answer) {
     j["verdict"]["closed_book_answer"] = *m.verdict.closed_book_answer;
   }
+  if (const auto& c = m.verdict.contamination) {
+    j["verdict"]["contamination"] = {
+        {"source", c->source}, {"item", c->item}, {"method", c->method}};
+  }
   return Dump(j);
 }
 
@@ -284,8 +289,17 @@ Result<SampleRecord> DecodeSampleRecord(std::string_view bytes) {
         if (v.contains("closed_book_answer")) {
           m.verdict.closed_book_answer = v.at("closed_book_answer").get<std::string>();
         }
+        if (v.contains("contamination")) {
+          const auto& c = v.at("contamination");
+          Contamination& out = m.verdict.contamination.emplace();
+          Required(c, "source", out.source);
+          Required(c, "item", out.item);
+          Required(c, "method", out.method);
+        }
       });
 }
+
+std::string SampleIdOf(const std::string& task_id) { return Hash128Hex(task_id + "/sample/v1"); }
 
 const char* Difficulty(const Task& task) {
   if (task.level >= 3 || task.scope == Scope::kGlobal) return "hard";

@@ -122,6 +122,16 @@ SampleRecord Sample(Decision decision) {
   return m;
 }
 
+// A question the questioner rejected unanswered (--decontaminate).
+SampleRecord Contaminated() {
+  SampleRecord m;
+  m.sample_id = "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd";
+  m.record.task = Answer().task;
+  m.verdict.reasons = {"contaminated"};
+  m.verdict.contamination = Contamination{"bench.jsonl:7", "Who wrote Hamlet?", "whole"};
+  return m;
+}
+
 // Encode(Decode(Encode(m))) == Encode(m) catches any field the decoder drops.
 template <typename T, typename DecodeFn>
 void ExpectRoundTrip(const T& m, DecodeFn decode) {
@@ -258,6 +268,20 @@ TEST(Envelope, SampleRecordRoundTripsUnderBothSchemas) {
   }
 }
 
+TEST(Envelope, AContaminatedRejectionRoundTripsWithItsBenchmarkItem) {
+  const SampleRecord m = Contaminated();
+  const std::string bytes = Encode(m, "lf.rejected/v1");
+  auto back = DecodeSampleRecord(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(Encode(*back, "lf.rejected/v1"), bytes);
+  ASSERT_TRUE(back->verdict.contamination.has_value());
+  EXPECT_EQ(back->verdict.contamination->source, "bench.jsonl:7");
+  EXPECT_EQ(back->verdict.contamination->item, "Who wrote Hamlet?");
+  EXPECT_EQ(back->verdict.contamination->method, "whole");
+  EXPECT_FALSE(DecodeSampleRecord(Encode(Sample(Decision::kReject), "lf.rejected/v1"))
+                   ->verdict.contamination.has_value());
+}
+
 TEST(Envelope, ChunkTableRoundTrips) {
   ChunkTable t{"doc", "estimate", 1000, {{0, 0, 10, 4}, {1, 10, 25, 6}}};
   auto back = DecodeChunkTable(Encode(t));
@@ -386,7 +410,8 @@ std::vector<std::string> EveryMessageType() {
       Encode(Sample(Decision::kReject), "lf.rejected/v1"),
       Encode(Sample(Decision::kReview), "lf.rejected/v1"),
       kafka::EncodeDeadLetter(PipelineStage::kChunker, binary, "lf.documents/v1: not valid JSON"),
-      kafka::EncodeDeadLetter(PipelineStage::kQuestioner, text, "missing field")};
+      kafka::EncodeDeadLetter(PipelineStage::kQuestioner, text, "missing field"),
+      Encode(Contaminated(), "lf.rejected/v1")};
 }
 
 TEST_F(EnvelopeSchema, EveryEncodedMessageMatchesItsSchema) {

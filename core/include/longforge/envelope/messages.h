@@ -185,6 +185,14 @@ struct AnswerRecord {
   uint32_t chunks_unread() const { return chunks_lost + chunks_failed + chunks_malformed; }
 };
 
+// A question rejected by the questioner (reason "contaminated") because it is too close
+// to a benchmark question of --decontaminate.
+struct Contamination {
+  std::string source;  // the benchmark item: "file:line"
+  std::string item;    // its text
+  std::string method;  // how it matched: "ngram", "whole" or "minhash"
+};
+
 struct Verdict {
   Decision decision = Decision::kReject;  // nothing is accepted unless decided so
   std::vector<std::string> reasons;
@@ -194,14 +202,19 @@ struct Verdict {
   // What the model answered with no document (the filter's closed-book check); absent
   // when the check did not run.
   std::optional<std::string> closed_book_answer = std::nullopt;
+  std::optional<Contamination> contamination = std::nullopt;  // reason "contaminated" only
 };
 
-// lf.dataset/v1 (accepted) and lf.rejected/v1 (rejected or review).
+// lf.dataset/v1 (accepted) and lf.rejected/v1 (rejected or review). Written by the
+// filter, and by the questioner for a question it rejects before answering it.
 struct SampleRecord {
   std::string sample_id;  // deterministic: task id + stage
   AnswerRecord record;
   Verdict verdict;
 };
+
+// Deterministic sample id of a task's record.
+std::string SampleIdOf(const std::string& task_id);
 
 // Quotes are bounded so that no record can outgrow a Kafka message (message.max.bytes is
 // 1,000,000): a relevance result carries at most kMaxQuoteBytesPerChunk of quotes, an

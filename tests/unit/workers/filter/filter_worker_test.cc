@@ -73,13 +73,13 @@ TEST(FilterWorker, RoutesAcceptedToDatasetAndRejectedToRejected) {
     ASSERT_EQ(out->size(), 1u);
     const auto& m = out->at(0);
     EXPECT_EQ(m.topic, good ? kafka::kDataset : kafka::kRejected);
-    EXPECT_EQ(m.key, SampleIdOf("task-1"));
+    EXPECT_EQ(m.key, envelope::SampleIdOf("task-1"));
     EXPECT_NE(m.value.find(good ? "\"schema\":\"lf.dataset/v1\"" : "\"schema\":\"lf.rejected/v1\""),
               std::string::npos)
         << m.value;
     auto sample = envelope::DecodeSampleRecord(m.value);
     ASSERT_TRUE(sample.ok()) << sample.error().message;
-    EXPECT_EQ(sample->sample_id, SampleIdOf("task-1"));
+    EXPECT_EQ(sample->sample_id, envelope::SampleIdOf("task-1"));
     EXPECT_EQ(sample->verdict.decision,
               good ? envelope::Decision::kAccept : envelope::Decision::kReject);
     EXPECT_EQ(sample->record.task.question, "When was the bicycle invented?");
@@ -141,10 +141,10 @@ TEST(FilterWorker, TheCascadeSendsAWrongAnswerOneLevelUp) {
 }
 
 TEST(FilterWorker, SampleIdIsDeterministicPerTask) {
-  EXPECT_EQ(SampleIdOf("task-1"), SampleIdOf("task-1"));
-  EXPECT_NE(SampleIdOf("task-1"), SampleIdOf("task-2"));
-  EXPECT_NE(SampleIdOf("task-1"), "task-1");
-  EXPECT_EQ(SampleIdOf("task-1").size(), 32u);
+  EXPECT_EQ(envelope::SampleIdOf("task-1"), envelope::SampleIdOf("task-1"));
+  EXPECT_NE(envelope::SampleIdOf("task-1"), envelope::SampleIdOf("task-2"));
+  EXPECT_NE(envelope::SampleIdOf("task-1"), "task-1");
+  EXPECT_EQ(envelope::SampleIdOf("task-1").size(), 32u);
 }
 
 TEST(FilterWorker, BadRecordIsADeadLetter) {

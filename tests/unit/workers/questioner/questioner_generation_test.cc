@@ -253,6 +253,40 @@ TEST_F(QuestionerGenerationTest, DropsNearDuplicatesAndSkipsTwiceBrokenReplies) 
   EXPECT_TRUE(notes.contains("asked for 8 generated questions, generated 6"));
 }
 
+TEST_F(QuestionerGenerationTest, AContaminatedGeneratedQuestionIsRejectedUnanswered) {
+  FakeLlmServer server([&](const FakeRequest& r) { return FakeReply::Content(Reply(r)); });
+  auto client = llm::MakeClient(llm::FastOptions(server));
+  LlmQuestionGenerator generator(*client, {});
+  BenchmarkIndex benchmark(0.7);
+  benchmark.Add("bench.txt:3", "What colour was the lighthouse at Harbor 2 painted?");
+  benchmark.Seal();
+  QuestionerWorker worker(Options(4, 0), *store_, &generator, nullptr, nullptr, &benchmark);
+  auto out = Run(worker, Document(4));  // one question per chunk
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  std::set<std::string> asked, rejected, ledger;
+  for (const auto& m : *out) {
+    if (m.topic == kafka::kRelevanceRequests) {
+      const auto request = envelope::DecodeRelevanceRequest(m.value).value();
+      for (const auto& t : request.tasks) asked.insert(t.question);
+    } else if (m.topic == kafka::kRejected) {
+      const auto sample = envelope::DecodeSampleRecord(m.value).value();
+      EXPECT_EQ(sample.record.task.origin, envelope::Origin::kGenerated);
+      EXPECT_EQ(sample.verdict.reasons, std::vector<std::string>{"contaminated"});
+      ASSERT_TRUE(sample.verdict.contamination.has_value());
+      EXPECT_EQ(sample.verdict.contamination->source, "bench.txt:3");
+      EXPECT_EQ(sample.verdict.contamination->method, "whole");
+      rejected.insert(sample.record.task.question);
+    } else if (m.topic == kafka::kTasks) {
+      const auto l = envelope::DecodeTaskLedger(m.value).value();
+      ledger.insert(l.task_ids.begin(), l.task_ids.end());
+    }
+  }
+  EXPECT_EQ(rejected, std::set<std::string>{"What colour was the lighthouse at Harbor 2 painted?"});
+  EXPECT_EQ(asked.size(), 3u) << ::testing::PrintToString(asked);
+  EXPECT_FALSE(asked.contains("What colour was the lighthouse at Harbor 2 painted?"));
+  EXPECT_EQ(ledger.size(), 4u);  // the rejected task too
+}
+
 TEST_F(QuestionerGenerationTest, ShortDocumentsYieldFewerQuestionsWithANote) {
   ExtractiveQuestionGenerator generator;
   QuestionerWorker worker(Options(5, 0), *store_, &generator);

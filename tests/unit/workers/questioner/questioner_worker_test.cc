@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -193,7 +194,8 @@ TEST(QuestionerOptions, ValidateReportsEveryProblem) {
   o.sampling.multi_hop_share = 1.5;
   o.near_duplicate_threshold = 0;
   o.fan_out_bytes = kMinFanOutBytes - 1;
-  EXPECT_EQ(o.Validate().size(), 7u);
+  o.decontaminate = {""};
+  EXPECT_EQ(o.Validate().size(), 8u);
 }
 
 // The fan-out holds the document's message until the relevance stage has credited
@@ -357,6 +359,101 @@ TEST_F(QuestionerWorkerTest, PlainHandleCannotFanOutAndAsksForARetry) {
   ASSERT_TRUE(r.has_value());
   ASSERT_FALSE(r->ok());
   EXPECT_EQ(r->error().disposition, Disposition::kRetry);
+}
+
+// The outputs of `out` on `topic`.
+kafka::Outputs OnTopic(const kafka::Outputs& out, const std::string& topic) {
+  kafka::Outputs on;
+  for (const auto& m : out) {
+    if (m.topic == topic) on.push_back(m);
+  }
+  return on;
+}
+
+TEST_F(QuestionerWorkerTest, AContaminatedSuppliedQuestionIsRejectedUnaskedAndTheOthersGoOn) {
+  const std::string copied =
+      "In the novel Moby Dick, what is the name of the ship whose captain lost his leg to the "
+      "white whale on an earlier voyage?";
+  const std::string chinese = "在红楼梦中，贾宝玉出生时口中衔着的那块通灵宝玉上刻着哪几个字？";
+  BenchmarkIndex benchmark(0.7);
+  benchmark.Add("bench.jsonl:1", copied);
+  benchmark.Add("bench.jsonl:2", chinese);
+  benchmark.Seal();
+  prometheus::Registry registry;
+  QuestionerProbe probe(registry);
+  QuestionerWorker worker({}, *store_, nullptr, &probe, nullptr, &benchmark);
+  const std::string changed =
+      "IN THE NOVEL MOBY-DICK: what is the name of the ship, whose captain lost his leg to the "
+      "white whale on an earlier voyage";
+  const std::string chinese_changed =
+      "在红楼梦中,贾宝玉出生时口中衔着的那块通灵宝玉上刻着哪几个字?";
+  const std::string clean = "Why does Ishmael go to sea?";
+  const auto ev = Document(2, {changed, clean, chinese_changed});
+  auto out = HandleNow(worker, {kafka::kChunked, 0, 0, kDoc, envelope::Encode(ev)});
+  ASSERT_TRUE(out.ok()) << out.error().message;
+
+  // Only the clean question is read: one request per chunk.
+  const auto requests = OnTopic(*out, kafka::kRelevanceRequests);
+  ASSERT_EQ(requests.size(), 2u);
+  for (const auto& m : requests) {
+    auto req = envelope::DecodeRelevanceRequest(m.value);
+    ASSERT_TRUE(req.ok());
+    ASSERT_EQ(req->tasks.size(), 1u);
+    EXPECT_EQ(req->tasks[0].question, clean);
+  }
+  // The two others end on lf.rejected, naming the benchmark item.
+  const auto rejected = OnTopic(*out, kafka::kRejected);
+  ASSERT_EQ(rejected.size(), 2u);
+  std::map<std::string, envelope::SampleRecord> by_question;
+  for (const auto& m : rejected) {
+    auto sample = envelope::DecodeSampleRecord(m.value);
+    ASSERT_TRUE(sample.ok()) << sample.error().message;
+    EXPECT_EQ(m.key, sample->sample_id);
+    EXPECT_EQ(sample->sample_id, envelope::SampleIdOf(sample->record.task.task_id));
+    EXPECT_EQ(sample->verdict.decision, envelope::Decision::kReject);
+    EXPECT_EQ(sample->verdict.reasons, std::vector<std::string>{"contaminated"});
+    EXPECT_TRUE(sample->record.answer.empty());
+    EXPECT_EQ(sample->record.usage.calls, 0u);
+    by_question[sample->record.task.question] = *sample;
+  }
+  ASSERT_TRUE(by_question.contains(changed));
+  ASSERT_TRUE(by_question.contains(chinese_changed));
+  const auto& english = by_question[changed];
+  EXPECT_EQ(english.record.task.task_id, TaskIdOf(kDoc, changed));
+  ASSERT_TRUE(english.verdict.contamination.has_value());
+  EXPECT_EQ(english.verdict.contamination->source, "bench.jsonl:1");
+  EXPECT_EQ(english.verdict.contamination->item, copied);
+  EXPECT_EQ(english.verdict.contamination->method, "ngram");
+  ASSERT_TRUE(by_question[chinese_changed].verdict.contamination.has_value());
+  EXPECT_EQ(by_question[chinese_changed].verdict.contamination->source, "bench.jsonl:2");
+
+  // The ledger still lists every task, so whoever counts them sees the rejected ones end.
+  const auto ledgers = OnTopic(*out, kafka::kTasks);
+  ASSERT_EQ(ledgers.size(), 1u);
+  auto ledger = envelope::DecodeTaskLedger(ledgers[0].value);
+  ASSERT_TRUE(ledger.ok());
+  const std::set<std::string> ids(ledger->task_ids.begin(), ledger->task_ids.end());
+  EXPECT_EQ(ids, (std::set<std::string>{TaskIdOf(kDoc, changed), TaskIdOf(kDoc, clean),
+                                        TaskIdOf(kDoc, chinese_changed)}));
+  EXPECT_NE(std::find(ledger->notes.begin(), ledger->notes.end(),
+                      "2 supplied questions rejected unanswered as contaminated (--decontaminate)"),
+            ledger->notes.end())
+      << ::testing::PrintToString(ledger->notes);
+
+  const std::string metrics = builders::MetricsText(registry);
+  for (const char* line : {"longforge_questioner_contaminated_total{origin=\"supplied\"} 2",
+                           "longforge_questioner_contaminated_total{origin=\"generated\"} 0",
+                           "longforge_questioner_tasks_total{origin=\"supplied\"} 1"}) {
+    EXPECT_NE(metrics.find(line), std::string::npos) << line << " in\n" << metrics;
+  }
+}
+
+TEST_F(QuestionerWorkerTest, WithoutABenchmarkNothingIsRejected) {
+  const auto ev = Document(1, {"In the novel Moby Dick, what is the name of the ship?"});
+  auto out = Handle(ev);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_TRUE(OnTopic(*out, kafka::kRejected).empty());
+  EXPECT_EQ(OnTopic(*out, kafka::kRelevanceRequests).size(), 1u);
 }
 
 }  // namespace

@@ -270,10 +270,19 @@ TEST_F(SinkWorkerTest, OutputMatchesTheFormatSchemas) {
     auto no_ref = Sample("s2", envelope::Decision::kAccept);
     no_ref.record.task.reference.reset();
     Feed(*sink, no_ref, true);
-    Feed(*sink, Sample("s3", envelope::Decision::kReject), false);
+    auto contaminated = Sample("s3", envelope::Decision::kReject);
+    contaminated.verdict.reasons = {"contaminated"};
+    contaminated.verdict.contamination =
+        envelope::Contamination{"bench.jsonl:7", "Who wrote Hamlet?", "whole"};
+    Feed(*sink, contaminated, false);
     Feed(*sink, Sample("s4", envelope::Decision::kReview), false);
     sink->Tick();
   }
+  // The benchmark item a contaminated question matched is in its meta.
+  const json first = json::parse(Lines(out_ + "/rejected.jsonl").at(0));
+  EXPECT_EQ(
+      first["meta"]["contamination"],
+      json({{"source", "bench.jsonl:7"}, {"item", "Who wrote Hamlet?"}, {"method", "whole"}}));
   for (const auto& [file, format] :
        {std::pair{"dataset.jsonl", "messages"}, std::pair{"rejected.jsonl", "rejected"}}) {
     const auto run = schema_check::RunValidator(out_ + "/" + file, format);

@@ -14,5 +14,6 @@ void AddRunCommand(CLI::App& app);
 void AddTokenizeCommand(CLI::App& app);
 void AddAskCommand(CLI::App& app);
 void AddStatsCommand(CLI::App& app);
+void AddExportCommand(CLI::App& app);
 
 }  // namespace longforge::app

@@ -266,12 +266,13 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
   cmd.add_option_function<std::string>(
          "--format",
          [&config](const std::string& v) {
-           config.sink.sink.format = v == "sharegpt" ? workers::SampleFormat::kShareGpt
-                                     : v == "alpaca" ? workers::SampleFormat::kAlpaca
-                                                     : workers::SampleFormat::kMessages;
+           config.sink.sink.format =
+               workers::ParseSampleFormat(v).value_or(workers::SampleFormat::kMessages);
          },
-         "Dataset format: messages (OpenAI chat, default), sharegpt or alpaca")
-      ->check(CLI::IsMember({"messages", "sharegpt", "alpaca"}));
+         "Dataset format: messages (OpenAI chat, default), sharegpt, alpaca (SFT); rl-verl "
+         "(verl RL rows: prompt, reward_model.ground_truth, extra_info) or rl-swift (ms-swift "
+         "GRPO: messages plus a solution column)")
+      ->check(CLI::IsMember({"messages", "sharegpt", "alpaca", "rl-verl", "rl-swift"}));
   cmd.add_option_function<std::string>(
          "--order",
          [&config](const std::string& v) { config.sink.order_by_length = v == "length"; },

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   longforge::app::AddRunCommand(app);
   longforge::app::AddAskCommand(app);
   longforge::app::AddStatsCommand(app);
+  longforge::app::AddExportCommand(app);
   longforge::app::AddIngestCommand(app);
   longforge::app::AddWorkerCommand(app);
   longforge::app::AddBrokerCommand(app);

@@ -74,6 +74,16 @@ TEST(ExitCodes, StatsOfAMissingDirectoryCouldNotRun) {
   ExpectExit({"stats", dir + "/nothing-here"}, 1, "nothing-here");
 }
 
+TEST(ExitCodes, ExportOfAMissingOrEmptyDirectoryCouldNotRun) {
+  const std::string dir = TempDir();
+  ExpectExit({"export", dir + "/nothing-here", "--trainer", "swift"}, 1,
+             "nothing-here: no such directory");
+  fs::create_directories(dir + "/empty");
+  ExpectExit({"export", dir + "/empty", "--trainer", "llamafactory"}, 1,
+             "empty: no dataset.jsonl here");
+  ExpectExit({"export", dir + "/empty", "--trainer", "axolotl"}, 1, "--trainer");
+}
+
 TEST(ExitCodes, TokenizeWithoutItsFilesCouldNotRun) {
   const std::string dir = TempDir();
   ExpectExit({"tokenize", "--tokenizer", dir + "/missing.json"}, 1, "missing.json");

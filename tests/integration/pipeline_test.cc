@@ -140,6 +140,57 @@ TEST(Run, WritesShareGptAndAlpacaLinesThatValidate) {
   }
 }
 
+TEST(Run, RlFormatsValidateSummariseAndExportForTrainers) {
+  if (const auto why = ValidatorUnavailable(); !why.empty()) GTEST_FAIL() << why;
+  for (const std::string format : {"rl-verl", "rl-swift"}) {
+    SCOPED_TRACE(format);
+    const std::string dir = TempDir() + "-" + format;
+    fs::remove_all(dir);
+    const auto r = RunPipeline(dir, {kExamples}, {"--format", format});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string out = dir + "/out";
+    const auto lines = ReadLines(out + "/dataset.jsonl");
+    ASSERT_GE(lines.size(), 6u);
+    for (const auto& line : lines) {
+      const auto j = nlohmann::json::parse(line);
+      const auto& meta = j.at(format == "rl-verl" ? "extra_info" : "meta");
+      const auto& truth =
+          format == "rl-verl" ? j.at("reward_model").at("ground_truth") : j.at("solution");
+      EXPECT_FALSE(truth.get<std::string>().empty()) << line;
+      // A question without a reference is scored against the accepted answer, and says so.
+      const auto& reference = meta.at("reference");
+      const bool has_reference = reference.is_string() && !reference.get<std::string>().empty();
+      EXPECT_EQ(meta.at("reference_source"), has_reference ? "reference" : "answer");
+    }
+    std::string validated;
+    EXPECT_EQ(ValidateJsonl({out + "/dataset.jsonl"}, format, validated), 0) << validated;
+    const auto stats = RunCommand({LongforgeBinary(), "stats", out});
+    ASSERT_EQ(stats.exit_code, 0) << stats.err;
+    EXPECT_TRUE(Contains(stats.out, "accepted " + std::to_string(lines.size()))) << stats.out;
+
+    const auto lf = RunCommand({LongforgeBinary(), "export", out, "--trainer", "llamafactory"});
+    const auto swift = RunCommand({LongforgeBinary(), "export", out, "--trainer", "swift"});
+    if (format == "rl-verl") {
+      EXPECT_EQ(lf.exit_code, 1);
+      EXPECT_TRUE(Contains(lf.err, "dataset.jsonl: rl-verl lines, which llamafactory cannot"))
+          << lf.err;
+      EXPECT_EQ(swift.exit_code, 1);
+      continue;
+    }
+    ASSERT_EQ(lf.exit_code, 0) << lf.err;
+    EXPECT_TRUE(Contains(lf.out, "(rl-swift, " + std::to_string(lines.size()) + " samples"))
+        << lf.out;
+    EXPECT_TRUE(Contains(lf.out, "llamafactory-cli train ")) << lf.out;
+    std::ifstream info_file(out + "/dataset_info.json");
+    const auto info = nlohmann::json::parse(info_file, nullptr, false);
+    ASSERT_TRUE(info.is_object());
+    EXPECT_EQ(info.at("longforge").at("columns"), (nlohmann::json{{"messages", "messages"}}));
+    ASSERT_EQ(swift.exit_code, 0) << swift.err;
+    EXPECT_TRUE(Contains(swift.out, "swift sft --model ")) << swift.out;
+    EXPECT_TRUE(Contains(swift.out, "/out/dataset.jsonl --max_length 32768")) << swift.out;
+  }
+}
+
 TEST(Run, OrderLengthWritesACurriculumAndStatsSummarisesIt) {
   const std::string dir = TempDir();
   const auto r = RunPipeline(dir, {kExamples}, {"--order", "length"});
@@ -284,6 +335,8 @@ TEST(Cli, ArgumentErrorsExitOneWithTheParsersMessage) {
                                                        {"run", "--no-such-flag"},
                                                        {"ask"},
                                                        {"stats"},
+                                                       {"export"},
+                                                       {"export", "out"},
                                                        {"worker"},
                                                        {"worker", "no-such-stage"},
                                                        {"tokenize"},
@@ -306,6 +359,13 @@ TEST(Cli, ArgumentErrorsExitOneWithTheParsersMessage) {
     const auto r = RunCommand(argv, 30s);
     EXPECT_EQ(r.exit_code, 0) << help.back() << r.err;
     EXPECT_TRUE(Contains(r.out, "Usage")) << r.out;
+  }
+  // export's help says what it writes for each trainer and what it refuses.
+  const auto help = RunCommand({LongforgeBinary(), "export", "--help"}, 30s);
+  EXPECT_EQ(help.exit_code, 0) << help.err;
+  for (const char* says : {"dataset_info.json", "llamafactory_sft.yaml", "swift_sft.sh",
+                           "--trainer", "--max-length", "rl-verl"}) {
+    EXPECT_TRUE(Contains(help.out, says)) << says << " not in\n" << help.out;
   }
 }
 

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "workers/sink/sample_format.h"
+
 namespace longforge::workers {
 namespace {
 
@@ -42,6 +44,15 @@ std::optional<std::size_t> SizeOf(const json& object, const char* key) {
 // when the line has none of the formats' shapes.
 std::optional<std::pair<std::size_t, std::size_t>> PromptAndAnswer(const json& j) {
   if (!j.is_object()) return std::nullopt;
+  if (DetectSampleFormat(j) == SampleFormat::kRlVerl) {
+    // The prompt is one user turn; the accepted answer rides in extra_info.
+    const auto& turns = j["prompt"];
+    const json* extra = RecordMeta(j);
+    if (!turns.is_array() || turns.empty() || extra == nullptr) return std::nullopt;
+    const auto prompt = SizeOf(turns[0], "content"), answer = SizeOf(*extra, "answer");
+    if (!prompt || !answer) return std::nullopt;
+    return std::pair{*prompt, *answer};
+  }
   for (const auto& [turns, text] :
        {std::pair{"messages", "content"}, std::pair{"conversations", "value"}}) {
     const auto it = j.find(turns);
@@ -72,10 +83,9 @@ Status ReadFile(const std::string& path, bool accepted, DatasetStats& s) {
     ++number;
     const auto at = [&] { return path + ":" + std::to_string(number) + ": "; };
     const json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("meta") || !j["meta"].is_object()) {
-      return Error::Stop(at() + "not a longforge sink record");
-    }
-    const json& m = j["meta"];
+    const json* meta = j.is_discarded() ? nullptr : RecordMeta(j);
+    if (meta == nullptr) return Error::Stop(at() + "not a longforge sink record");
+    const json& m = *meta;
     s.llm_calls += m.value("llm_calls", uint64_t{0});
     s.prompt_tokens += m.value("prompt_tokens", uint64_t{0});
     s.completion_tokens += m.value("completion_tokens", uint64_t{0});

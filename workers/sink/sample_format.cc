@@ -1,6 +1,7 @@
 #include "workers/sink/sample_format.h"
 
 #include <nlohmann/json.hpp>
+#include <utility>
 
 namespace longforge::workers {
 
@@ -59,6 +60,24 @@ json Meta(const envelope::SampleRecord& sample) {
   return meta;
 }
 
+// What the RL formats score against: the task's reference or, for a task without one,
+// the accepted answer (the filter judged it grounded; it is the best truth there is).
+std::pair<std::string, const char*> GroundTruth(const envelope::SampleRecord& sample) {
+  const auto& reference = sample.record.task.reference;
+  if (reference && !reference->empty()) return {*reference, "reference"};
+  return {sample.record.answer, "answer"};
+}
+
+// Meta plus what a reward function needs beside the ground truth.
+json RlMeta(const envelope::SampleRecord& sample, const char* reference_source) {
+  json meta = Meta(sample);
+  meta["reference_source"] = reference_source;
+  json lengths = json::array();
+  for (const auto& e : sample.record.evidence) lengths.push_back(e.end - e.begin);
+  meta["evidence_bytes"] = lengths;
+  return meta;
+}
+
 std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 }  // namespace
@@ -71,8 +90,40 @@ const char* SampleFormatName(SampleFormat format) {
       return "sharegpt";
     case SampleFormat::kAlpaca:
       return "alpaca";
+    case SampleFormat::kRlVerl:
+      return "rl-verl";
+    case SampleFormat::kRlSwift:
+      return "rl-swift";
   }
   return "messages";
+}
+
+std::optional<SampleFormat> ParseSampleFormat(std::string_view name) {
+  for (const auto format : {SampleFormat::kMessages, SampleFormat::kShareGpt, SampleFormat::kAlpaca,
+                            SampleFormat::kRlVerl, SampleFormat::kRlSwift}) {
+    if (name == SampleFormatName(format)) return format;
+  }
+  return std::nullopt;
+}
+
+std::optional<SampleFormat> DetectSampleFormat(const json& line) {
+  if (!line.is_object()) return std::nullopt;
+  if (line.contains("reward_model") && line.contains("prompt")) return SampleFormat::kRlVerl;
+  if (line.contains("messages")) {
+    return line.contains("solution") ? SampleFormat::kRlSwift : SampleFormat::kMessages;
+  }
+  if (line.contains("conversations")) return SampleFormat::kShareGpt;
+  if (line.contains("instruction") && line.contains("output")) return SampleFormat::kAlpaca;
+  return std::nullopt;
+}
+
+const json* RecordMeta(const json& line) {
+  if (!line.is_object()) return nullptr;
+  for (const char* key : {"meta", "extra_info"}) {
+    const auto it = line.find(key);
+    if (it != line.end()) return it->is_object() ? &*it : nullptr;
+  }
+  return nullptr;
 }
 
 std::string RenderAccepted(const envelope::SampleRecord& sample, SampleFormat format,
@@ -94,6 +145,28 @@ std::string RenderAccepted(const envelope::SampleRecord& sample, SampleFormat fo
       out["input"] = context;
       out["output"] = r.answer;
       break;
+    case SampleFormat::kRlVerl: {
+      const auto [truth, source] = GroundTruth(sample);
+      out["data_source"] = "longforge";
+      out["prompt"] = json::array({{{"role", "user"}, {"content", prompt}}});
+      out["ability"] = "long-context-qa";
+      // A verifier's reference is checked by rule; any other needs overlap or a judge.
+      out["reward_model"] = {{"style", r.task.verifier.empty() ? "model" : "rule"},
+                             {"ground_truth", truth}};
+      json extra = RlMeta(sample, source);
+      extra["question"] = r.task.question;
+      extra["answer"] = r.answer;
+      out["extra_info"] = std::move(extra);
+      return Dump(out);
+    }
+    case SampleFormat::kRlSwift: {
+      const auto [truth, source] = GroundTruth(sample);
+      out["messages"] = json::array({{{"role", "user"}, {"content", prompt}},
+                                     {{"role", "assistant"}, {"content", r.answer}}});
+      out["solution"] = truth;
+      out["meta"] = RlMeta(sample, source);
+      return Dump(out);
+    }
   }
   out["meta"] = Meta(sample);
   return Dump(out);

@@ -4,18 +4,41 @@
 // - messages: OpenAI chat JSONL {"messages": [user, assistant]} (ms-swift,
 //   LLaMA-Factory, TRL);
 // - sharegpt: {"conversations": [{"from": "human"}, {"from": "gpt"}]};
-// - alpaca: {"instruction": question, "input": context, "output": answer}.
+// - alpaca: {"instruction": question, "input": context, "output": answer};
+// - rl-verl: a verl RL dataset row {"data_source", "prompt": [user], "ability",
+//   "reward_model": {"style", "ground_truth"}, "extra_info": meta and more}; no `meta`,
+//   verl hands `extra_info` to the reward function;
+// - rl-swift: ms-swift GRPO {"messages": [user, assistant], "solution"}: swift passes
+//   extra columns such as `solution` to the reward functions (and drops the assistant
+//   turn when sampling), so the same file also trains by SFT.
+// The RL formats' ground truth is the task's reference; a task without one (supplied
+// questions without an answer) takes the accepted answer, and says so in
+// `reference_source` ("reference" or "answer").
 
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "longforge/envelope/messages.h"
 
 namespace longforge::workers {
 
-enum class SampleFormat { kMessages, kShareGpt, kAlpaca };
+enum class SampleFormat { kMessages, kShareGpt, kAlpaca, kRlVerl, kRlSwift };
 
-// "messages" | "sharegpt" | "alpaca".
+// "messages" | "sharegpt" | "alpaca" | "rl-verl" | "rl-swift".
 const char* SampleFormatName(SampleFormat format);
+
+// The format named `name` (as SampleFormatName writes it); nullopt for any other.
+std::optional<SampleFormat> ParseSampleFormat(std::string_view name);
+
+// The format of a dataset.jsonl line, by the fields only it has; nullopt when it has no
+// format's shape. Looks at the top-level keys only, not at their values.
+std::optional<SampleFormat> DetectSampleFormat(const nlohmann::json& line);
+
+// The object a sink line keeps its meta in: `meta`, or `extra_info` in rl-verl lines.
+// Null when the line has neither, or it is not an object.
+const nlohmann::json* RecordMeta(const nlohmann::json& line);
 
 // An accepted sample: `context` (the whole document, or its evidence) then the question
 // as the prompt, the answer as the reply. No newline at the end.

@@ -6,6 +6,7 @@
 #include "longforge/kafka/stage.h"
 #include "workers/sink/dataset_stats.h"
 #include "workers/sink/sink_worker.h"
+#include "workers/sink/trainer_export.h"
 
 namespace longforge::workers {
 

@@ -69,15 +69,14 @@ Status SinkWorker::OpenFile(File& f, const std::string& name) {
                std::to_string(keep + line.size() + 1) + ")";
       };
       const auto j = nlohmann::json::parse(line, nullptr, false);
-      const auto meta = j.is_object() ? j.find("meta") : j.end();
-      if (j.is_discarded() || meta == j.end() || !meta->is_object() ||
-          !meta->contains("sample_id")) {
+      const nlohmann::json* meta = j.is_discarded() ? nullptr : RecordMeta(j);
+      if (meta == nullptr || !meta->contains("sample_id")) {
         return Error::Stop(at() +
                            " is not a longforge record; move the file away or pick another --out");
       }
       const auto& id = (*meta)["sample_id"];
       if (!id.is_string()) {
-        return Error::Stop(at() + ": meta.sample_id is " + id.type_name() +
+        return Error::Stop(at() + ": its sample_id is " + id.type_name() +
                            ", not a string; move the file away or pick another --out");
       }
       f.ids.insert(id.get<std::string>());

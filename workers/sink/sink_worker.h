@@ -25,7 +25,7 @@ enum class SinkContext { kFull, kEvidence };
 struct SinkOptions {
   std::string out_dir;                            // --out: directory for the files; required
   SinkContext context = SinkContext::kFull;       // --context full|evidence; default full
-  SampleFormat format = SampleFormat::kMessages;  // --format messages|sharegpt|alpaca
+  SampleFormat format = SampleFormat::kMessages;  // --format, see sample_format.h
   // Called on the sink's thread for every record once it is on disk (or was already
   // there: a duplicate). `longforge run` counts tasks to their end with it.
   std::function<void(const envelope::SampleRecord&)> on_record;

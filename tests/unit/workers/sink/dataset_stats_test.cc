@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -108,6 +109,34 @@ TEST(DatasetStats, TypeByDifficultyClosedBookAndCostByLevel) {
   EXPECT_NE(report.find("  level 1: 1 accepted of 2, 2200 "), std::string::npos) << report;
 }
 
+TEST(DatasetStats, ReadsTheRlFormatsLikeTheOthers) {
+  using envelope::Decision;
+  using envelope::Origin;
+  const std::string context(300, 'x');
+  for (const auto format : {SampleFormat::kRlVerl, SampleFormat::kRlSwift}) {
+    SCOPED_TRACE(SampleFormatName(format));
+    TempDir dir;
+    auto a = Sample("a", Decision::kAccept, Origin::kGenerated);
+    a.record.task.type = "count";
+    a.record.usage.calls = 3;
+    Write(dir / "dataset.jsonl", RenderAccepted(a, format, context));
+    Write(dir / "dataset.jsonl",
+          RenderAccepted(Sample("b", Decision::kAccept, Origin::kSupplied), format, ""));
+    Write(dir / "rejected.jsonl",
+          RenderRejected(Sample("c", Decision::kReject, Origin::kSupplied)));
+    auto s = ReadDatasetStats(dir.str());
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ(s->accepted, 2u);
+    EXPECT_EQ(s->rejected, 1u);
+    EXPECT_EQ(s->by_type.at("count"), 1u);
+    EXPECT_EQ(s->by_origin.at(Origin::kGenerated), 1u);
+    EXPECT_EQ(s->llm_calls, 3u);
+    // Prompts of 300 + 2 + 30 bytes (context, blank line, question) and 30; answers of 8.
+    EXPECT_EQ(s->context_log2, (std::map<int, std::size_t>{{4, 1}, {8, 1}}));
+    EXPECT_EQ(s->answer_log2, (std::map<int, std::size_t>{{3, 2}}));
+  }
+}
+
 TEST(DatasetStats, CountsUnreadChunksByWhy) {
   TempDir dir;
   using envelope::Decision;
@@ -180,6 +209,8 @@ std::string InMemoryOrder(const std::string& text) {
     std::size_t prompt = 0;
     if (j.contains("messages")) {
       prompt = j["messages"][0].value("content", "").size();
+    } else if (j.contains("prompt")) {
+      prompt = j["prompt"][0].value("content", "").size();
     } else if (j.contains("conversations")) {
       prompt = j["conversations"][0].value("value", "").size();
     } else {
@@ -203,12 +234,13 @@ std::string AcceptedLine(const std::string& id, SampleFormat format, std::size_t
 TEST(SortDatasetByLength, KeepsTheOrderOfTheInMemorySort) {
   TempDir dir;
   const std::vector<SampleFormat> formats = {SampleFormat::kMessages, SampleFormat::kShareGpt,
-                                             SampleFormat::kAlpaca};
+                                             SampleFormat::kAlpaca, SampleFormat::kRlVerl,
+                                             SampleFormat::kRlSwift};
   std::string text;
   // Mixed formats, equal lengths (stability), a line with a newline escaped in it.
   const std::vector<std::size_t> contexts = {900, 5, 300, 5, 0, 900, 77, 300, 5, 1200, 0, 42};
   for (std::size_t i = 0; i < contexts.size(); ++i) {
-    text += AcceptedLine("s" + std::to_string(i), formats[i % 3], contexts[i]) + "\n";
+    text += AcceptedLine("s" + std::to_string(i), formats[i % formats.size()], contexts[i]) + "\n";
   }
   text += Replace(AcceptedLine("nl", SampleFormat::kMessages, 10), "xxxx", "x\\nx") + "\n";
   // The last line without its newline is still a record, written with one.

@@ -65,6 +65,7 @@ class SinkWorkerTest : public ::testing::Test {
     SinkOptions options;
     options.out_dir = out_;
     options.context = context;
+    options.format = format_;
     if (!device.empty()) {
       options.open_for_append = [device](const std::string&) {
         return std::fopen(device.c_str(), "ab");
@@ -94,6 +95,7 @@ class SinkWorkerTest : public ::testing::Test {
   std::unique_ptr<store::DocumentStore> store_ = OpenTempStore(dir_);
   std::vector<std::optional<Result<kafka::Outputs>>> done_;
   std::vector<std::string> recorded_;
+  SampleFormat format_ = SampleFormat::kMessages;  // what Open writes
 };
 
 TEST_F(SinkWorkerTest, WritesBothFilesAndFinishesOnTick) {
@@ -294,6 +296,106 @@ TEST_F(SinkWorkerTest, OutputMatchesTheFormatSchemas) {
   EXPECT_EQ(wrong.exit_code, 1) << wrong.output;
 }
 
+TEST_F(SinkWorkerTest, RlVerlLinesCarryVerlsFieldsAndValidate) {
+  if (auto why = schema_check::ValidatorUnavailable()) GTEST_FAIL() << *why;
+  format_ = SampleFormat::kRlVerl;
+  auto counted = Sample("s1", envelope::Decision::kAccept);
+  counted.record.task.verifier = "number";
+  counted.record.task.level = 2;
+  auto no_ref = Sample("s2", envelope::Decision::kAccept);
+  no_ref.record.task.reference.reset();
+  {
+    auto sink = Open();
+    ASSERT_TRUE(sink);
+    Feed(*sink, counted, true);
+    Feed(*sink, no_ref, true);
+    Feed(*sink, Sample("s3", envelope::Decision::kReject), false);
+    sink->Tick();
+  }
+  const auto lines = Lines(out_ + "/dataset.jsonl");
+  ASSERT_EQ(lines.size(), 2u);
+  const json a = json::parse(lines[0]), b = json::parse(lines[1]);
+  EXPECT_EQ(a["data_source"], "longforge");
+  EXPECT_EQ(a["ability"], "long-context-qa");
+  ASSERT_EQ(a["prompt"].size(), 1u) << "the answer is what the policy writes, not a turn";
+  EXPECT_EQ(a["prompt"][0]["role"], "user");
+  EXPECT_EQ(a["prompt"][0]["content"],
+            std::string(kDocText) + "\n\nWhen was the bicycle invented?");
+  EXPECT_EQ(a["reward_model"], (json{{"style", "rule"}, {"ground_truth", "1817"}}));
+  EXPECT_FALSE(a.contains("meta")) << "verl keeps what is not the prompt or reward in extra_info";
+  const json& extra = a["extra_info"];
+  EXPECT_EQ(extra["sample_id"], "s1");
+  EXPECT_EQ(extra["doc_id"], "doc");
+  EXPECT_EQ(extra["verifier"], "number");
+  EXPECT_EQ(extra["level"], 2);
+  EXPECT_EQ(extra["difficulty"], "medium");
+  EXPECT_EQ(extra["evidence"], json::parse("[[0, 33]]"));
+  EXPECT_EQ(extra["evidence_bytes"], json::parse("[33]"));
+  EXPECT_EQ(extra["reference_source"], "reference");
+  EXPECT_EQ(extra["answer"], "In 1817.");
+  // Without a reference the accepted answer is the ground truth, and says so.
+  EXPECT_EQ(b["reward_model"], (json{{"style", "model"}, {"ground_truth", "In 1817."}}));
+  EXPECT_EQ(b["extra_info"]["reference_source"], "answer");
+  EXPECT_TRUE(b["extra_info"]["reference"].is_null());
+
+  const auto run = schema_check::RunValidator(out_ + "/dataset.jsonl", "rl-verl");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("2 lines validated, 0 failed"), std::string::npos) << run.output;
+  EXPECT_EQ(schema_check::RunValidator(out_ + "/dataset.jsonl", "messages").exit_code, 1);
+
+  // A sink started again over the file knows its samples: a redelivery is not written twice.
+  auto sink = Open();
+  ASSERT_TRUE(sink);
+  Feed(*sink, counted, true);
+  sink->Tick();
+  EXPECT_EQ(Lines(out_ + "/dataset.jsonl").size(), 2u);
+}
+
+TEST_F(SinkWorkerTest, RlSwiftLinesCarryASolutionAndValidate) {
+  if (auto why = schema_check::ValidatorUnavailable()) GTEST_FAIL() << *why;
+  format_ = SampleFormat::kRlSwift;
+  auto no_ref = Sample("s2", envelope::Decision::kAccept);
+  no_ref.record.task.reference = "";
+  {
+    auto sink = Open(SinkContext::kEvidence);
+    ASSERT_TRUE(sink);
+    Feed(*sink, Sample("s1", envelope::Decision::kAccept), true);
+    Feed(*sink, no_ref, true);
+    sink->Tick();
+  }
+  const auto lines = Lines(out_ + "/dataset.jsonl");
+  ASSERT_EQ(lines.size(), 2u);
+  const json a = json::parse(lines[0]), b = json::parse(lines[1]);
+  ASSERT_EQ(a["messages"].size(), 2u);
+  EXPECT_EQ(a["messages"][0]["role"], "user");
+  EXPECT_EQ(a["messages"][1], (json{{"role", "assistant"}, {"content", "In 1817."}}));
+  EXPECT_EQ(a["solution"], "1817");
+  EXPECT_EQ(a["meta"]["reference_source"], "reference");
+  EXPECT_EQ(b["solution"], "In 1817.") << "an empty reference is no reference";
+  EXPECT_EQ(b["meta"]["reference_source"], "answer");
+  const auto run = schema_check::RunValidator(out_ + "/dataset.jsonl", "rl-swift");
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("2 lines validated, 0 failed"), std::string::npos) << run.output;
+  EXPECT_EQ(schema_check::RunValidator(out_ + "/dataset.jsonl", "messages").exit_code, 1)
+      << "a messages line has no solution";
+}
+
+TEST(SampleFormat, NamesParseAndLinesAreRecognised) {
+  for (const auto format : {SampleFormat::kMessages, SampleFormat::kShareGpt, SampleFormat::kAlpaca,
+                            SampleFormat::kRlVerl, SampleFormat::kRlSwift}) {
+    EXPECT_EQ(ParseSampleFormat(SampleFormatName(format)), format);
+    const json line =
+        json::parse(RenderAccepted(Sample("s1", envelope::Decision::kAccept), format, "ctx"));
+    EXPECT_EQ(DetectSampleFormat(line), format) << SampleFormatName(format);
+    const json* meta = RecordMeta(line);
+    ASSERT_NE(meta, nullptr) << SampleFormatName(format);
+    EXPECT_EQ((*meta)["sample_id"], "s1");
+  }
+  EXPECT_EQ(ParseSampleFormat("verl"), std::nullopt);
+  EXPECT_EQ(DetectSampleFormat(json::parse(R"({"question": "q", "meta": {}})")), std::nullopt);
+  EXPECT_EQ(RecordMeta(json::parse(R"({"meta": 5})")), nullptr);
+}
+
 // The Done a failed write leaves behind: a kStop naming the file and the errno text.
 void ExpectStopNaming(const std::optional<Result<kafka::Outputs>>& done, const std::string& path,
                       const std::string& errno_text) {
@@ -394,8 +496,8 @@ TEST(SampleFormat, EscapedContextGivesTheBytesOfTheFullRendering) {
   const std::vector<std::string> contexts = {
       "plain text", "quotes \" and \\ backslashes\n\ttabs", "\x01\x1f control",
       "\xC3\xA9t\xC3\xA9 \xE7\xBA\xA2\xE6\xA5\xBC\xE6\xA2\xA6 \xF0\x9F\x98\x80", "\n\n"};
-  for (const auto format :
-       {SampleFormat::kMessages, SampleFormat::kShareGpt, SampleFormat::kAlpaca}) {
+  for (const auto format : {SampleFormat::kMessages, SampleFormat::kShareGpt, SampleFormat::kAlpaca,
+                            SampleFormat::kRlVerl, SampleFormat::kRlSwift}) {
     for (const auto& context : contexts) {
       auto sample = Sample("s1", envelope::Decision::kAccept);
       EXPECT_EQ(RenderAcceptedEscaped(sample, format, EscapeJsonString(context)),

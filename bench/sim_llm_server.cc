@@ -45,8 +45,11 @@ struct SimOptions {
   double latency_ms = 0.0;    // time each request holds its slot (L), in ms. Default 0
   double per_token_us = 0.0;  // extra slot time per prompt token, in µs (prefill). Default 0
   std::string marker;         // relevance quotes the sentence holding it. Default: none
-  int threads = 0;            // HTTP threads, one per open connection; 0 = 4 × C + 64
-  int backlog = 4096;         // listen backlog. Default 4096
+  // Relevance, answer and judge read like a careful reader (sim_replies.h, careful::)
+  // instead of looking for the marker. Default: off.
+  bool careful = false;
+  int threads = 0;     // HTTP threads, one per open connection; 0 = 4 × C + 64
+  int backlog = 4096;  // listen backlog. Default 4096
   // Overload: more than this many waiting → the request is turned away with HTTP 503
   // at once (an overloaded gateway). -1: everyone waits. Default -1
   int max_queue = -1;
@@ -302,7 +305,11 @@ class SimServer {
     }
     const std::string stage = req.get_header_value("X-Longforge-Stage");
     std::string reply;
-    if (stage == "relevance") {
+    if (options_.careful && (stage == "relevance" || stage == "answer" || stage == "judge")) {
+      reply = stage == "relevance" ? careful::RelevanceReply(user)
+              : stage == "answer"  ? careful::AnswerReply(user)
+                                   : careful::JudgeReply(user);
+    } else if (stage == "relevance") {
       reply = RelevanceReply(user, options_.marker);
     } else if (stage == "keywords") {
       reply = KeywordsReply(user);
@@ -353,6 +360,9 @@ int main(int argc, char** argv) {
   app.add_option("--latency-ms", options.latency_ms, "Milliseconds per request (L)");
   app.add_option("--per-token-us", options.per_token_us, "Extra microseconds per prompt token");
   app.add_option("--marker", options.marker, "Relevance quotes the sentence holding this");
+  app.add_flag("--careful-reader", options.careful,
+               "Relevance, answer and judge read like a careful reader: the sentences holding "
+               "most of the question's terms (for questions written from one sentence)");
   app.add_option("--threads", options.threads, "HTTP threads; 0 = 4 x capacity + 64");
   app.add_option("--backlog", options.backlog, "Listen backlog");
   app.add_option("--max-queue", options.max_queue,

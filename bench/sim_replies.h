@@ -37,3 +37,22 @@ std::string ReduceReply(std::string_view user);
 std::string AnswerReply(std::string_view user, std::string_view marker);
 
 }  // namespace longforge::bench
+
+namespace longforge::bench::careful {
+
+// A careful reader, for questions written from one sentence of the document (the
+// extractive generator's cloze, who and number questions): it finds the sentences that
+// hold most of a question's terms (ASCII words of three or more characters, lower-cased;
+// Chinese by character pairs) and answers with the best one. No model: deterministic.
+
+// Relevance: per question, the passage's sentences holding at least 60% of the
+// question's terms, copied with whitespace folded; NONE when there is none.
+std::string RelevanceReply(std::string_view user);
+// Answer: the evidence sentence holding the most of the question's terms when it holds
+// at least 60% of them, else NOT IN EVIDENCE.
+std::string AnswerReply(std::string_view user);
+// Judge: [[YES]] when the candidate states the reference (case, spaces and punctuation
+// ignored), else [[NO]].
+std::string JudgeReply(std::string_view user);
+
+}  // namespace longforge::bench::careful

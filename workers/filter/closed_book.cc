@@ -14,15 +14,6 @@ constexpr const char* kSystem =
 
 }  // namespace
 
-std::vector<std::string> LlmClosedBookOptions::Validate() const {
-  std::vector<std::string> problems;
-  if (model != TrimAsciiSpace(model))
-    problems.emplace_back("model has leading or trailing whitespace");
-  if (max_tokens < 0)
-    problems.push_back("max_tokens must be >= 0 (got " + std::to_string(max_tokens) + ")");
-  return problems;
-}
-
 Result<std::unique_ptr<LlmClosedBook>> LlmClosedBook::Create(llm::ChatClient& client,
                                                              LlmClosedBookOptions options) {
   if (auto ok = InvalidOptions("closed-book options", options.Validate()); !ok) return ok.error();

@@ -13,6 +13,7 @@
 #include "longforge/common/error.h"
 #include "longforge/envelope/messages.h"
 #include "longforge/llm/chat.h"
+#include "workers/filter/answer_judge.h"
 
 namespace longforge::workers {
 
@@ -26,14 +27,8 @@ class ClosedBook {
   virtual void Ask(std::string question, std::string language, Callback done) = 0;
 };
 
-struct LlmClosedBookOptions {
-  // Model sent with every request; empty: the client's default model. Default empty.
-  std::string model;
-  // Reply budget, tokens; 0 lets the server decide. Default 256 (a short answer).
-  int max_tokens = 256;
-
-  std::vector<std::string> Validate() const;
-};
+// The same two settings as the judge's: model and reply budget (default 256 tokens).
+using LlmClosedBookOptions = LlmAnswerJudgeOptions;
 
 // One chat call per question (kind kClosedBook, stage label "closedbook", temperature
 // 0): a fixed system message asking for an answer from the model's own knowledge, and

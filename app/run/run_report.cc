@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -106,6 +107,62 @@ std::map<std::string, double> ByLabel(const std::vector<prometheus::MetricFamily
   return out;
 }
 
+// What a data team checks first: accepted samples by question type and difficulty, the
+// closed-book check per question type, and what an accepted sample cost at each level.
+std::string QualityTables(const std::vector<SampleStat>& samples) {
+  std::map<std::string, std::map<std::string, std::size_t>> by_type;
+  std::map<std::string, std::pair<std::size_t, std::size_t>> closed_book;  // checked, answerable
+  std::map<int, std::tuple<std::size_t, std::size_t, uint64_t>> by_level;  // samples, accepted
+  for (const auto& x : samples) {
+    const std::string type = x.type.empty() ? "(untyped)" : x.type;
+    const bool accepted = x.decision == envelope::Decision::kAccept;
+    if (accepted) ++by_type[type][x.difficulty];
+    if (x.closed_book_checked) {
+      ++closed_book[type].first;
+      closed_book[type].second += x.answerable ? 1 : 0;
+    }
+    auto& [n, ok, tokens] = by_level[x.level];
+    ++n;
+    ok += accepted ? 1 : 0;
+    tokens += x.prompt_tokens;
+  }
+  std::string html =
+      "<h2>Accepted samples by question type and difficulty</h2>\n<table id=\"type-difficulty\">"
+      "<tr><th>type</th><th>easy</th><th>medium</th><th>hard</th></tr>";
+  for (const auto& [type, counts] : by_type) {
+    html += "<tr><td>" + Escape(type) + "</td>";
+    for (const char* d : {"easy", "medium", "hard"}) {
+      const auto it = counts.find(d);
+      html += "<td>" + std::to_string(it == counts.end() ? 0 : it->second) + "</td>";
+    }
+    html += "</tr>";
+  }
+  html +=
+      "</table>\n<h2>Closed-book check by question type</h2>\n<table id=\"closed-book\">"
+      "<tr><th>type</th><th>checked</th><th>answerable without the document (rejected)</th></tr>";
+  for (const auto& [type, c] : closed_book) {
+    html += "<tr><td>" + Escape(type) + "</td><td>" + std::to_string(c.first) + "</td><td>" +
+            std::to_string(c.second) + " (" + Num(std::round(1000.0 * c.second / c.first) / 10) +
+            "%)</td></tr>";
+  }
+  if (closed_book.empty()) {
+    html +=
+        "<tr><td colspan=\"3\">not run: no LLM, --closed-book off, or no sample with a "
+        "reference reached it</td></tr>";
+  }
+  html +=
+      "</table>\n<h2>Prompt tokens per accepted sample by level</h2>\n<table id=\"level-cost\">"
+      "<tr><th>level</th><th>samples</th><th>accepted</th><th>prompt tokens</th>"
+      "<th>per accepted sample</th></tr>";
+  for (const auto& [level, c] : by_level) {
+    const auto& [n, ok, tokens] = c;
+    html += "<tr><td>" + std::to_string(level) + "</td><td>" + std::to_string(n) + "</td><td>" +
+            std::to_string(ok) + "</td><td>" + std::to_string(tokens) + "</td><td>" +
+            (ok > 0 ? std::to_string(tokens / ok) : std::string("-")) + "</td></tr>";
+  }
+  return html + "</table>\n";
+}
+
 }  // namespace
 
 std::string RenderRunReport(const ReportInput& in, const prometheus::Registry& registry) {
@@ -174,6 +231,7 @@ std::string RenderRunReport(const ReportInput& in, const prometheus::Registry& r
       {"wall time", Num(in.seconds) + " s"}};
   for (const auto& [k, v] : rows) html += "<tr><th>" + k + "</th><td>" + Escape(v) + "</td></tr>";
   html += "</table>\n";
+  html += QualityTables(s.samples);
   html += BarChart("decisions", "Samples by decision and reason", decisions);
   html += BarChart("answer-lengths", "Answer length (bytes)", Histogram(answers));
   html += BarChart("evidence-lengths", "Evidence length per sample (bytes)", Histogram(evidence));

@@ -69,6 +69,14 @@ bool RunTracker::Recorded(const envelope::SampleRecord& sample) {
   stat.question_bytes = task.question.size();
   stat.answer_bytes = sample.record.answer.size();
   for (const auto& e : sample.record.evidence) stat.evidence_bytes += e.end - e.begin;
+  stat.type = task.type;
+  stat.difficulty = envelope::Difficulty(task);
+  stat.level = task.level;
+  stat.prompt_tokens = sample.record.usage.prompt_tokens;
+  stat.closed_book_checked = sample.verdict.closed_book_answer.has_value();
+  for (const auto& reason : sample.verdict.reasons) {
+    stat.answerable = stat.answerable || reason == "answerable_without_document";
+  }
   summary_.samples.push_back(std::move(stat));
   EndTask(task.doc_id, task.task_id);
   return true;

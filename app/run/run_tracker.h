@@ -23,6 +23,11 @@ struct SampleStat {
   double seconds = 0;  // since the tracker was created
   envelope::Decision decision = envelope::Decision::kReject;
   std::size_t question_bytes = 0, answer_bytes = 0, evidence_bytes = 0;
+  std::string type, difficulty;      // the task's question type; easy, medium or hard
+  int level = 0;                     // the level that made the record
+  uint64_t prompt_tokens = 0;        // all its LLM calls', lower levels included
+  bool closed_book_checked = false;  // the filter asked the question without the document
+  bool answerable = false;           // ... and was answered: answerable_without_document
 };
 
 struct RunSummary {

@@ -61,6 +61,14 @@ TEST(Report, RendersInHeadlessChromiumWithEveryChart) {
   for (const char* external : {"<link", "<script", "<img", "@import"}) {
     EXPECT_EQ(dom.out.find(external), std::string::npos) << external;
   }
+  // The quality tables: the synthetic questions have no reference, so they were read at
+  // level 2 (medium) and never reached the closed-book check.
+  for (const char* id : {"type-difficulty", "closed-book", "level-cost"}) {
+    EXPECT_NE(dom.out.find(std::string("<table id=\"") + id + "\""), std::string::npos) << id;
+  }
+  EXPECT_TRUE(std::regex_search(dom.out, std::regex("<td>2</td><td>6</td><td>6</td>")))
+      << "level 2: 6 samples, 6 accepted";
+  EXPECT_NE(dom.out.find("not run: no LLM"), std::string::npos);
   EXPECT_NE(dom.out.find(">relevance<"), std::string::npos);
   EXPECT_NE(dom.out.find("accepted"), std::string::npos);
 }

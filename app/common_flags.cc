@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <variant>
 
 #include "longforge/common/strings.h"
 
@@ -133,8 +134,14 @@ void AddLlmFlags(CLI::App& cmd, llm::LlmConfig& c) {
 }
 
 void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
-  cmd.add_option("--chunk-tokens", config.chunker.chunk_tokens, "Reading chunk size in tokens")
-      ->capture_default_str();
+  cmd.add_option_function<std::size_t>(
+         "--chunk-tokens",
+         [&config](std::size_t v) {
+           config.chunker.chunk_tokens = v;
+           config.sink.sink.window.tolerance_tokens = v;  // a window's depth is good to a chunk
+         },
+         "Reading chunk size in tokens")
+      ->default_str(std::to_string(config.chunker.chunk_tokens));
   cmd.add_option("--max-document-bytes", config.chunker.max_document_bytes,
                  "Largest document accepted, in bytes")
       ->capture_default_str();
@@ -258,11 +265,54 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
   cmd.add_option_function<std::string>(
          "--context",
          [&config](const std::string& v) {
-           config.sink.sink.context =
-               v == "evidence" ? workers::SinkContext::kEvidence : workers::SinkContext::kFull;
+           config.sink.sink.context = v == "evidence" ? workers::SinkContext::kEvidence
+                                      : v == "window" ? workers::SinkContext::kWindow
+                                                      : workers::SinkContext::kFull;
          },
-         "full: whole document + question (long-context SFT, default); evidence: quotes + question")
-      ->check(CLI::IsMember({"full", "evidence"}));
+         "full: whole document + question (long-context SFT, default); evidence: the evidence "
+         "passages + question; window: for each accepted sample, cuts of the document of "
+         "exactly --window-tokens tokens (counted with --tokenizer) holding all its evidence, "
+         "one record per --depths value (meta.window: offsets, evidence depth); what cannot be "
+         "cut goes to skipped.jsonl with the reason")
+      ->check(CLI::IsMember({"full", "evidence", "window"}));
+  cmd.add_option_function<std::string>(
+      "--window-tokens",
+      [&config](const std::string& v) {
+        const auto sizes = workers::ParseTokenSizes(v);
+        const auto* ok = std::get_if<std::vector<std::size_t>>(&sizes);
+        if (ok == nullptr || ok->size() != 1) {
+          throw CLI::ValidationError("--window-tokens",
+                                     ok ? "one size, e.g. 32k" : std::get<std::string>(sizes));
+        }
+        config.sink.sink.window.tokens = ok->front();
+      },
+      "--context window: tokens per window, e.g. 32768 or 32k (k = 1024)");
+  cmd.add_option_function<std::string>(
+      "--depths",
+      [&config](const std::string& v) {
+        const auto depths = workers::ParseDepths(v);
+        if (const auto* why = std::get_if<std::string>(&depths)) {
+          throw CLI::ValidationError("--depths", *why);
+        }
+        config.sink.sink.window.depths = std::get<std::vector<double>>(depths);
+      },
+      "--context window: where the evidence sits in each window, as a share of the window's "
+      "other tokens before it (0 = at the start, 1 = at the end); one record per depth. "
+      "Default 0,0.25,0.5,0.75,1. Within one reading chunk (--chunk-tokens) of the depth, or "
+      "the window is skipped as depth_unreachable");
+  cmd.add_option_function<std::string>(
+      "--length-buckets",
+      [&config](const std::string& v) {
+        const auto sizes = workers::ParseTokenSizes(v);
+        if (const auto* why = std::get_if<std::string>(&sizes)) {
+          throw CLI::ValidationError("--length-buckets", *why);
+        }
+        config.sink.sink.length_buckets = std::get<std::vector<std::size_t>>(sizes);
+      },
+      "Token lengths, e.g. 32k,128k,512k: one dataset file per bucket, dataset-32k.jsonl, ... "
+      "With --context window each bucket is a window size; otherwise each sample goes to the "
+      "smallest bucket its context fits (dataset-over-512k.jsonl past the largest). With "
+      "--order length, a short-to-long curriculum");
   cmd.add_option_function<std::string>(
          "--format",
          [&config](const std::string& v) {
@@ -276,7 +326,7 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
   cmd.add_option_function<std::string>(
          "--order",
          [&config](const std::string& v) { config.sink.order_by_length = v == "length"; },
-         "arrival (default) or length: when the run (or the sink) ends, sort dataset.jsonl by "
+         "arrival (default) or length: when the run (or the sink) ends, sort each dataset file by "
          "context length, shortest first (a curriculum)")
       ->check(CLI::IsMember({"arrival", "length"}));
 }

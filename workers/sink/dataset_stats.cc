@@ -116,6 +116,17 @@ Status ReadFile(const std::string& path, bool accepted, DatasetStats& s) {
       ++s.by_backend[m.value("backend", "?")];
       const auto sizes = PromptAndAnswer(j);
       if (!sizes) return Error::Stop(at() + "not a longforge sink record");
+      const auto tenth = [](double at) { return std::clamp(static_cast<int>(at * 10), 0, 9); };
+      if (const auto w = m.find("window"); w != m.end() && w->is_object()) {
+        ++s.evidence_depth[tenth(w->value("evidence_depth", 0.0))];
+      } else if (const auto p = m.find("evidence_position"); p != m.end() && p->is_array()) {
+        for (const auto& at : *p) {
+          if (at.is_number()) ++s.evidence_depth[tenth(at.get<double>())];
+        }
+      }
+      if (const std::string bucket = StringOf(m, "length_bucket"); !bucket.empty()) {
+        ++s.by_bucket[bucket];
+      }
       ++s.context_log2[Log2(sizes->first)];
       ++s.answer_log2[Log2(sizes->second)];
       continue;
@@ -139,6 +150,25 @@ Status ReadFile(const std::string& path, bool accepted, DatasetStats& s) {
         if (r.is_string()) ++s.by_reason[r.get<std::string>()];
       }
     }
+  }
+  return {};
+}
+
+// skipped.jsonl: windows the sink could not cut, by reason.
+Status ReadSkipped(const std::string& path, DatasetStats& s) {
+  std::ifstream in(path);
+  if (!in) return {};
+  std::string line;
+  std::size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const json j = json::parse(line, nullptr, false);
+    const json* meta = j.is_discarded() ? nullptr : RecordMeta(j);
+    const std::string reason = meta ? StringOf(*meta, "reason") : "";
+    if (reason.empty()) {
+      return Error::Stop(path + ":" + std::to_string(number) + ": not a skipped-window record");
+    }
+    ++s.skipped[reason];
   }
   return {};
 }
@@ -234,18 +264,41 @@ Status WriteInOrder(std::ifstream& in, const std::string& path, uint64_t size,
 
 }  // namespace
 
+std::vector<std::string> DatasetFiles(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool bucket = name.starts_with("dataset-") && name.ends_with(".jsonl");
+    if ((name == "dataset.jsonl" || bucket) && entry.is_regular_file(ec)) names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 Result<DatasetStats> ReadDatasetStats(const std::string& dir) {
   DatasetStats s;
-  if (!std::ifstream(dir + "/dataset.jsonl") && !std::ifstream(dir + "/rejected.jsonl")) {
-    return Error::Stop(dir + ": no dataset.jsonl or rejected.jsonl here");
+  const auto datasets = DatasetFiles(dir);
+  if (datasets.empty() && !std::ifstream(dir + "/rejected.jsonl")) {
+    return Error::Stop(dir + ": no dataset.jsonl, dataset-<bucket>.jsonl or rejected.jsonl here");
   }
-  if (auto st = ReadFile(dir + "/dataset.jsonl", true, s); !st) return st.error();
+  for (const auto& name : datasets) {
+    if (auto st = ReadFile(dir + "/" + name, true, s); !st) return st.error();
+  }
   if (auto st = ReadFile(dir + "/rejected.jsonl", false, s); !st) return st.error();
+  if (auto st = ReadSkipped(dir + "/skipped.jsonl", s); !st) return st.error();
   return s;
 }
 
 Status SortDatasetByLength(const std::string& dir) {
-  const std::string path = dir + "/dataset.jsonl";
+  for (const auto& name : DatasetFiles(dir)) {
+    if (auto st = SortDatasetFileByLength(dir, name); !st) return st;
+  }
+  return {};
+}
+
+Status SortDatasetFileByLength(const std::string& dir, const std::string& name) {
+  const std::string path = dir + "/" + name;
   std::error_code ec;
   if (!fs::exists(path, ec)) return ec ? Error::Stop(path + ": " + ec.message()) : Status{};
   std::ifstream in(path, std::ios::binary);
@@ -289,7 +342,7 @@ Status SortDatasetByLength(const std::string& dir) {
   // The rename itself is on disk only once the directory is.
   ScopedFd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (d.fd < 0 || ::fsync(d.fd) != 0) {
-    return Error::Stop(dir + ": fsync after sorting dataset.jsonl failed: " + std::strerror(errno));
+    return Error::Stop(dir + ": fsync after sorting " + name + " failed: " + std::strerror(errno));
   }
   return {};
 }
@@ -333,6 +386,21 @@ std::string FormatDatasetStats(const DatasetStats& s) {
   }
   Section(out, "accepted by backend", s.by_backend);
   Section(out, "rejected and review by reason", s.by_reason);
+  out << "evidence depth in the context of accepted samples (0 = its start, 1 = its end):\n";
+  if (s.evidence_depth.empty()) out << "  (no evidence positions recorded)\n";
+  {
+    std::size_t max = 1;
+    for (const auto& [t, n] : s.evidence_depth) max = std::max(max, n);
+    for (int t = 0; t < 10 && !s.evidence_depth.empty(); ++t) {
+      const auto it = s.evidence_depth.find(t);
+      const std::size_t n = it == s.evidence_depth.end() ? 0 : it->second;
+      out << "  " << t / 10.0 << (t == 0 ? ".0" : "") << "-" << (t + 1) / 10.0
+          << (t == 9 ? ".0" : "") << ": " << std::string((n * 40 + max - 1) / max, '#') << " " << n
+          << "\n";
+    }
+  }
+  if (!s.by_bucket.empty()) Section(out, "accepted records by length bucket", s.by_bucket);
+  if (!s.skipped.empty()) Section(out, "windows skipped by reason (skipped.jsonl)", s.skipped);
   Histogram(out, "prompt length of accepted samples", s.context_log2);
   Histogram(out, "answer length of accepted samples", s.answer_log2);
   out << "unread chunks: " << s.reading.Describe() << "\n";

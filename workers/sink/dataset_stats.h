@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "longforge/common/error.h"
 #include "longforge/envelope/decisions.h"
@@ -35,21 +36,35 @@ struct DatasetStats {
     uint64_t prompt_tokens = 0;
   };
   std::map<int, LevelCost> by_level;
+  // Where the evidence lies in the context of accepted records, by tenth (0: the first
+  // tenth, 9: the last): a window's evidence depth, or each evidence span's position in
+  // the whole document (meta.evidence_position). A dataset that never asks about the
+  // middle trains "lost in the middle".
+  std::map<int, std::size_t> evidence_depth;
+  std::map<std::string, std::size_t> by_bucket;  // accepted records by --length-buckets file
+  std::map<std::string, std::size_t> skipped;    // --context window: skipped.jsonl by reason
   uint64_t llm_calls = 0, prompt_tokens = 0, completion_tokens = 0;  // all samples
   envelope::ReadingTally reading;                                    // all samples
 };
 
-// Reads DIR/dataset.jsonl (any of the sink's formats) and DIR/rejected.jsonl. Error
-// names the file and line that is not a sink record (an origin or decision the sink
-// never writes included).
+// The accepted-sample files of a sink directory: dataset.jsonl and the length buckets'
+// dataset-<bucket>.jsonl, those that exist, in name order.
+std::vector<std::string> DatasetFiles(const std::string& dir);
+
+// Reads DIR's dataset files (any of the sink's formats), DIR/rejected.jsonl and
+// DIR/skipped.jsonl. Error names the file and line that is not a sink record (an origin
+// or decision the sink never writes included).
 Result<DatasetStats> ReadDatasetStats(const std::string& dir);
+
+// Sorts every one of DatasetFiles(dir) as SortDatasetFileByLength does.
+Status SortDatasetByLength(const std::string& dir);
 
 // Rewrites DIR/dataset.jsonl sorted by prompt length in bytes, shortest first (a
 // curriculum; stable for equal lengths), atomically: the lines go to
 // DIR/dataset.jsonl.sorting, which is fsync'ed and renamed over it. Memory: 24 bytes per
 // line plus the longest line, not the file. Error (kStop) names the file and the line or
-// errno, and leaves dataset.jsonl as it was.
-Status SortDatasetByLength(const std::string& dir);
+// errno, and leaves dataset.jsonl as it was. `name` is the file's name in DIR.
+Status SortDatasetFileByLength(const std::string& dir, const std::string& name);
 
 // A plain-text report of `stats`.
 std::string FormatDatasetStats(const DatasetStats& stats);

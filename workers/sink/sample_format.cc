@@ -1,5 +1,7 @@
 #include "workers/sink/sample_format.h"
 
+#include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -9,7 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-json Meta(const envelope::SampleRecord& sample) {
+json Meta(const envelope::SampleRecord& sample, const ContextInfo& info) {
   const auto& r = sample.record;
   json evidence = json::array(), chapters = json::array();
   for (const auto& e : r.evidence) {
@@ -57,6 +59,26 @@ json Meta(const envelope::SampleRecord& sample) {
   for (const auto& m : r.task.memory) {
     meta["memory"].push_back({{"question", m.question}, {"answer", m.answer}});
   }
+  if (info.doc_bytes > 0) {
+    meta["doc_bytes"] = info.doc_bytes;
+    json positions = json::array();
+    for (const auto& e : r.evidence) {
+      const double at = static_cast<double>(e.begin) / static_cast<double>(info.doc_bytes);
+      positions.push_back(std::round(std::min(at, 1.0) * 10000) / 10000);
+    }
+    meta["evidence_position"] = std::move(positions);
+  }
+  if (!info.record_id.empty()) meta["record_id"] = info.record_id;
+  if (const auto& w = info.window) {
+    meta["window"] = {{"begin", w->begin},
+                      {"end", w->end},
+                      {"tokens", w->tokens},
+                      {"evidence_tokens", w->evidence_tokens},
+                      {"tokens_before", w->tokens_before},
+                      {"depth", w->depth},
+                      {"evidence_depth", std::round(w->evidence_depth * 10000) / 10000}};
+  }
+  if (!info.length_bucket.empty()) meta["length_bucket"] = info.length_bucket;
   return meta;
 }
 
@@ -69,8 +91,9 @@ std::pair<std::string, const char*> GroundTruth(const envelope::SampleRecord& sa
 }
 
 // Meta plus what a reward function needs beside the ground truth.
-json RlMeta(const envelope::SampleRecord& sample, const char* reference_source) {
-  json meta = Meta(sample);
+json RlMeta(const envelope::SampleRecord& sample, const char* reference_source,
+            const ContextInfo& info) {
+  json meta = Meta(sample, info);
   meta["reference_source"] = reference_source;
   json lengths = json::array();
   for (const auto& e : sample.record.evidence) lengths.push_back(e.end - e.begin);
@@ -117,6 +140,14 @@ std::optional<SampleFormat> DetectSampleFormat(const json& line) {
   return std::nullopt;
 }
 
+const json* RecordKey(const json& meta) {
+  for (const char* key : {"record_id", "sample_id"}) {
+    const auto it = meta.find(key);
+    if (it != meta.end()) return it->is_string() ? &*it : nullptr;
+  }
+  return nullptr;
+}
+
 const json* RecordMeta(const json& line) {
   if (!line.is_object()) return nullptr;
   for (const char* key : {"meta", "extra_info"}) {
@@ -127,7 +158,7 @@ const json* RecordMeta(const json& line) {
 }
 
 std::string RenderAccepted(const envelope::SampleRecord& sample, SampleFormat format,
-                           const std::string& context) {
+                           const std::string& context, const ContextInfo& info) {
   const auto& r = sample.record;
   const std::string prompt = context.empty() ? r.task.question : context + "\n\n" + r.task.question;
   json out;
@@ -153,7 +184,7 @@ std::string RenderAccepted(const envelope::SampleRecord& sample, SampleFormat fo
       // A verifier's reference is checked by rule; any other needs overlap or a judge.
       out["reward_model"] = {{"style", r.task.verifier.empty() ? "model" : "rule"},
                              {"ground_truth", truth}};
-      json extra = RlMeta(sample, source);
+      json extra = RlMeta(sample, source, info);
       extra["question"] = r.task.question;
       extra["answer"] = r.answer;
       out["extra_info"] = std::move(extra);
@@ -164,11 +195,11 @@ std::string RenderAccepted(const envelope::SampleRecord& sample, SampleFormat fo
       out["messages"] = json::array({{{"role", "user"}, {"content", prompt}},
                                      {{"role", "assistant"}, {"content", r.answer}}});
       out["solution"] = truth;
-      out["meta"] = RlMeta(sample, source);
+      out["meta"] = RlMeta(sample, source, info);
       return Dump(out);
     }
   }
-  out["meta"] = Meta(sample);
+  out["meta"] = Meta(sample, info);
   return Dump(out);
 }
 
@@ -178,7 +209,7 @@ std::string EscapeJsonString(const std::string& text) {
 }
 
 std::string RenderAcceptedEscaped(const envelope::SampleRecord& sample, SampleFormat format,
-                                  const std::string& escaped_context) {
+                                  const std::string& escaped_context, const ContextInfo& info) {
   // Rendered around a stand-in for the context, which is then swapped for the escaped
   // text. JSON escaping works character by character, so this gives the bytes of
   // RenderAccepted; should the stand-in also occur in another field (no NUL passes
@@ -186,22 +217,22 @@ std::string RenderAcceptedEscaped(const envelope::SampleRecord& sample, SampleFo
   using namespace std::string_literals;
   static const std::string kStandIn = "\0longforge-context\0"s;
   static const std::string kEscapedStandIn = EscapeJsonString(kStandIn);
-  std::string out = RenderAccepted(sample, format, kStandIn);
+  std::string out = RenderAccepted(sample, format, kStandIn, info);
   const auto at = out.find(kEscapedStandIn);
   if (at == std::string::npos ||
       out.find(kEscapedStandIn, at + kEscapedStandIn.size()) != std::string::npos) {
     const auto context = json::parse("\"" + escaped_context + "\"").get<std::string>();
-    return RenderAccepted(sample, format, context);
+    return RenderAccepted(sample, format, context, info);
   }
   out.replace(at, kEscapedStandIn.size(), escaped_context);
   return out;
 }
 
-std::string RenderRejected(const envelope::SampleRecord& sample) {
+std::string RenderRejected(const envelope::SampleRecord& sample, const ContextInfo& info) {
   json out;
   out["question"] = sample.record.task.question;
   out["answer"] = sample.record.answer;
-  out["meta"] = Meta(sample);
+  out["meta"] = Meta(sample, info);
   return Dump(out);
 }
 

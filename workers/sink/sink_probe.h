@@ -10,7 +10,9 @@ namespace longforge::workers {
 // Exposes:
 //   longforge_sink_records_total{file}    records written and fsynced, file="dataset"|"rejected"
 //   longforge_sink_duplicates_total       redelivered records skipped (already on disk)
-//   longforge_sink_sync_seconds           one group commit: flush and fsync of both files
+//   longforge_sink_sync_seconds           one group commit: flush and fsync of the files
+//   longforge_sink_windows_total{outcome} --context window: records cut ("written") or
+//                                         skipped, by reason (context_window.h)
 // Every label value is created up front. Thread-safe; must outlive the worker.
 class SinkProbe {
  public:
@@ -26,13 +28,23 @@ class SinkProbe {
                         .Help("Redelivered records skipped because they are already on disk")
                         .Register(registry)
                         .Add({})),
-        sync_(prometheus::BuildHistogram()
-                  .Name("longforge_sink_sync_seconds")
-                  .Help("Duration of one group commit (flush and fsync)")
-                  .Register(registry)
-                  .Add({},
-                       prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                               0.025, 0.05, 0.1, 0.25, 0.5, 1})) {}
+        sync_(
+            prometheus::BuildHistogram()
+                .Name("longforge_sink_sync_seconds")
+                .Help("Duration of one group commit (flush and fsync)")
+                .Register(registry)
+                .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                                 0.025, 0.05, 0.1, 0.25, 0.5, 1})),
+        windows_(prometheus::BuildCounter()
+                     .Name("longforge_sink_windows_total")
+                     .Help("--context window: windows written, or skipped by reason")
+                     .Register(registry)) {
+    for (const char* outcome :
+         {"written", "evidence_wider_than_window", "document_shorter_than_window",
+          "depth_unreachable", "no_evidence", "window_not_exact"}) {
+      windows_.Add({{"outcome", outcome}});
+    }
+  }
   SinkProbe(const SinkProbe&) = delete;
   SinkProbe& operator=(const SinkProbe&) = delete;
 
@@ -42,6 +54,7 @@ class SinkProbe {
     sync_.Observe(seconds);
   }
   void Duplicate() { duplicates_.Increment(); }
+  void Window(const std::string& outcome) { windows_.Add({{"outcome", outcome}}).Increment(); }
 
  private:
   prometheus::Family<prometheus::Counter>& records_;
@@ -49,6 +62,7 @@ class SinkProbe {
   prometheus::Counter& rejected_;
   prometheus::Counter& duplicates_;
   prometheus::Histogram& sync_;
+  prometheus::Family<prometheus::Counter>& windows_;
 };
 
 }  // namespace longforge::workers

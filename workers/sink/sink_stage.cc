@@ -32,7 +32,7 @@ Result<std::unique_ptr<kafka::Stage>> SinkStage::Build(const Options& options,
                                                        const kafka::StageContext& c) {
   auto s = std::make_unique<BuiltSink>(options, kafka::DefaultInFlight(c.max_in_flight, false, 0));
   auto* probe = s->Own(std::make_unique<SinkProbe>(c.registry));
-  auto sink = SinkWorker::Open(options.sink, c.store, probe);
+  auto sink = SinkWorker::Open(options.sink, c.store, probe, &c.counter);
   if (!sink) return sink.error();
   s->SetHandler(std::move(sink.value()));
   return std::unique_ptr<kafka::Stage>(std::move(s));

@@ -81,6 +81,19 @@ enum class Sloppiness {
   kPunctuationAndWidth,  // half-width ， and 。, full-width digits
 };
 
+const char* NameOf(Sloppiness how) {
+  switch (how) {
+    case Sloppiness::kWordAndStopDropped:
+      return "WordAndStopDropped";
+    case Sloppiness::kPunctuationAndWidth:
+      return "PunctuationAndWidth";
+  }
+  return "unknown";
+}
+
+// So that gtest names the parameter rather than printing its bytes.
+void PrintTo(Sloppiness how, std::ostream* os) { *os << NameOf(how); }
+
 std::string Replace(std::string s, const std::string& from, const std::string& to) {
   for (std::size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) {
     s.replace(at, from.size(), to);
@@ -398,11 +411,7 @@ TEST_P(SloppyQuotes, ParaphrasedChineseQuestionsAt128kFindTheirEvidence) {
 INSTANTIATE_TEST_SUITE_P(Judges, SloppyQuotes,
                          ::testing::Values(Sloppiness::kWordAndStopDropped,
                                            Sloppiness::kPunctuationAndWidth),
-                         [](const auto& info) {
-                           return info.param == Sloppiness::kWordAndStopDropped
-                                      ? std::string("WordAndStopDropped")
-                                      : std::string("PunctuationAndWidth");
-                         });
+                         [](const auto& info) { return std::string(NameOf(info.param)); });
 
 }  // namespace
 }  // namespace longforge

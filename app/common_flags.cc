@@ -167,6 +167,12 @@ void AddPipelineFlags(CLI::App& cmd, PipelineConfig& config) {
   cmd.add_option("--multi-hop-share", config.questioner.sampling.multi_hop_share,
                  "Share of generated questions that join two distant chunks")
       ->capture_default_str();
+  cmd.add_flag("--balance-depth", config.questioner.sampling.balance_depth,
+               "Spread the source chunks of generated questions evenly over the document: "
+               "one equal slice of its chunks per source chunk, the two of each multi-hop "
+               "pair included. Without it single-chunk questions are already one per slice, "
+               "but multi-hop pairs fall anywhere at least 20% of the document apart, which "
+               "crowds their chunks toward the end of the document (off by default)");
   cmd.add_option("--global-share", config.questioner.sampling.global_share,
                  "Share of a mapped document's generated questions that are about the whole "
                  "document (timeline, count, first_last: written by rule from the map, with "

@@ -31,4 +31,12 @@ std::string Haystack(const std::vector<const char*>& books, std::size_t tokens) 
   return text.substr(0, cut == std::string::npos ? lo : cut + 1);
 }
 
+std::string Plant(std::string text, const std::string& sentence, double depth) {
+  std::size_t at = static_cast<std::size_t>(depth * static_cast<double>(text.size()));
+  if (at >= text.size()) return text + "\n\n" + sentence + "\n";
+  at = text.rfind('\n', at);
+  at = at == std::string::npos ? 0 : at + 1;
+  return text.insert(at, "\n" + sentence + "\n\n");
+}
+
 }  // namespace longforge::testing

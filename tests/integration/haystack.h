@@ -14,4 +14,8 @@ std::string BooksDir();
 // estimated tokens, and cut to about `tokens` at a line end.
 std::string Haystack(const std::vector<const char*>& books, std::size_t tokens);
 
+// `text` with `sentence` inserted as its own paragraph at the line end nearest `depth`
+// (0: the start, 1: the end) of its bytes.
+std::string Plant(std::string text, const std::string& sentence, double depth);
+
 }  // namespace longforge::testing

@@ -47,17 +47,6 @@ std::string Haystack(const Language& lang, std::size_t tokens) {
   return testing::Haystack(lang.books, tokens);
 }
 
-// Inserts the needle as its own paragraph at the line end nearest `depth`.
-std::string Plant(std::string text, const std::string& needle, double depth) {
-  std::size_t at = static_cast<std::size_t>(depth * static_cast<double>(text.size()));
-  if (at >= text.size()) {
-    return text + "\n\n" + needle + "\n";
-  }
-  at = text.rfind('\n', at);
-  at = at == std::string::npos ? 0 : at + 1;
-  return text.insert(at, "\n" + needle + "\n\n");
-}
-
 // Relevance over every chunk, then retrieval: does the evidence hold the needle?
 bool NeedleInEvidence(workers::RelevanceJudge& judge, store::DocumentStore& store,
                       const text::TokenCounter& counter, const std::string& doc_id,
@@ -120,7 +109,7 @@ TEST_P(Needle, PerfectJudgeAlwaysBringsTheNeedleIntoEvidence) {
   for (const std::size_t tokens : {8'000u, 128'000u, 1'000'000u}) {
     const std::string haystack = Haystack(lang, tokens);
     for (const double depth : {0.0, 0.25, 0.5, 0.75, 1.0}) {
-      const std::string text = Plant(haystack, needle, depth);
+      const std::string text = testing::Plant(haystack, needle, depth);
       const std::string id = std::string(lang.name) + "-" + std::to_string(tokens) + "-" +
                              std::to_string(static_cast<int>(depth * 100));
       ASSERT_TRUE((*store)->Put(store::DocumentStore::TextKey(id), text).ok());

@@ -37,6 +37,10 @@ struct SamplingOptions {
   // --global-share: fraction of a mapped document's generated questions that are about
   // the whole document (GlobalQuestionWriter); default 0.3. Unmapped documents get none.
   double global_share = 0.3;
+  // --balance-depth: every source chunk, both of each multi-hop pair included, gets its
+  // own stratum (SampleChunks), so the sources of generated questions are spread evenly
+  // over depth. Default false: singles are spread, pairs fall anywhere min_hop_gap apart.
+  bool balance_depth = false;
 };
 
 // How many questions to ask of a document of `tokens` tokens: questions_per_doc when
@@ -49,9 +53,16 @@ struct ChunkSample {
 
 // `count` samples: round(count * multi_hop_share) multi-hop pairs whose chunks have at
 // least min_hop_gap of the document's bytes between them, the rest single chunks spread
-// over the whole document (one per equal stratum, a seeded pick inside it). Gives fewer
-// when the document has too few chunks (distinct chunks per single sample) or no pair
-// far enough apart. `seed` is usually SeedOf(doc_id).
+// over the whole document (one per equal stratum, a seeded pick inside it). A pair's
+// first chunk is anywhere its partner can still lie min_hop_gap further on, the partner
+// anywhere after that: pairs crowd the end of a document and thin out its start. With
+// balance_depth the document is cut into one equal stratum (by chunk count) per source
+// chunk, singles' and pairs' alike, and each takes one seeded pick from its own; a pair
+// joins a stratum of the first half with the one half the strata further on, and falls
+// back to the pick above when those two cannot hold chunks min_hop_gap apart (as does
+// every pair of a document with fewer chunks than strata). Gives fewer when the document
+// has too few chunks (distinct chunks per single sample) or no pair far enough apart.
+// `seed` is usually SeedOf(doc_id).
 std::vector<ChunkSample> SampleChunks(const std::vector<envelope::ChunkRef>& chunks, uint32_t count,
                                       const SamplingOptions& options, uint64_t seed);
 

@@ -39,6 +39,7 @@ struct QuestionerOptions {
   // --questions-per-doc N, N >= 0 asks N of every document (0: none); the default -1
   // asks ceil(tokens / 50k) clamped to 1..20, and only of documents that came without
   // supplied questions. sampling.multi_hop_share: --multi-hop-share, default 0.2.
+  // sampling.balance_depth: --balance-depth, default false.
   SamplingOptions sampling;
   double near_duplicate_threshold = 0.7;  // MinHash Jaccard at which a question is dropped
   // --fan-out-bytes: relevance request bytes (key + value) released and not yet

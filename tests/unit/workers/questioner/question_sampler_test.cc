@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <set>
 
 namespace longforge::workers {
@@ -53,6 +55,91 @@ TEST(SampleChunks, PairsAreAtLeastTheGapApart) {
     EXPECT_EQ(pairs + 5, samples.size());
     EXPECT_GE(pairs, 4u);  // a repeated pair is dropped, rarely
   }
+}
+
+// Source chunks of every sample, counted by depth decile (chunk index over chunk count).
+std::array<int, 10> ByDecile(const std::vector<ChunkSample>& samples, uint32_t n) {
+  std::array<int, 10> deciles{};
+  for (const auto& s : samples) {
+    for (const uint32_t c : s.chunks) ++deciles[uint64_t{c} * 10 / n];
+  }
+  return deciles;
+}
+
+// 25 questions of a 300-chunk document: 20 singles and 5 pairs, 30 source chunks.
+constexpr uint32_t kLongDocChunks = 300;
+constexpr uint32_t kQuestions = 25;
+
+// What sampling does today: singles one per tenth of the book, but a pair's first chunk
+// anywhere a partner fits 20% further on and the partner anywhere after it, so over 200
+// documents the last tenth holds about three times the pair chunks of the first.
+TEST(SampleChunks, WithoutBalanceDepthPairsCrowdTheEnd) {
+  const SamplingOptions o;
+  std::array<int, 10> pair_chunks{};
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    const auto samples = SampleChunks(Chunks(kLongDocChunks), kQuestions, o, seed);
+    ASSERT_EQ(samples.size(), kQuestions);
+    std::vector<ChunkSample> singles, pairs;
+    for (const auto& s : samples) (s.chunks.size() == 1 ? singles : pairs).push_back(s);
+    EXPECT_EQ(ByDecile(singles, kLongDocChunks),
+              (std::array<int, 10>{2, 2, 2, 2, 2, 2, 2, 2, 2, 2}));
+    const auto d = ByDecile(pairs, kLongDocChunks);
+    for (std::size_t i = 0; i < 10; ++i) pair_chunks[i] += d[i];
+  }
+  EXPECT_GT(pair_chunks[9], 2 * pair_chunks[0]);
+  EXPECT_GT(pair_chunks[9], 2 * pair_chunks[2]);
+}
+
+TEST(SampleChunks, BalanceDepthGivesEveryDecileItsShareOfSourceChunks) {
+  SamplingOptions o;
+  o.balance_depth = true;
+  const auto chunks = Chunks(kLongDocChunks);
+  for (uint64_t seed = 0; seed < 200; ++seed) {
+    const auto samples = SampleChunks(chunks, kQuestions, o, seed);
+    ASSERT_EQ(samples.size(), kQuestions);
+    // 30 strata of 10 chunks: three source chunks in every tenth of the book.
+    EXPECT_EQ(ByDecile(samples, kLongDocChunks),
+              (std::array<int, 10>{3, 3, 3, 3, 3, 3, 3, 3, 3, 3}))
+        << "seed " << seed;
+    std::size_t pairs = 0;
+    for (const auto& s : samples) {
+      if (s.chunks.size() != 2) continue;
+      ++pairs;
+      EXPECT_GE(chunks[s.chunks[1]].begin - chunks[s.chunks[0]].end, 300'000u * 2 / 10);
+    }
+    EXPECT_EQ(pairs, 5u);
+  }
+  EXPECT_EQ(SampleChunks(chunks, kQuestions, o, 7)[22].chunks,
+            SampleChunks(chunks, kQuestions, o, 7)[22].chunks);  // deterministic
+}
+
+TEST(SampleChunks, BalanceDepthKeepsTheGapAndChangesNothingWithoutPairs) {
+  SamplingOptions balanced;
+  balanced.balance_depth = true;
+  balanced.min_hop_gap = 0.9;  // more than strata half a document apart can hold
+  const auto chunks = Chunks(kLongDocChunks);
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    for (const auto& s : SampleChunks(chunks, 10, balanced, seed)) {
+      if (s.chunks.size() == 2) {
+        EXPECT_GE(chunks[s.chunks[1]].begin - chunks[s.chunks[0]].end, 300'000u * 9 / 10);
+      }
+    }
+  }
+  // Singles alone are one per stratum either way; so is a document with fewer chunks
+  // than strata.
+  SamplingOptions plain;
+  plain.multi_hop_share = balanced.multi_hop_share = 0;
+  balanced.min_hop_gap = plain.min_hop_gap;
+  const auto same = [&](uint32_t n, uint32_t count) {
+    const auto a = SampleChunks(Chunks(n), count, plain, 3);
+    const auto b = SampleChunks(Chunks(n), count, balanced, 3);
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](const auto& x, const auto& y) { return x.chunks == y.chunks; });
+  };
+  EXPECT_TRUE(same(kLongDocChunks, 20));
+  plain.multi_hop_share = balanced.multi_hop_share = 0.2;
+  EXPECT_TRUE(same(20, 25));  // 20 singles and 5 pairs want 30 strata
+  EXPECT_FALSE(same(kLongDocChunks, 25));
 }
 
 TEST(SampleChunks, ShortDocumentsGiveFewerSamples) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "longforge/text/bpe_tokenizer.h"
 #include "support/subprocess.h"
 #include "validate.h"
 
@@ -293,6 +294,76 @@ TEST(Run, ChunksAndAnswersOverABook) {
     ++lines;
   }
   EXPECT_EQ(lines + ReadLines(dir + "/out/rejected.jsonl").size(), 3u);
+}
+
+// --context window as a data team runs it: generated questions over a real book, each
+// accepted sample cut into windows of exactly N tokens of the exact tokenizer, holding
+// what the sample quotes, at each depth asked; --length-buckets puts each size in a file.
+TEST(Run, ContextWindowsHaveExactlyNTokensWithTheQuotedEvidenceAtEachDepth) {
+  const std::string data = std::string(LONGFORGE_SOURCE_DIR) + "/../shared/data/";
+  const std::string book = data + "books/en_war_and_peace_pg2600.txt";
+  const std::string tokenizer = data + "tokenizers/qwen3/tokenizer.json";
+  if (!fs::exists(book) || !fs::exists(tokenizer)) {
+    GTEST_SKIP() << book << " or " << tokenizer << " is absent; this test needs ../shared/data";
+  }
+  auto qwen = text::BpeTokenizer::Load(tokenizer);
+  ASSERT_TRUE(qwen.ok()) << qwen.error().message;
+  const std::string dir = TempDir();
+  {
+    std::ifstream in(book, std::ios::binary);
+    std::string text(700'000, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    std::ofstream(dir + "/book.txt", std::ios::binary) << text;
+  }
+  const auto r =
+      RunPipeline(dir, {dir + "/book.txt"},
+                  {"--questions-per-doc", "8", "--global-share", "0", "--tokenizer", tokenizer,
+                   "--context", "window", "--window-tokens", "16k", "--depths", "0,0.5,1"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::size_t windows = 0;
+  std::set<double> depths;
+  for (const auto& line : ReadLines(dir + "/out/dataset.jsonl")) {
+    const auto j = nlohmann::json::parse(line);
+    const auto& m = j["meta"];
+    const std::string prompt = j["messages"][0]["content"];
+    const std::string window = prompt.substr(
+        0, m["window"]["end"].get<std::size_t>() - m["window"]["begin"].get<std::size_t>());
+    const std::string id = m["record_id"];
+    EXPECT_EQ((*qwen)->Count(window), 16384u) << id;
+    for (const auto& quote : m["quotes"]) {
+      EXPECT_NE(window.find(quote.get<std::string>()), std::string::npos) << id << ": " << quote;
+    }
+    const double depth = m["window"]["depth"];
+    const double free = 16384.0 - m["window"]["evidence_tokens"].get<double>();
+    const double before = m["window"]["tokens_before"];
+    EXPECT_LE(std::abs(before - depth * free), 1000.0) << id << " (one reading chunk)";
+    depths.insert(depth);
+    ++windows;
+  }
+  EXPECT_GE(windows, 6u) << r.out;
+  EXPECT_EQ(depths, (std::set<double>{0, 0.5, 1}));
+  const auto stats = RunCommand({LongforgeBinary(), "stats", dir + "/out"}, 60s);
+  ASSERT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_TRUE(Contains(stats.out, "evidence depth in the context of accepted samples"))
+      << stats.out;
+
+  // Two length buckets: each size has its file.
+  fs::create_directories(dir + "/b");
+  const auto b = RunPipeline(
+      dir + "/b", {dir + "/book.txt"},
+      {"--questions-per-doc", "8", "--global-share", "0", "--tokenizer", tokenizer, "--context",
+       "window", "--length-buckets", "8k,32k", "--depths", "0.5", "--order", "length"});
+  ASSERT_EQ(b.exit_code, 0) << b.out << b.err;
+  for (const auto& [file, tokens] :
+       {std::pair{"dataset-8k.jsonl", 8192u}, {"dataset-32k.jsonl", 32768u}}) {
+    const auto lines = ReadLines(dir + "/b/out/" + file);
+    EXPECT_FALSE(lines.empty()) << file;
+    for (const auto& line : lines) {
+      const auto m = nlohmann::json::parse(line)["meta"];
+      EXPECT_EQ(m["window"]["tokens"], tokens) << file;
+      EXPECT_EQ(m["length_bucket"], file == std::string("dataset-8k.jsonl") ? "8k" : "32k");
+    }
+  }
 }
 
 // A document event the broker refuses (here: over message.max.bytes, its supplied

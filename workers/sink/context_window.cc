@@ -334,8 +334,7 @@ std::optional<Span> KeyEvidence(std::string_view text, const std::vector<Span>& 
 
 std::string TokensLabel(std::size_t tokens) {
   for (const auto& [unit, suffix] :
-       {std::pair{std::size_t{1} << 20, "m"}, std::pair{std::size_t{1'000'000}, "m"},
-        std::pair{std::size_t{1024}, "k"}, std::pair{std::size_t{1000}, "k"}}) {
+       {std::pair{std::size_t{1} << 20, "m"}, std::pair{std::size_t{1024}, "k"}}) {
     if (tokens >= unit && tokens % unit == 0) return std::to_string(tokens / unit) + suffix;
   }
   return std::to_string(tokens);

@@ -95,8 +95,8 @@ std::optional<Span> KeyEvidence(std::string_view text, const std::vector<Span>& 
 std::variant<Window, WindowSkip> CutWindow(const DocumentTokens& doc, std::size_t evidence_begin,
                                            std::size_t evidence_end, const WindowRequest& request);
 
-// "32k" for 32768 and 32000, "1m" for 1048576, else the number: the file and label of a
-// length bucket.
+// "32k" for 32768, "1m" for 1048576, else the number ("32000"): the file and label of a
+// length bucket, as ParseTokenSizes reads it back.
 std::string TokensLabel(std::size_t tokens);
 
 // "32k,128k,512k" (k = 1024, m = 1048576; plain numbers too) → sizes, ascending; an

@@ -42,7 +42,7 @@ std::vector<std::string> SinkOptions::Validate() const {
     if (window.tokens > 0 && !length_buckets.empty()) {
       problems.emplace_back(
           "--window-tokens and --length-buckets together: with --context window each bucket is "
-          "a window size; give one of them");
+          "a window size; give one of them, not both");
     }
     if (window.depths.empty()) problems.emplace_back("--depths is empty");
   } else if (window.tokens > 0) {

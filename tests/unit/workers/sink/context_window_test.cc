@@ -176,7 +176,7 @@ TEST(ContextWindow, SizesAndDepthsParseOrSayWhatIsWrong) {
   EXPECT_NE(std::get<std::string>(ParseTokenSizes("32k,12x")).find("\"12x\""), std::string::npos);
   EXPECT_EQ(TokensLabel(32768), "32k");
   EXPECT_EQ(TokensLabel(1048576), "1m");
-  EXPECT_EQ(TokensLabel(32000), "32k");
+  EXPECT_EQ(TokensLabel(32000), "32000");
   EXPECT_EQ(TokensLabel(4097), "4097");
 
   const auto depths = ParseDepths("0,0.25,1");

@@ -20,6 +20,7 @@
 #include "producers/ingest/ingester.h"
 #include "run/llm_outage.h"
 #include "run/run_report.h"
+#include "workers/sink/dataset_stats.h"
 
 namespace longforge::app {
 namespace {
@@ -253,8 +254,17 @@ Result<RunOutcome> RunPipeline(const RunOptions& options) {
     }
   }
   if (!options.report_path.empty()) {
-    ReportInput in{outcome.summary,   outcome.seconds, outcome.backend,
-                   outcome.tokenizer, outcome.brokers, outcome.input_problems};
+    ReportInput in;
+    in.summary = outcome.summary;
+    in.seconds = outcome.seconds;
+    in.backend = outcome.backend;
+    in.tokenizer = outcome.tokenizer;
+    in.brokers = outcome.brokers;
+    in.input_problems = outcome.input_problems;
+    if (auto dataset = workers::ReadDatasetStats(out_dir); dataset.ok()) {
+      in.evidence_depth = dataset->evidence_depth;
+      in.skipped_windows = dataset->skipped;
+    }
     std::ofstream out(options.report_path, std::ios::trunc);
     out << RenderRunReport(in, (*metrics)->registry());
     if (!out) return Error::Stop("--report " + options.report_path + ": cannot write");

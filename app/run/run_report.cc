@@ -233,6 +233,21 @@ std::string RenderRunReport(const ReportInput& in, const prometheus::Registry& r
   html += "</table>\n";
   html += QualityTables(s.samples);
   html += BarChart("decisions", "Samples by decision and reason", decisions);
+  Series depth;
+  for (int t = 0; t < 10 && !in.evidence_depth.empty(); ++t) {
+    const auto it = in.evidence_depth.find(t);
+    depth.emplace_back(Num(t / 10.0) + "–" + Num((t + 1) / 10.0),
+                       it == in.evidence_depth.end() ? 0.0 : double(it->second));
+  }
+  html += BarChart("evidence-depth",
+                   "Where the evidence lies in accepted records' contexts (0 = start, 1 = end; "
+                   "the dataset directory)",
+                   depth);
+  if (!in.skipped_windows.empty()) {
+    Series skipped;
+    for (const auto& [reason, n] : in.skipped_windows) skipped.emplace_back(reason, double(n));
+    html += BarChart("skipped-windows", "Context windows skipped (skipped.jsonl)", skipped);
+  }
   html += BarChart("answer-lengths", "Answer length (bytes)", Histogram(answers));
   html += BarChart("evidence-lengths", "Evidence length per sample (bytes)", Histogram(evidence));
   html += BarChart("llm-calls", "LLM calls per stage", calls);

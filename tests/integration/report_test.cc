@@ -49,10 +49,10 @@ TEST(Report, RendersInHeadlessChromiumWithEveryChart) {
        "--disable-sync", "--user-data-dir=" + dir + "/chromium", "--dump-dom", "file://" + report},
       90s);
   ASSERT_EQ(dom.exit_code, 0) << dom.err;
-  // The browser parsed six inline SVG charts...
-  EXPECT_EQ(Count(dom.out, "<svg class=\"chart\""), 6u) << dom.out;
-  for (const char* id : {"decisions", "answer-lengths", "evidence-lengths", "llm-calls",
-                         "llm-tokens", "throughput"}) {
+  // The browser parsed seven inline SVG charts...
+  EXPECT_EQ(Count(dom.out, "<svg class=\"chart\""), 7u) << dom.out;
+  for (const char* id : {"decisions", "evidence-depth", "answer-lengths", "evidence-lengths",
+                         "llm-calls", "llm-tokens", "throughput"}) {
     EXPECT_NE(dom.out.find(std::string("id=\"") + id + "\""), std::string::npos) << id;
   }
   // ...with bars in them, the LLM ones included, and no external asset to fetch.

@@ -39,6 +39,10 @@ void AddExportCommand(CLI::App& app) {
                   "Tokens per sample; longer samples are cut (cutoff_len, --max_length)")
       ->capture_default_str()
       ->check(CLI::Range(1u, 1u << 24));
+  cmd->add_option("--file", options->file,
+                  "The dataset file in DIR: a length bucket's (dataset-32k.jsonl) with "
+                  "--length-buckets")
+      ->capture_default_str();
   cmd->add_option("--name", options->dataset_name,
                   "Name of the dataset_info.json entry (llamafactory only)")
       ->capture_default_str();

@@ -1,5 +1,7 @@
 #include "workers/sink/trainer_export.h"
 
+#include "workers/sink/dataset_stats.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
@@ -78,8 +80,8 @@ Status ScanDataset(const std::string& path, TrainerExport& out) {
 
 // The dataset_info.json entry that describes `format` to LLaMA-Factory (its
 // data/README.md): alpaca columns, or sharegpt with the message keys and role names.
-json LlamaFactoryEntry(SampleFormat format) {
-  json entry = {{"file_name", "dataset.jsonl"}};
+json LlamaFactoryEntry(SampleFormat format, const std::string& file) {
+  json entry = {{"file_name", file}};
   switch (format) {
     case SampleFormat::kAlpaca:
       entry["formatting"] = "alpaca";
@@ -119,7 +121,7 @@ Status ExportLlamaFactory(const ExportOptions& o, const std::string& dir, Traine
                          ": not a JSON object; move it away or fix it (it is kept otherwise)");
     }
   }
-  info[o.dataset_name] = LlamaFactoryEntry(out.format);
+  info[o.dataset_name] = LlamaFactoryEntry(out.format, o.file);
   if (auto s = WriteFile(info_path, info.dump(2) + "\n"); !s) return s.error();
   out.written.push_back(info_path);
 
@@ -191,9 +193,15 @@ Result<TrainerExport> ExportForTrainer(const ExportOptions& options) {
   const std::string dir = fs::weakly_canonical(fs::absolute(options.dir), ec).string();
   if (ec) return Error::Stop(options.dir + ": " + ec.message());
   TrainerExport out;
-  out.dataset = dir + "/dataset.jsonl";
+  if (options.file.empty() || options.file.find('/') != std::string::npos) {
+    return Error::Stop("--file " + options.file + ": give a file name in " + dir);
+  }
+  out.dataset = dir + "/" + options.file;
   if (!fs::is_regular_file(out.dataset, ec)) {
-    return Error::Stop(dir + ": no dataset.jsonl here (the sink writes it into its --out)");
+    std::string others;
+    for (const auto& name : DatasetFiles(dir)) others += (others.empty() ? "" : ", ") + name;
+    return Error::Stop(dir + ": no " + options.file + " here (the sink writes it into its --out)" +
+                       (others.empty() ? "" : "; it has " + others + ": pick one with --file"));
   }
   if (auto s = ScanDataset(out.dataset, out); !s) return s.error();
   if (out.format == SampleFormat::kRlVerl) {

@@ -213,3 +213,32 @@ TEST(TrainerExport, BadInputsAreNamed) {
 
 }  // namespace
 }  // namespace longforge::workers
+
+namespace longforge::workers {
+namespace {
+
+// --length-buckets leaves no dataset.jsonl: the error names the bucket files, and
+// --file picks one.
+TEST(TrainerExport, ALengthBucketsFileIsPickedWithFile) {
+  TempDir dir;
+  WriteDataset(dir, SampleFormat::kMessages, 2);
+  fs::rename(dir / "dataset.jsonl", dir / "dataset-32k.jsonl");
+  auto o = Options(dir, Trainer::kLlamaFactory);
+  const auto missing = ExportForTrainer(o);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("no dataset.jsonl here"), std::string::npos);
+  EXPECT_NE(missing.error().message.find("it has dataset-32k.jsonl: pick one with --file"),
+            std::string::npos)
+      << missing.error().message;
+  o.file = "dataset-32k.jsonl";
+  const auto e = ExportForTrainer(o);
+  ASSERT_TRUE(e.ok()) << e.error().message;
+  EXPECT_EQ(e->samples, 2u);
+  EXPECT_EQ(json::parse(ReadAll(dir / "dataset_info.json"))["longforge"]["file_name"],
+            "dataset-32k.jsonl");
+  o.file = "../elsewhere.jsonl";
+  ASSERT_FALSE(ExportForTrainer(o).ok());
+}
+
+}  // namespace
+}  // namespace longforge::workers

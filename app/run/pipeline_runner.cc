@@ -20,7 +20,7 @@
 #include "producers/ingest/ingester.h"
 #include "run/llm_outage.h"
 #include "run/run_report.h"
-#include "workers/sink/dataset_stats.h"
+#include "workers/sink/sink_stage.h"
 
 namespace longforge::app {
 namespace {

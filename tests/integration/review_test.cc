@@ -177,6 +177,67 @@ TEST(Review, DecisionsOverHttpReachWriteFinalAndStats) {
   EXPECT_EQ(final_stats.exit_code, 0) << final_stats.out << final_stats.err;
 }
 
+// Why the browser test cannot run, or empty: node and Chromium are Debian packages
+// (ops/packages.txt) and puppeteer-core is installed by ops/install-node-reference.sh.
+std::string MissingBrowser() {
+  if (auto missing = MissingPrograms({"node", "/usr/bin/chromium"}); !missing.empty())
+    return missing;
+  if (!fs::exists(kBrowserDir / "node_modules" / "puppeteer-core")) {
+    return (kBrowserDir / "node_modules").string() +
+           " lacks puppeteer-core: run ops/install-node-reference.sh (ops/test.sh does)";
+  }
+  return "";
+}
+
+TEST(Review, APersonDecidesWithTheKeyboardInChromium) {
+  if (const auto missing = MissingBrowser(); !missing.empty()) GTEST_FAIL() << missing;
+  const std::string dir = TempDir();
+  RunPipeline(dir);
+  const std::string screenshot = std::string(LONGFORGE_BINARY_DIR) + "/review-screenshot.png";
+  fs::remove(screenshot);
+  json decided;
+  {
+    ReviewProcess review(dir);
+    ASSERT_FALSE(review.url.empty()) << review.process->Stdout() << review.process->Stderr();
+    const auto browser = RunCommand(
+        {"node", (kBrowserDir / "review.mjs").string(), "--url", review.url, "--chromium",
+         "/usr/bin/chromium", "--screenshot", screenshot, "--profile", dir + "/chromium"},
+        120s);
+    ASSERT_EQ(browser.exit_code, 0) << browser.out << browser.err << review.process->Stderr();
+    decided = json::parse(ReadLinesFromString(browser.out).back());
+  }
+  EXPECT_EQ(decided["rows"], 4);
+  const auto decisions = JsonLines(dir + "/out/decisions.jsonl");
+  ASSERT_EQ(decisions.size(), 3u);
+  EXPECT_EQ(decisions[0]["sample_id"], decided["accepted"]);
+  EXPECT_EQ(decisions[0]["decision"], "accept");
+  EXPECT_EQ(decisions[1]["sample_id"], decided["edited"]);
+  EXPECT_EQ(decisions[1]["decision"], "edit");
+  EXPECT_EQ(decisions[1]["answer"], "Edited in the browser.");
+  EXPECT_EQ(decisions[2]["sample_id"], decided["rejected"]);
+  EXPECT_EQ(decisions[2]["decision"], "reject");
+  EXPECT_EQ(decisions[2]["reason"], "not supported by the evidence");
+  for (const auto& d : decisions) EXPECT_EQ(d["reviewer"], "browser-test");
+  EXPECT_GT(fs::file_size(screenshot), 10000u) << screenshot;
+
+  const auto final_run =
+      RunCommand({LongforgeBinary(), "review", dir + "/out", "--store", dir + "/store",
+                  "--write-final", dir + "/final", "--format", "sharegpt"});
+  ASSERT_EQ(final_run.exit_code, 0) << final_run.err;
+  std::map<std::string, json> kept;
+  for (const auto& line : JsonLines(dir + "/final/dataset.jsonl")) {
+    kept[line["meta"]["sample_id"]] = line;
+  }
+  ASSERT_EQ(kept.size(), 3u) << "the sink's accepted sample, the accepted and the edited one";
+  EXPECT_TRUE(kept.contains(decided["accepted"]));
+  EXPECT_FALSE(kept.contains(decided["rejected"]));
+  const json& edited = kept.at(decided["edited"]);
+  EXPECT_EQ(edited["conversations"][1]["value"], "Edited in the browser.");
+  EXPECT_EQ(edited["meta"]["human"]["decision"], "edit");
+  // The review samples travelled without context; the final lines carry the document.
+  EXPECT_TRUE(Contains(edited["conversations"][0]["value"], Facts()[2].sentence));
+}
+
 TEST(Review, ExitsWithAMessageOnADirectoryItCannotServe) {
   const std::string dir = TempDir();
   auto r = RunCommand({LongforgeBinary(), "review", dir + "/missing"});

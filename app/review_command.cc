@@ -43,6 +43,9 @@ std::string RandomToken() {
 }
 
 void Run(ReviewFlags& flags) {
+  if (flags.write_final.empty() && (!flags.format.empty() || !flags.context.empty())) {
+    Fail("--format and --context say how --write-final writes; without it they do nothing");
+  }
   std::unique_ptr<store::DocumentStore> store;
   const bool explicit_store = !flags.store_dir.empty();
   const std::string store_dir = explicit_store ? flags.store_dir : "longforge-store";

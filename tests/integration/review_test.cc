@@ -251,6 +251,9 @@ TEST(Review, ExitsWithAMessageOnADirectoryItCannotServe) {
   r = RunCommand({LongforgeBinary(), "review", dir + "/out", "--store", dir + "/nostore"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(Contains(r.err, "--store " + dir + "/nostore: not a directory")) << r.err;
+  r = RunCommand({LongforgeBinary(), "review", dir + "/out", "--format", "alpaca"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(Contains(r.err, "without it they do nothing")) << r.err;
 }
 
 }  // namespace

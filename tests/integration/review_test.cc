@@ -15,6 +15,7 @@
 #include "support/fake_llm_server.h"
 #include "support/programs.h"
 #include "support/subprocess.h"
+#include "validate.h"
 
 namespace longforge::testing {
 namespace {
@@ -169,6 +170,12 @@ TEST(Review, DecisionsOverHttpReachWriteFinalAndStats) {
   EXPECT_EQ(lines[2]["messages"][1]["content"], "Corrected by hand.");
   EXPECT_EQ(lines[2]["meta"]["human"]["reviewer"], "cli-test");
 
+  // Both files keep their contracts (schemas/formats/decisions, messages with meta.human).
+  ASSERT_EQ(ValidatorUnavailable(), "");
+  std::string problems;
+  EXPECT_EQ(ValidateJsonl({dir + "/out/decisions.jsonl"}, "decisions", problems), 0) << problems;
+  EXPECT_EQ(ValidateJsonl({dir + "/final/dataset.jsonl"}, "messages", problems), 0) << problems;
+
   const auto stats = RunCommand({LongforgeBinary(), "stats", dir + "/out"});
   ASSERT_EQ(stats.exit_code, 0) << stats.err;
   EXPECT_TRUE(Contains(stats.out, "3 decisions by 1 reviewer(s) on 3 samples")) << stats.out;
@@ -234,6 +241,8 @@ TEST(Review, APersonDecidesWithTheKeyboardInChromium) {
   const json& edited = kept.at(decided["edited"]);
   EXPECT_EQ(edited["conversations"][1]["value"], "Edited in the browser.");
   EXPECT_EQ(edited["meta"]["human"]["decision"], "edit");
+  std::string problems;
+  EXPECT_EQ(ValidateJsonl({dir + "/final/dataset.jsonl"}, "sharegpt", problems), 0) << problems;
   // The review samples travelled without context; the final lines carry the document.
   EXPECT_TRUE(Contains(edited["conversations"][0]["value"], Facts()[2].sentence));
 }

@@ -192,6 +192,19 @@ TEST(ReviewServer, RefusesBadDecisionsWithAMessageAndKeepsServing) {
   EXPECT_EQ(still->status, 200);
 }
 
+TEST(ReviewServer, AnswersWithAMessageWhenAFileChangedUnderIt) {
+  Served s;
+  // Someone cut dataset.jsonl after the server indexed it: the sample can no longer be
+  // read, which is said, and the server carries on.
+  std::filesystem::resize_file(s.fixture.dir + "/dataset.jsonl", 10);
+  ExpectError(s.client->Get("/api/samples/s2"), 500, "dataset.jsonl:3: cannot read: file shrank");
+  std::ofstream(s.fixture.dir + "/dataset.jsonl") << std::string(20000, 'x');
+  ExpectError(s.client->Get("/api/samples/s0"), 500, "dataset.jsonl:1: no longer a sink record");
+  const auto still = s.client->Get("/api/samples/s4");
+  ASSERT_TRUE(still);
+  EXPECT_EQ(still->status, 200);
+}
+
 TEST(ReviewServer, RecordsEveryOneOfManyConcurrentDecisions) {
   Served s;
   constexpr int kThreads = 8, kEach = 15;

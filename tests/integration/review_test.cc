@@ -247,6 +247,28 @@ TEST(Review, APersonDecidesWithTheKeyboardInChromium) {
   EXPECT_TRUE(Contains(edited["conversations"][0]["value"], Facts()[2].sentence));
 }
 
+TEST(Review, OffLoopbackPrintsARandomTokenAndRequiresIt) {
+  const std::string dir = TempDir();
+  RunPipeline(dir);
+  ReviewProcess review(dir, {"--addr", "0.0.0.0"});
+  ASSERT_FALSE(review.url.empty()) << review.process->Stdout() << review.process->Stderr();
+  std::smatch m;
+  const std::string out = review.process->Stdout();
+  ASSERT_TRUE(std::regex_search(out, m, std::regex("token: ([0-9a-f]{32}) "))) << out;
+  const std::string token = m[1];
+  EXPECT_TRUE(Contains(review.url, "?token=" + token)) << review.url;
+  httplib::Client client("127.0.0.1", review.port);
+  auto r = client.Get("/api/info");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(client.Get(("/?token=" + token).c_str())->status, 200);
+  client.set_bearer_token_auth(token);
+  r = client.Get("/api/samples?decision=review");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(json::parse(r->body)["total"], 4);
+}
+
 TEST(Review, ExitsWithAMessageOnADirectoryItCannotServe) {
   const std::string dir = TempDir();
   auto r = RunCommand({LongforgeBinary(), "review", dir + "/missing"});

@@ -221,6 +221,13 @@ std::map<std::string, DecisionRecord> DecisionLog::LatestBySample() const {
   return out;
 }
 
+std::unordered_map<std::string, HumanDecision> DecisionLog::LatestKinds() const {
+  std::lock_guard lock(mu_);
+  std::unordered_map<std::string, HumanDecision> out;
+  for (const auto& [id, indices] : by_id_) out.emplace(id, records_[indices.back()].decision);
+  return out;
+}
+
 std::size_t DecisionLog::size() const {
   std::lock_guard lock(mu_);
   return records_.size();

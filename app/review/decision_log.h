@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "longforge/common/error.h"
@@ -65,6 +66,9 @@ class DecisionLog {
   std::vector<DecisionRecord> Recent(std::size_t limit) const;
   // sample id -> its latest decision.
   std::map<std::string, DecisionRecord> LatestBySample() const;
+  // sample id -> the kind of its latest decision: what a list filters on, without
+  // copying edited answers (up to 1 MiB each) for every request.
+  std::unordered_map<std::string, HumanDecision> LatestKinds() const;
   std::size_t size() const;
   const std::string& path() const { return path_; }
 

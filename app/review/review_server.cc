@@ -223,11 +223,11 @@ void ReviewServer::Route() {
                         "language, doc, human)");
       }
     }
-    const auto latest = log_.LatestBySample();
+    const auto latest = log_.LatestKinds();
     const auto human = [&](const std::string& id) -> std::optional<HumanDecision> {
       const auto it = latest.find(id);
       if (it == latest.end()) return std::nullopt;
-      return it->second.decision;
+      return it->second;
     };
     const QueryResult result = index_.Run(query, human);
     json rows = json::array();
@@ -235,7 +235,7 @@ void ReviewServer::Route() {
       const IndexedSample& s = index_.at(result.rows[i]);
       json reasons = json::array();
       for (const uint32_t r : s.reasons) reasons.push_back(index_.Value(Facet::kReason, r));
-      const auto it = latest.find(s.sample_id);
+      const auto decided = log_.Latest(s.sample_id);
       rows.push_back({{"id", s.sample_id},
                       {"question", Snippet(s.question)},
                       {"answer", Snippet(s.answer)},
@@ -247,7 +247,7 @@ void ReviewServer::Route() {
                       {"language", index_.Value(s, Facet::kLanguage)},
                       {"doc", index_.Value(s, Facet::kDoc)},
                       {"level", s.level},
-                      {"human", it == latest.end() ? json(nullptr) : DecisionJson(it->second)}});
+                      {"human", decided ? DecisionJson(*decided) : json(nullptr)}});
     }
     json counts = json::object();
     for (const auto& [facet, values] : result.counts) counts[FacetName(facet)] = values;

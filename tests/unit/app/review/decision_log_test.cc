@@ -49,6 +49,8 @@ TEST(DecisionLog, AppendsEveryDecisionAndTheLatestWinsAfterReopening) {
   EXPECT_EQ((*log)->size(), 3u);
   EXPECT_EQ((*log)->Latest("s1")->decision, HumanDecision::kEdit);
   EXPECT_EQ((*log)->History("s1").size(), 2u);
+  EXPECT_EQ((*log)->LatestKinds().at("s1"), HumanDecision::kEdit);
+  EXPECT_EQ((*log)->LatestKinds().size(), 2u);
   EXPECT_EQ((*log)->Recent(1).front().sample_id, "s2");
   EXPECT_FALSE((*log)->Latest("s3"));
   EXPECT_NE(FormatDecisionSummary(**log).find("3 decisions by 2 reviewer(s) on 2 samples"),

@@ -285,6 +285,11 @@ TEST(Review, ExitsWithAMessageOnADirectoryItCannotServe) {
   r = RunCommand({LongforgeBinary(), "review", dir + "/out", "--format", "alpaca"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(Contains(r.err, "without it they do nothing")) << r.err;
+  for (const char* port : {"70000", "-1", "http"}) {
+    r = RunCommand({LongforgeBinary(), "review", dir + "/out", "--port", port});
+    EXPECT_EQ(r.exit_code, 1) << port;
+    EXPECT_TRUE(Contains(r.err, "--port")) << port << ": " << r.err;
+  }
 }
 
 }  // namespace

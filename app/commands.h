@@ -15,5 +15,6 @@ void AddTokenizeCommand(CLI::App& app);
 void AddAskCommand(CLI::App& app);
 void AddStatsCommand(CLI::App& app);
 void AddExportCommand(CLI::App& app);
+void AddReviewCommand(CLI::App& app);
 
 }  // namespace longforge::app

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   longforge::app::AddAskCommand(app);
   longforge::app::AddStatsCommand(app);
   longforge::app::AddExportCommand(app);
+  longforge::app::AddReviewCommand(app);
   longforge::app::AddIngestCommand(app);
   longforge::app::AddWorkerCommand(app);
   longforge::app::AddBrokerCommand(app);

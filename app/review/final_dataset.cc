@@ -24,6 +24,24 @@ T Get(const json& meta, const char* key, T fallback) {
   return it->get<T>();
 }
 
+// What the sink knew of the record's context beyond the sample (sample_format.h):
+// rendering with it again keeps doc_bytes, evidence_position, a window and its bucket.
+workers::ContextInfo ContextInfoFromMeta(const json& meta) {
+  workers::ContextInfo info;
+  info.doc_bytes = Get<uint64_t>(meta, "doc_bytes", 0);
+  info.record_id = Get<std::string>(meta, "record_id", "");
+  info.length_bucket = Get<std::string>(meta, "length_bucket", "");
+  if (const auto it = meta.find("window"); it != meta.end() && it->is_object()) {
+    const json& w = *it;
+    info.window = workers::WindowPlacement{
+        Get<uint64_t>(w, "begin", 0),         Get<uint64_t>(w, "end", 0),
+        Get<uint64_t>(w, "tokens", 0),        Get<uint64_t>(w, "evidence_tokens", 0),
+        Get<uint64_t>(w, "tokens_before", 0), Get<double>(w, "depth", 0),
+        Get<double>(w, "evidence_depth", 0)};
+  }
+  return info;
+}
+
 // The record the sink rendered `meta` from (workers/sink/sample_format.cc, Meta): every
 // field it writes, so that rendering it again gives the same line. Throws
 // json::exception on a field of the wrong type.
@@ -190,7 +208,11 @@ Result<FinalSummary> WriteFinal(const SampleIndex& index, const DecisionLog& log
         if (!built) return Error::Stop(where + ": " + built.error().message);
         text = std::move(*built);
       }
-      rendered = workers::RenderAccepted(sample, *format, text);
+      // A person-accepted sample from rejected.jsonl gets a new context, so only its
+      // document's size carries over.
+      workers::ContextInfo info = ContextInfoFromMeta(meta);
+      if (!accepted) info = workers::ContextInfo{info.doc_bytes, "", std::nullopt, ""};
+      rendered = workers::RenderAccepted(sample, *format, text, info);
       if (human != nullptr) {
         json line_json = json::parse(rendered);
         line_json[*format == workers::SampleFormat::kRlVerl ? "extra_info" : "meta"]["human"] =

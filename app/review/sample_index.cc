@@ -159,8 +159,13 @@ Status SampleIndex::IndexFile(const std::string& path, bool accepted,
     auto parsed = ParseSampleLine(parser, line, document_bytes);
     if (!parsed) return Error::Stop(where + ": not a sink record: " + parsed.error().message);
     const auto& meta = parsed->meta;
-    const std::string id(MetaString(meta, "sample_id"));
-    if (id.empty()) return Error::Stop(where + ": not a sink record: no meta.sample_id");
+    // A sample's windows (--context window) are records of their own, each decided on
+    // by itself: the index knows a record by its record_id when it has one.
+    if (MetaString(meta, "sample_id").empty()) {
+      return Error::Stop(where + ": not a sink record: no meta.sample_id");
+    }
+    std::string id(MetaString(meta, "record_id"));
+    if (id.empty()) id = MetaString(meta, "sample_id");
     const auto [_, fresh] = by_id_.try_emplace(id, static_cast<uint32_t>(samples_.size()));
     if (!fresh) {
       warnings.push_back(where + ": sample " + id + " again: skipped");

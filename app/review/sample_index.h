@@ -37,11 +37,11 @@ const char* FacetName(Facet facet);
 std::optional<Facet> ParseFacet(std::string_view name);
 
 struct IndexedSample {
-  uint32_t file = 0;    // SampleIndex::files() index
-  uint32_t line = 0;    // 1-based line number in that file
-  uint64_t offset = 0;  // of the line's first byte
-  uint64_t length = 0;  // of the line, without its newline
-  std::string sample_id;
+  uint32_t file = 0;      // SampleIndex::files() index
+  uint32_t line = 0;      // 1-based line number in that file
+  uint64_t offset = 0;    // of the line's first byte
+  uint64_t length = 0;    // of the line, without its newline
+  std::string sample_id;  // meta.record_id for one of a sample's windows, else meta.sample_id
   std::string question, answer;  // the first kIndexedTextBytes of each (whole code points)
   uint32_t level = 0;
   // Interned values (SampleIndex::Value) of the single-valued facets kDecision..kDoc.

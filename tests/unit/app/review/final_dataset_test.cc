@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "longforge/kafka/topics.h"
 #include "review_fixture.h"
+#include "workers/sink/sink_worker.h"
 
 namespace longforge::review {
 namespace {
@@ -103,6 +105,64 @@ TEST(FinalDataset, WritesAnotherFormatAndEvidenceContext) {
             FixtureSample(0, envelope::Decision::kAccept).record.task.question);
   EXPECT_EQ(lines[0]["input"], DocumentText());   // accepted lines keep their context
   EXPECT_EQ(lines[3]["input"], Paragraphs()[4]);  // the review sample's evidence
+}
+
+// --context window: each window is a record of its own in the index and in decisions,
+// and --write-final keeps every window's meta (the sink's own directory, written by the
+// sink).
+TEST(FinalDataset, EachContextWindowIsDecidedOnByItselfAndKeepsItsWindow) {
+  TempDir tmp;
+  auto store = std::move(store::DocumentStore::Open(tmp / "store").value());
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "Line " + std::to_string(i) + " of the long story.\n";
+  ASSERT_TRUE(store->Put(store::DocumentStore::TextKey("doc"), text).ok());
+  workers::SinkOptions options;
+  options.out_dir = tmp / "out";
+  options.context = workers::SinkContext::kWindow;
+  options.window.tokens = 200;
+  options.window.depths = {0, 1};
+  options.window.tolerance_tokens = 40;
+  {
+    auto sink = workers::SinkWorker::Open(options, *store).value();
+    for (const std::string id : {"a", "b"}) {
+      envelope::SampleRecord s;
+      s.sample_id = id;
+      s.record.task.doc_id = "doc";
+      s.record.task.question = "Question " + id + "?";
+      s.record.answer = "Answer " + id + ".";
+      const std::string quote = "Line 150 of the long story.";
+      const std::size_t at = text.find(quote);
+      s.record.evidence = {{at, at + quote.size()}};
+      s.record.quotes = {quote};
+      s.verdict.decision = envelope::Decision::kAccept;
+      sink->Handle({kafka::kDataset, 0, 0, id, envelope::Encode(s, "lf.dataset/v1")},
+                   [](Result<kafka::Outputs>) {});
+    }
+    sink->Tick();
+  }
+  std::vector<std::string> warnings;
+  auto index = SampleIndex::Build(tmp / "out", store.get(), warnings);
+  ASSERT_TRUE(index.ok()) << index.error().message;
+  EXPECT_TRUE(warnings.empty()) << warnings.front();
+  ASSERT_EQ((*index)->size(), 4u);
+  ASSERT_TRUE((*index)->Find("a/w200@1"));
+  auto log = std::move(DecisionLog::Open(tmp / "out", true).value());
+  ASSERT_TRUE(log->Record({"a/w200@1", HumanDecision::kReject, "", "cut badly", "ada", ""}).ok());
+  auto done = WriteFinal(**index, *log, store.get(), {tmp / "final", {}, {}});
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  EXPECT_EQ(done->written, 3u);
+  EXPECT_EQ(done->human_rejected, 1u);
+  // The windows nobody decided on are the sink's lines, byte for byte.
+  std::ifstream in(tmp / "out/dataset.jsonl");
+  std::vector<std::string> kept;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("\"a/w200@1\"") == std::string::npos) kept.push_back(line);
+  }
+  std::ifstream final_in(done->path);
+  std::vector<std::string> written;
+  for (std::string line; std::getline(final_in, line);) written.push_back(line);
+  EXPECT_EQ(written, kept);
+  EXPECT_EQ(json::parse(written.at(0))["meta"]["window"]["tokens"], 200);
 }
 
 TEST(FinalDataset, NeverWritesIntoTheDirectoryUnderReview) {

@@ -73,6 +73,8 @@ try {
   await page.keyboard.type("not supported by the evidence");
   await page.keyboard.press("Enter");
   await status("recorded: reject by browser-test");
+  // The page moves on to the fourth sample, or stays on the third when it is the last.
+  await showing(ids.length > 3 ? ids[3] : ids[2]);
 
   // k k: back to the edited sample, which shows its edit and who made it.
   await page.keyboard.press("k");

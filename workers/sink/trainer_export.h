@@ -27,7 +27,7 @@ struct ExportOptions {
   std::string chat_template = "qwen";              // --template: LLaMA-Factory's chat template
   uint32_t max_length = 32768;  // --max-length: tokens per sample (cutoff_len / max_length)
   std::string dataset_name = "longforge";  // the dataset_info.json entry LLaMA-Factory loads
-  std::string file = "dataset.jsonl";  // --file: the dataset file in DIR (a length bucket's)
+  std::string file = "dataset.jsonl";      // --file: the dataset file in DIR (a length bucket's)
 };
 
 struct TrainerExport {
